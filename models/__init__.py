@@ -1,0 +1,1 @@
+"""Domain model, services and migrations, free of any chat platform."""

@@ -1,0 +1,216 @@
+"""The coalition's data: who takes part, what happens when, who may change it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    def at_least(self, other: Role) -> bool:
+        order = list(Role)
+        return order.index(self) >= order.index(other)
+
+
+class Sector(StrEnum):
+    BUSINESS = "business"
+    EDUCATION = "education"
+    CIVIL_SOCIETY = "civil_society"
+    RESEARCH = "research"
+    PUBLIC = "public"
+
+
+class EventKind(StrEnum):
+    MEETING = "meeting"
+    WORKSHOP = "workshop"
+    CONFERENCE = "conference"
+    DEADLINE = "deadline"
+
+
+class EventStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class ActivityStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+def stored_as_value(enum_type: type[StrEnum]) -> Enum:
+    """A portable VARCHAR column holding an enum's values, read back as members."""
+    return Enum(
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Coalition(Base):
+    __tablename__ = "coalitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Ljubljana")
+    default_locale: Mapped[str] = mapped_column(String(8), default="sl")
+    event_offsets: Mapped[list[int] | None] = mapped_column(JSON, default=None)
+    deadline_offsets: Mapped[list[int] | None] = mapped_column(JSON, default=None)
+
+    areas: Mapped[list[Area]] = relationship(back_populates="coalition", order_by="Area.id")
+
+
+class Area(Base):
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+
+    coalition: Mapped[Coalition] = relationship(back_populates="areas")
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (UniqueConstraint("coalition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[Sector | None] = mapped_column(stored_as_value(Sector))
+    website: Mapped[str | None] = mapped_column(String(300))
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(
+        ForeignKey("coalitions.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    chat_identities: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_coalition_start", "coalition_id", "status", "starts_at"),
+        # /deadlines: deadline events of a coalition from a day on, without reading the others
+        Index("ix_events_coalition_kind_start", "coalition_id", "kind", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    all_day: Mapped[bool] = mapped_column(default=False)
+    location: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[EventKind] = mapped_column(stored_as_value(EventKind), default=EventKind.MEETING)
+    status: Mapped[EventStatus] = mapped_column(
+        stored_as_value(EventStatus), default=EventStatus.SCHEDULED
+    )
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+    area: Mapped[Area | None] = relationship()
+    organiser: Mapped[Organisation | None] = relationship()
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_coalition_due", "coalition_id", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[ActivityStatus] = mapped_column(
+        stored_as_value(ActivityStatus), default=ActivityStatus.PLANNED
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    area: Mapped[Area | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Member(Base):
+    """A chat identity's role in one coalition."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("coalition_id", "identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    identity: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[Role] = mapped_column(stored_as_value(Role), default=Role.MEMBER)
+
+
+class UserSetting(Base):
+    """A person's own choices, across coalitions."""
+
+    __tablename__ = "user_settings"
+
+    identity: Mapped[str] = mapped_column(String(100), primary_key=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+
+
+class ChatBinding(Base):
+    """A group or channel bound to one coalition."""
+
+    __tablename__ = "chat_bindings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(100), unique=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    bound_by: Mapped[str | None] = mapped_column(String(100))
+    bound_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coalitions.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
+    at: Mapped[datetime]

@@ -1,0 +1,94 @@
+"""Reminders as rows: what is due when, where each was sent, and who asked for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+from models.entities import stored_as_value
+
+
+class ReminderKind(StrEnum):
+    EVENT = "event"
+    DEADLINE = "deadline"
+    DIGEST = "digest"
+    CANCELLATION = "cancellation"
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class DeliveryState(StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Reminder(Base):
+    """One message due at one moment for one event, activity or coalition digest."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "offset_minutes", "due_at", name="uq_reminders_once"),
+        Index("ix_reminders_state_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    kind: Mapped[ReminderKind] = mapped_column(stored_as_value(ReminderKind))
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(60))
+    offset_minutes: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    state: Mapped[ReminderState] = mapped_column(
+        stored_as_value(ReminderState), default=ReminderState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """One reminder sent (or being sent) to one chat; never two rows for the same pair."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("reminder_id", "destination"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    destination: Mapped[str] = mapped_column(String(100))
+    state: Mapped[DeliveryState] = mapped_column(stored_as_value(DeliveryState))
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class Subscription(Base):
+    """A person's wish for reminders in their private chat, optionally for one area."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("coalition_id", "identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    identity: Mapped[str] = mapped_column(String(100))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]

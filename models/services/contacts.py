@@ -1,0 +1,117 @@
+"""The contact directory: people, their organisations and sectors."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import func, or_, select
+
+from models.entities import Contact, Organisation, Role, Sector
+from models.errors import NotFound
+from models.services.base import Service, page_and_total
+from models.services.views import ContactView, Page
+from models.validation import clean_email, clean_phone, clean_text, optional_text
+
+
+def contact_view(organisation: Organisation, contact: Contact | None) -> ContactView:
+    return ContactView(
+        id=contact.id if contact else None,
+        name=contact.name if contact else None,
+        role=contact.role if contact else None,
+        email=contact.email if contact else None,
+        phone=contact.phone if contact else None,
+        organisation=organisation.name,
+        sector=organisation.sector,
+        website=organisation.website,
+    )
+
+
+class ContactService(Service):
+    async def search(
+        self,
+        coalition_slug: str,
+        query: str = "",
+        *,
+        sectors: tuple[Sector, ...] = (),
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Page[ContactView]:
+        """People and organisations whose name, role or organisation contains the query,
+        or whose organisation is in one of the sectors; organisations without people too."""
+        async with self._sessions() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            conditions = [Organisation.coalition_id == coalition.id]
+            # control characters match nothing, and PostgreSQL refuses NUL in a parameter
+            words = "".join(c for c in query if unicodedata.category(c) != "Cc").strip().lower()
+            if words or sectors:
+                pattern = "%" + words.replace("\\", "").replace("%", "").replace("_", "") + "%"
+                matches = []
+                if words:
+                    matches += [
+                        func.lower(Contact.name).like(pattern),
+                        func.lower(Contact.role).like(pattern),
+                        func.lower(Organisation.name).like(pattern),
+                    ]
+                if sectors:
+                    matches.append(Organisation.sector.in_(sectors))
+                conditions.append(or_(*matches))
+            base = (
+                select(Organisation, Contact)
+                .outerjoin(Contact, Contact.organisation_id == Organisation.id)
+                .where(*conditions)
+            )
+            rows, total = await page_and_total(
+                session,
+                base.order_by(Organisation.name, Contact.name, Contact.id)
+                .offset(offset)
+                .limit(limit),
+                select(func.count()).select_from(base.subquery()),
+                offset,
+            )
+            views = tuple(contact_view(row[0], row[1]) for row in rows)
+            return Page(views, total, offset, limit)
+
+    async def create(
+        self,
+        coalition_slug: str,
+        actor: str,
+        *,
+        name: str,
+        organisation: str,
+        role: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+    ) -> tuple[ContactView, bool]:
+        """Adds a contact; an organisation not yet known is added too (second value True)."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            contact = Contact(
+                coalition_id=coalition.id,
+                name=clean_text(name, "name", 200),
+                role=optional_text(role, "role", 200),
+                email=clean_email(email),
+                phone=clean_phone(phone),
+            )
+            organisation_name = clean_text(organisation, "organisation", 200)
+            try:
+                contact.organisation = await self._organisation(
+                    session, coalition.id, organisation_name
+                )
+                created_organisation = False
+            except NotFound:
+                contact.organisation = Organisation(
+                    coalition_id=coalition.id, name=organisation_name
+                )
+                created_organisation = True
+            session.add(contact)
+            await session.flush()
+            self._audit(
+                session,
+                coalition.id,
+                actor,
+                "contact.create",
+                f"contact:{contact.id}",
+                {"name": contact.name, "organisation": contact.organisation.name},
+            )
+            return contact_view(contact.organisation, contact), created_organisation

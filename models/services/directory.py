@@ -1,0 +1,292 @@
+"""Coalitions, areas, roles, chat bindings and language choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.entities import Area, ChatBinding, Coalition, Member, Role, UserSetting
+from models.errors import Invalid, NotFound, PermissionDenied
+from models.services.base import Service, coalition_view
+from models.services.views import AreaView, ChatContext, CoalitionView
+
+LOCALES = ("sl", "en")
+
+
+@dataclass(frozen=True)
+class CoalitionSpec:
+    """A coalition as the operator's configuration describes it."""
+
+    slug: str
+    name: str
+    timezone: str = "Europe/Ljubljana"
+    default_locale: str = "sl"
+    admins: tuple[str, ...] = ()
+    chats: tuple[str, ...] = ()
+    event_offsets: tuple[int, ...] | None = None
+    deadline_offsets: tuple[int, ...] | None = None
+    areas: dict[str, str] = field(default_factory=dict)
+
+
+class DirectoryService(Service):
+    async def context(
+        self,
+        user_id: str,
+        chat_id: str,
+        *,
+        is_group: bool,
+        coalition_hint: str | None = None,
+        default_coalition: str | None = None,
+    ) -> ChatContext:
+        """Which coalition a command is about, the asker's role there, and stored languages.
+
+        Two statements on every path (three for a private chat of someone with no role): this
+        runs before every command.
+        """
+        async with self._sessions() as session:
+            bound_coalition, chat_locale, user_locale = (
+                await session.execute(
+                    select(
+                        select(ChatBinding.coalition_id)
+                        .where(ChatBinding.chat_id == chat_id)
+                        .scalar_subquery(),
+                        select(ChatBinding.locale)
+                        .where(ChatBinding.chat_id == chat_id)
+                        .scalar_subquery(),
+                        select(UserSetting.locale)
+                        .where(UserSetting.identity == user_id)
+                        .scalar_subquery(),
+                    )
+                )
+            ).one()
+            coalition: Coalition | None = None
+            role = Role.MEMBER
+            if coalition_hint:
+                coalition, role = await self._with_role(
+                    session, Coalition.slug == coalition_hint, user_id
+                )
+            elif bound_coalition is not None:
+                coalition, role = await self._with_role(
+                    session, Coalition.id == bound_coalition, user_id
+                )
+            elif not is_group:
+                coalition, role = await self._home_coalition(session, user_id, default_coalition)
+            return ChatContext(
+                coalition=coalition_view(coalition) if coalition else None,
+                role=role,
+                user_locale=user_locale,
+                chat_locale=chat_locale,
+                chat_bound=bound_coalition is not None,
+            )
+
+    async def _with_role(
+        self, session: AsyncSession, which: ColumnElement[bool], user_id: str
+    ) -> tuple[Coalition | None, Role]:
+        """A coalition and the user's role there (member when none is stored), in one query."""
+        row = (
+            await session.execute(
+                select(Coalition, Member.role)
+                .outerjoin(
+                    Member, and_(Member.coalition_id == Coalition.id, Member.identity == user_id)
+                )
+                .where(which)
+            )
+        ).first()
+        if row is None:
+            return None, Role.MEMBER
+        return row[0], row[1] or Role.MEMBER
+
+    async def _home_coalition(
+        self, session: AsyncSession, user_id: str, default_slug: str | None
+    ) -> tuple[Coalition | None, Role]:
+        """In a private chat: the coalition where the user holds the highest role, and that role."""
+        memberships = (
+            await session.execute(
+                select(Coalition, Member.role)
+                .join(Member, Member.coalition_id == Coalition.id)
+                .where(Member.identity == user_id)
+                .order_by(Coalition.id)
+            )
+        ).all()
+        if memberships:
+            ranked = sorted(memberships, key=lambda row: -list(Role).index(row[1]))
+            return ranked[0][0], ranked[0][1]
+        # no role anywhere: a member of the default (else the first) coalition
+        if default_slug:
+            default = await session.scalar(select(Coalition).where(Coalition.slug == default_slug))
+            return default, Role.MEMBER
+        first = await session.scalar(select(Coalition).order_by(Coalition.id).limit(1))
+        return first, Role.MEMBER
+
+    async def coalitions(self) -> list[CoalitionView]:
+        async with self._sessions() as session:
+            rows = await session.scalars(select(Coalition).order_by(Coalition.id))
+            return [coalition_view(c) for c in rows]
+
+    async def areas(self, coalition_slug: str) -> list[AreaView]:
+        async with self._sessions() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            rows = await session.scalars(
+                select(Area).where(Area.coalition_id == coalition.id).order_by(Area.id)
+            )
+            return [AreaView(a.id, a.slug, a.name) for a in rows]
+
+    async def bind_chat(self, actor: str, chat_id: str, coalition_slug: str) -> CoalitionView:
+        """Binds a group to a coalition; moving it from another needs admin rights there too."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.ADMIN)
+            binding = await session.scalar(
+                select(ChatBinding).where(ChatBinding.chat_id == chat_id)
+            )
+            if binding is None:
+                binding = ChatBinding(chat_id=chat_id, coalition_id=coalition.id)
+                session.add(binding)
+            elif binding.coalition_id != coalition.id:
+                await self._require(session, binding.coalition_id, actor, Role.ADMIN)
+                binding.coalition_id = coalition.id
+                binding.area_id = None
+            binding.active = True
+            binding.bound_by = actor
+            binding.bound_at = self._clock()
+            self._audit(session, coalition.id, actor, "chat.bind", f"chat:{chat_id}")
+            return coalition_view(coalition)
+
+    async def set_role(self, actor: str, coalition_slug: str, identity: str, role: Role) -> None:
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.ADMIN)
+            if identity == actor and role is not Role.ADMIN:
+                raise Invalid("role", "own_admin")
+            await self._upsert_member(session, coalition.id, identity, role)
+            self._audit(
+                session,
+                coalition.id,
+                actor,
+                "member.role",
+                f"member:{identity}",
+                {"role": role.value},
+            )
+
+    async def set_user_locale(self, identity: str, locale: str) -> None:
+        if locale not in LOCALES:
+            raise Invalid("locale", "unknown")
+        async with self._sessions.begin() as session:
+            setting = await session.get(UserSetting, identity)
+            if setting is None:
+                session.add(UserSetting(identity=identity, locale=locale))
+            else:
+                setting.locale = locale
+            self._audit(
+                session, None, identity, "user.locale", f"user:{identity}", {"locale": locale}
+            )
+
+    async def set_chat_locale(self, actor: str, chat_id: str, locale: str) -> None:
+        if locale not in LOCALES:
+            raise Invalid("locale", "unknown")
+        async with self._sessions.begin() as session:
+            binding = await session.scalar(
+                select(ChatBinding).where(ChatBinding.chat_id == chat_id)
+            )
+            if binding is None:
+                raise NotFound("chat", chat_id)
+            await self._require(session, binding.coalition_id, actor, Role.COORDINATOR)
+            binding.locale = locale
+            self._audit(
+                session,
+                binding.coalition_id,
+                actor,
+                "chat.locale",
+                f"chat:{chat_id}",
+                {"locale": locale},
+            )
+
+    async def set_chat_active(self, chat_id: str, active: bool) -> bool:
+        """Marks a bound chat (in)active, e.g. when the platform says the bot was removed."""
+        async with self._sessions.begin() as session:
+            binding = await session.scalar(
+                select(ChatBinding).where(ChatBinding.chat_id == chat_id)
+            )
+            if binding is None or binding.active == active:
+                return False
+            binding.active = active
+            self._audit(
+                session,
+                binding.coalition_id,
+                "system",
+                "chat.active",
+                f"chat:{chat_id}",
+                {"active": active},
+            )
+            return True
+
+    async def apply_config(self, specs: list[CoalitionSpec]) -> None:
+        """Creates or updates the configured coalitions, their admins and bound chats."""
+        async with self._sessions.begin() as session:
+            for spec in specs:
+                coalition = await session.scalar(
+                    select(Coalition).where(Coalition.slug == spec.slug)
+                )
+                if coalition is None:
+                    coalition = Coalition(slug=spec.slug)
+                    session.add(coalition)
+                coalition.name = spec.name
+                coalition.timezone = spec.timezone
+                coalition.default_locale = spec.default_locale
+                coalition.event_offsets = list(spec.event_offsets) if spec.event_offsets else None
+                coalition.deadline_offsets = (
+                    list(spec.deadline_offsets) if spec.deadline_offsets else None
+                )
+                await session.flush()
+                for slug, name in spec.areas.items():
+                    await self._upsert_area(session, coalition.id, slug, name)
+                for admin in spec.admins:
+                    await self._upsert_member(session, coalition.id, admin, Role.ADMIN)
+                for chat_id in spec.chats:
+                    binding = await session.scalar(
+                        select(ChatBinding).where(ChatBinding.chat_id == chat_id)
+                    )
+                    if binding is None:
+                        session.add(
+                            ChatBinding(
+                                chat_id=chat_id,
+                                coalition_id=coalition.id,
+                                bound_by="config",
+                                bound_at=self._clock(),
+                            )
+                        )
+                    else:
+                        binding.coalition_id = coalition.id
+
+    async def ensure_role(self, coalition_slug: str, identity: str, role: Role) -> None:
+        """Gives an identity a role without a permission check (operator and console use)."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._upsert_member(session, coalition.id, identity, role)
+
+    async def _upsert_member(
+        self, session: AsyncSession, coalition_id: int, identity: str, role: Role
+    ) -> None:
+        member = await session.scalar(
+            select(Member).where(Member.coalition_id == coalition_id, Member.identity == identity)
+        )
+        if member is None:
+            session.add(Member(coalition_id=coalition_id, identity=identity, role=role))
+        else:
+            member.role = role
+
+    async def _upsert_area(
+        self, session: AsyncSession, coalition_id: int, slug: str, name: str
+    ) -> None:
+        area = await session.scalar(
+            select(Area).where(Area.coalition_id == coalition_id, Area.slug == slug)
+        )
+        if area is None:
+            session.add(Area(coalition_id=coalition_id, slug=slug, name=name))
+        else:
+            area.name = name
+
+
+__all__ = ["LOCALES", "CoalitionSpec", "DirectoryService", "NotFound", "PermissionDenied"]

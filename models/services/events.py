@@ -1,0 +1,210 @@
+"""Events: list, show, create, edit and cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from models.entities import Event, EventKind, EventStatus, Role
+from models.errors import Invalid, NotFound
+from models.services.base import Service, area_view, page_and_total
+from models.services.reminder_planning import plan_cancellation, plan_event
+from models.services.views import EventView, Page
+from models.validation import clean_text, optional_text
+
+TITLE_MAX = 200
+LOCATION_MAX = 300
+DESCRIPTION_MAX = 2000
+
+
+def event_view(event: Event) -> EventView:
+    return EventView(
+        id=event.id,
+        title=event.title,
+        description=event.description,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        all_day=event.all_day,
+        location=event.location,
+        kind=event.kind,
+        status=event.status,
+        area=area_view(event.area),
+        organiser=event.organiser.name if event.organiser else None,
+    )
+
+
+# many-to-one: joined into the same query, no extra round trip per relation
+RELATIONS = (joinedload(Event.area), joinedload(Event.organiser))
+
+
+class EventService(Service):
+    async def upcoming(
+        self,
+        coalition_slug: str,
+        *,
+        area: str | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> Page[EventView]:
+        """Scheduled events from now on, soonest first."""
+        async with self._sessions() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            conditions = [
+                Event.coalition_id == coalition.id,
+                Event.status == EventStatus.SCHEDULED,
+                Event.starts_at >= self._clock(),
+            ]
+            if area is not None:
+                conditions.append(
+                    Event.area_id == (await self._area(session, coalition.id, area)).id
+                )
+            if until is not None:
+                conditions.append(Event.starts_at < until)
+            rows, total = await page_and_total(
+                session,
+                select(Event)
+                .options(*RELATIONS)
+                .where(*conditions)
+                .order_by(Event.starts_at, Event.id)
+                .offset(offset)
+                .limit(limit),
+                select(func.count()).select_from(Event).where(*conditions),
+                offset,
+            )
+            return Page(tuple(event_view(row[0]) for row in rows), total, offset, limit)
+
+    async def get(self, coalition_slug: str, event_id: int) -> EventView:
+        async with self._sessions() as session:
+            return event_view(await self._event(session, coalition_slug, event_id))
+
+    async def create(
+        self,
+        coalition_slug: str,
+        actor: str,
+        *,
+        title: str,
+        starts_at: datetime,
+        all_day: bool = False,
+        location: str | None = None,
+        area: str | None = None,
+        kind: EventKind = EventKind.MEETING,
+        description: str | None = None,
+    ) -> EventView:
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            event = Event(
+                coalition_id=coalition.id,
+                title=clean_text(title, "title", TITLE_MAX),
+                starts_at=starts_at,
+                all_day=all_day,
+                location=optional_text(location, "location", LOCATION_MAX),
+                description=optional_text(description, "description", DESCRIPTION_MAX),
+                kind=kind,
+                status=EventStatus.SCHEDULED,
+                created_by=actor,
+            )
+            if area:
+                event.area = await self._area(session, coalition.id, area)
+            session.add(event)
+            await session.flush()
+            self._audit(
+                session,
+                coalition.id,
+                actor,
+                "event.create",
+                f"event:{event.id}",
+                {"title": event.title, "starts_at": starts_at.isoformat()},
+            )
+            due = await plan_event(session, event, coalition, self.policy, self._clock())
+            await session.refresh(event, ["area", "organiser"])
+            view = event_view(event)
+        self._planned(due)
+        return view
+
+    async def edit(
+        self,
+        coalition_slug: str,
+        actor: str,
+        event_id: int,
+        *,
+        title: str | None = None,
+        starts_at: datetime | None = None,
+        all_day: bool | None = None,
+        location: str | None = None,
+        area: str | None = None,
+        description: str | None = None,
+    ) -> EventView:
+        """Changes the given fields; an empty location, area or description clears it."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            event = await self._event(session, coalition_slug, event_id)
+            if event.status is EventStatus.CANCELLED:
+                raise Invalid("event", "cancelled")
+            changed: dict[str, object] = {}
+            previous_start = event.starts_at
+            if title is not None:
+                event.title = changed["title"] = clean_text(title, "title", TITLE_MAX)
+            if starts_at is not None:
+                if event.ends_at is not None:  # keep the duration: never end before the start
+                    event.ends_at = starts_at + (event.ends_at - event.starts_at)
+                event.starts_at = starts_at
+                event.all_day = bool(all_day)
+                changed["starts_at"] = starts_at.isoformat()
+            if location is not None:
+                event.location = optional_text(location, "location", LOCATION_MAX)
+                changed["location"] = event.location
+            if description is not None:
+                event.description = optional_text(description, "description", DESCRIPTION_MAX)
+                changed["description"] = event.description
+            if area is not None:
+                event.area = await self._area(session, coalition.id, area) if area else None
+                changed["area"] = area
+            if not changed:
+                raise Invalid("changes", "empty")
+            self._audit(session, coalition.id, actor, "event.edit", f"event:{event.id}", changed)
+            await session.flush()
+            due: list[datetime] = []
+            if "starts_at" in changed:
+                due = await plan_event(
+                    session,
+                    event,
+                    coalition,
+                    self.policy,
+                    self._clock(),
+                    previous_start=previous_start,
+                )
+            await session.refresh(event, ["area", "organiser"])
+            view = event_view(event)
+        self._planned(due)
+        return view
+
+    async def cancel(self, coalition_slug: str, actor: str, event_id: int) -> EventView:
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            event = await self._event(session, coalition_slug, event_id)
+            if event.status is EventStatus.CANCELLED:
+                raise Invalid("event", "cancelled")
+            event.status = EventStatus.CANCELLED
+            self._audit(session, coalition.id, actor, "event.cancel", f"event:{event.id}")
+            due = await plan_cancellation(session, event, coalition, self._clock())
+            view = event_view(event)
+        self._planned(due)
+        return view
+
+    async def _event(self, session: AsyncSession, coalition_slug: str, event_id: int) -> Event:
+        coalition = await self._coalition(session, coalition_slug)
+        event = await session.scalar(
+            select(Event)
+            .options(*RELATIONS)
+            .where(Event.id == event_id, Event.coalition_id == coalition.id)
+        )
+        if event is None:
+            raise NotFound("event", event_id)
+        return event

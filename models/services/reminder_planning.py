@@ -1,0 +1,180 @@
+"""Writing reminder rows when events and activities are created, moved or cancelled.
+
+These run inside the caller's transaction, so an event and its reminders change together.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.entities import Activity, ActivityStatus, Coalition, Event, EventKind, EventStatus
+from models.reminder_policy import ReminderPolicy, before, deadline_due
+from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
+
+
+def event_subject(event_id: int) -> str:
+    return f"event:{event_id}"
+
+
+def activity_subject(activity_id: int) -> str:
+    return f"activity:{activity_id}"
+
+
+async def _drop_pending(session: AsyncSession, subject: str) -> None:
+    await session.execute(
+        delete(Reminder).where(
+            Reminder.subject == subject,
+            Reminder.state == ReminderState.PENDING,
+            Reminder.kind != ReminderKind.CANCELLATION,
+        )
+    )
+
+
+async def _sent_offsets(session: AsyncSession, subject: str) -> set[int]:
+    rows = await session.scalars(
+        select(Reminder.offset_minutes).where(
+            Reminder.subject == subject,
+            Reminder.state.in_((ReminderState.SENT, ReminderState.CLAIMED)),
+        )
+    )
+    return set(rows)
+
+
+async def _add(
+    session: AsyncSession,
+    coalition: Coalition,
+    kind: ReminderKind,
+    subject: str,
+    offset: int,
+    due: datetime,
+    *,
+    event_id: int | None = None,
+    activity_id: int | None = None,
+) -> bool:
+    exists = await session.scalar(
+        select(Reminder.id).where(
+            Reminder.kind == kind,
+            Reminder.subject == subject,
+            Reminder.offset_minutes == offset,
+            Reminder.due_at == due,
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(
+        Reminder(
+            coalition_id=coalition.id,
+            kind=kind,
+            subject=subject,
+            event_id=event_id,
+            activity_id=activity_id,
+            offset_minutes=offset,
+            due_at=due,
+            state=ReminderState.PENDING,
+        )
+    )
+    return True
+
+
+async def plan_event(
+    session: AsyncSession,
+    event: Event,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    *,
+    previous_start: datetime | None = None,
+) -> list[datetime]:
+    """(Re)writes the pending reminders of an event; returns the new due times.
+
+    An offset already reminded is reminded again only when the event moved so far that the
+    new reminder falls after the old start: otherwise people would hear the same thing twice.
+    """
+    subject = event_subject(event.id)
+    await _drop_pending(session, subject)
+    if event.status is EventStatus.CANCELLED or event.starts_at <= now:
+        return []
+    zone = ZoneInfo(coalition.timezone)
+    deadline = event.kind is EventKind.DEADLINE
+    offsets = (
+        (coalition.deadline_offsets or policy.deadline_offsets)
+        if deadline
+        else (coalition.event_offsets or policy.event_offsets)
+    )
+    already = await _sent_offsets(session, subject)
+    planned: list[datetime] = []
+    for offset in offsets:
+        if deadline:
+            due = deadline_due(
+                event.starts_at.astimezone(zone).date(), offset, policy.deadline_time, zone
+            )
+            due = min(due, event.starts_at)
+        else:
+            due = before(event.starts_at, offset, zone)
+        if due <= now:
+            continue
+        if offset in already and (previous_start is None or due <= previous_start):
+            continue
+        kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT
+        if await _add(session, coalition, kind, subject, offset, due, event_id=event.id):
+            planned.append(due)
+    return planned
+
+
+async def plan_activity(
+    session: AsyncSession,
+    activity: Activity,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+) -> list[datetime]:
+    """(Re)writes the deadline reminders of an open activity with a due date."""
+    subject = activity_subject(activity.id)
+    await _drop_pending(session, subject)
+    if activity.due_on is None or activity.status not in (
+        ActivityStatus.PLANNED,
+        ActivityStatus.ACTIVE,
+    ):
+        return []
+    zone = ZoneInfo(coalition.timezone)
+    already = await _sent_offsets(session, subject)
+    planned: list[datetime] = []
+    for offset in coalition.deadline_offsets or policy.deadline_offsets:
+        due = deadline_due(activity.due_on, offset, policy.deadline_time, zone)
+        if due <= now or offset in already:
+            continue
+        if await _add(
+            session,
+            coalition,
+            ReminderKind.DEADLINE,
+            subject,
+            offset,
+            due,
+            activity_id=activity.id,
+        ):
+            planned.append(due)
+    return planned
+
+
+async def plan_cancellation(
+    session: AsyncSession, event: Event, coalition: Coalition, now: datetime
+) -> list[datetime]:
+    """Drops an event's pending reminders; one notice goes to the chats already reminded."""
+    subject = event_subject(event.id)
+    await _drop_pending(session, subject)
+    reminded = await session.scalar(
+        select(Delivery.id)
+        .join(Reminder, Reminder.id == Delivery.reminder_id)
+        .where(Reminder.subject == subject, Delivery.state == DeliveryState.SENT)
+        .limit(1)
+    )
+    if reminded is None:
+        return []
+    added = await _add(
+        session, coalition, ReminderKind.CANCELLATION, subject, 0, now, event_id=event.id
+    )
+    return [now] if added else []

@@ -1,0 +1,520 @@
+"""Due reminders: claiming them once across processes, who gets them, what was sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.entities import (
+    Activity,
+    ActivityStatus,
+    ChatBinding,
+    Coalition,
+    Event,
+    EventKind,
+    EventStatus,
+    Role,
+    UserSetting,
+)
+from models.reminder_policy import next_digest
+from models.reminders import (
+    Delivery,
+    DeliveryState,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Subscription,
+)
+from models.services.activities import activity_view
+from models.services.base import Service, coalition_view
+from models.services.events import RELATIONS as EVENT_RELATIONS
+from models.services.events import event_view
+from models.services.reminder_planning import plan_activity, plan_event
+from models.services.views import ActivityView, CoalitionView, EventView
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Destination:
+    chat_id: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class ReminderJob:
+    """Everything needed to word and send one claimed reminder."""
+
+    id: int
+    kind: ReminderKind
+    coalition: CoalitionView
+    due_at: datetime
+    attempts: int
+    event: EventView | None
+    activity: ActivityView | None
+    digest_events: tuple[EventView, ...]
+    digest_activities: tuple[ActivityView, ...]
+    destinations: tuple[Destination, ...]
+    already_sent: frozenset[str]
+
+    @property
+    def subject_moment(self) -> datetime | None:
+        """When the event starts or the deadline falls (deadlines at the end of the day)."""
+        if self.event is not None:
+            return self.event.starts_at
+        if self.activity is not None and self.activity.due_on is not None:
+            end = datetime.combine(self.activity.due_on + timedelta(days=1), datetime.min.time())
+            return end.replace(tzinfo=self.coalition.zone)
+        return None
+
+
+@dataclass(frozen=True)
+class ReminderStatus:
+    pending: int
+    sent: int
+    failed: int
+    skipped: int
+
+
+class ReminderService(Service):
+    async def claim_due(self, worker: str, lease: timedelta, limit: int = 50) -> list[int]:
+        """Atomically takes up to `limit` due reminders (or ones whose lease ran out)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            due = or_(
+                and_(
+                    Reminder.state == ReminderState.PENDING,
+                    Reminder.due_at <= now,
+                    or_(Reminder.lease_until.is_(None), Reminder.lease_until <= now),
+                ),
+                and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+            )
+            candidates = select(Reminder.id).where(due).order_by(Reminder.due_at).limit(limit)
+            claim = update(Reminder).values(
+                state=ReminderState.CLAIMED,
+                claimed_by=worker,
+                lease_until=now + lease,
+                attempts=Reminder.attempts + 1,
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                # A CTE runs once; an IN (subquery) may be re-run per row and claim too many.
+                locked = (
+                    candidates.with_for_update(skip_locked=True)
+                    .cte("due_reminders")
+                    .prefix_with("MATERIALIZED")
+                )
+                claim = claim.where(Reminder.id == locked.c.id)
+            else:
+                claim = claim.where(Reminder.id.in_(candidates.scalar_subquery()), due)
+            claimed = await session.scalars(
+                claim.returning(Reminder.id).execution_options(synchronize_session=False)
+            )
+            return sorted(claimed)
+
+    async def renew_leases(self, worker: str, reminder_ids: list[int], lease: timedelta) -> None:
+        """Keeps a long fan-out's claims from expiring while this worker is alive."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Reminder)
+                .where(
+                    Reminder.id.in_(reminder_ids),
+                    Reminder.claimed_by == worker,
+                    Reminder.state == ReminderState.CLAIMED,
+                )
+                .values(lease_until=self._clock() + lease)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def next_due_times(self, limit: int = 1000) -> list[datetime]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Reminder.due_at)
+                .where(Reminder.state == ReminderState.PENDING)
+                .order_by(Reminder.due_at)
+                .limit(limit)
+            )
+            return list(rows)
+
+    async def job(self, reminder_id: int) -> ReminderJob | None:
+        async with self._sessions() as session:
+            reminder = await session.get(Reminder, reminder_id)
+            if reminder is None:
+                return None
+            coalition = await session.get(Coalition, reminder.coalition_id)
+            assert coalition is not None
+            event = (
+                await session.scalar(
+                    select(Event).options(*EVENT_RELATIONS).where(Event.id == reminder.event_id)
+                )
+                if reminder.event_id
+                else None
+            )
+            activity = (
+                await session.scalar(
+                    select(Activity)
+                    .options(selectinload(Activity.area), selectinload(Activity.organisation))
+                    .where(Activity.id == reminder.activity_id)
+                )
+                if reminder.activity_id
+                else None
+            )
+            area_id = (event.area_id if event else None) or (activity.area_id if activity else None)
+            if reminder.kind is ReminderKind.CANCELLATION:
+                destinations = await self._previously_reminded(session, reminder, coalition)
+            else:
+                destinations = await self._destinations(
+                    session, coalition, area_id, chats_only=reminder.kind is ReminderKind.DIGEST
+                )
+            sent = await session.scalars(
+                select(Delivery.destination).where(
+                    Delivery.reminder_id == reminder.id, Delivery.state == DeliveryState.SENT
+                )
+            )
+            digest_events: tuple[EventView, ...] = ()
+            digest_activities: tuple[ActivityView, ...] = ()
+            if reminder.kind is ReminderKind.DIGEST:
+                digest_events, digest_activities = await self._week(session, coalition)
+            return ReminderJob(
+                id=reminder.id,
+                kind=reminder.kind,
+                coalition=coalition_view(coalition),
+                due_at=reminder.due_at,
+                attempts=reminder.attempts,
+                event=event_view(event) if event else None,
+                activity=activity_view(activity) if activity else None,
+                digest_events=digest_events,
+                digest_activities=digest_activities,
+                destinations=tuple(destinations),
+                already_sent=frozenset(sent),
+            )
+
+    async def begin_delivery(self, reminder_id: int, destination: str) -> bool:
+        """Records that a send is about to happen; False when it was already sent."""
+        async with self._sessions.begin() as session:
+            delivery = await session.scalar(
+                select(Delivery).where(
+                    Delivery.reminder_id == reminder_id, Delivery.destination == destination
+                )
+            )
+            if delivery is None:
+                session.add(
+                    Delivery(
+                        reminder_id=reminder_id,
+                        destination=destination,
+                        state=DeliveryState.SENDING,
+                        attempts=1,
+                        at=self._clock(),
+                    )
+                )
+                return True
+            if delivery.state is DeliveryState.SENT:
+                return False
+            delivery.state = DeliveryState.SENDING
+            delivery.attempts += 1
+            delivery.at = self._clock()
+            return True
+
+    async def end_delivery(
+        self, reminder_id: int, destination: str, *, error: str | None = None
+    ) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.reminder_id == reminder_id, Delivery.destination == destination)
+                .values(
+                    state=DeliveryState.FAILED if error else DeliveryState.SENT,
+                    error=error,
+                    at=self._clock(),
+                )
+            )
+
+    async def finish(
+        self,
+        reminder_id: int,
+        worker: str,
+        state: ReminderState,
+        *,
+        error: str | None = None,
+        retry_in: timedelta | None = None,
+    ) -> list[datetime]:
+        """Closes a claimed reminder (or hands it back for a retry); returns new due times."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            reminder = await session.get(Reminder, reminder_id)
+            if reminder is None or reminder.claimed_by != worker:
+                return []
+            if retry_in is not None and reminder.attempts < MAX_ATTEMPTS:
+                reminder.state = ReminderState.PENDING
+                reminder.lease_until = now + retry_in
+                reminder.last_error = error
+                return [now + retry_in]
+            reminder.state = ReminderState.FAILED if retry_in is not None else state
+            reminder.last_error = error
+            reminder.lease_until = None
+            reminder.finished_at = now
+            if reminder.kind is ReminderKind.DIGEST:
+                coalition = await session.get(Coalition, reminder.coalition_id)
+                assert coalition is not None
+                return await self._plan_digest(session, coalition, now)
+            return []
+
+    async def plan_missing(self) -> list[datetime]:
+        """Plans reminders for future events and open activities that have none yet
+        (demo data, imports, rows written before reminders existed)."""
+        now = self._clock()
+        planned: list[datetime] = []
+        async with self._sessions.begin() as session:
+            coalitions = {c.id: c for c in await session.scalars(select(Coalition))}
+            has_reminder = select(Reminder.id).where(Reminder.event_id == Event.id).exists()
+            for event in await session.scalars(
+                select(Event).where(
+                    Event.status == EventStatus.SCHEDULED, Event.starts_at > now, ~has_reminder
+                )
+            ):
+                planned += await plan_event(
+                    session, event, coalitions[event.coalition_id], self.policy, now
+                )
+            has_reminder = select(Reminder.id).where(Reminder.activity_id == Activity.id).exists()
+            for activity in await session.scalars(
+                select(Activity).where(
+                    Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.ACTIVE)),
+                    Activity.due_on >= now.date(),
+                    ~has_reminder,
+                )
+            ):
+                planned += await plan_activity(
+                    session, activity, coalitions[activity.coalition_id], self.policy, now
+                )
+        return planned
+
+    async def ensure_digests(self) -> list[datetime]:
+        """Makes sure each coalition has its next weekly digest planned."""
+        async with self._sessions.begin() as session:
+            planned: list[datetime] = []
+            for coalition in await session.scalars(select(Coalition)):
+                planned += await self._plan_digest(session, coalition, self._clock())
+            return planned
+
+    async def subscribe(
+        self, coalition_slug: str, identity: str, chat_id: str, area: str | None
+    ) -> str | None:
+        """Personal reminders in this private chat; returns the area's name, if one."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            area_row = await self._area(session, coalition.id, area) if area else None
+            subscription = await session.scalar(
+                select(Subscription).where(
+                    Subscription.coalition_id == coalition.id, Subscription.identity == identity
+                )
+            )
+            if subscription is None:
+                subscription = Subscription(
+                    coalition_id=coalition.id, identity=identity, created_at=self._clock()
+                )
+                session.add(subscription)
+            subscription.chat_id = chat_id
+            subscription.area_id = area_row.id if area_row else None
+            subscription.active = True
+            self._audit(
+                session,
+                coalition.id,
+                identity,
+                "subscription.on",
+                f"user:{identity}",
+                {"area": area_row.slug if area_row else None},
+            )
+            return area_row.name if area_row else None
+
+    async def unsubscribe(self, coalition_slug: str, identity: str) -> bool:
+        """Stops personal reminders; False when there were none."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            subscription = await session.scalar(
+                select(Subscription).where(
+                    Subscription.coalition_id == coalition.id,
+                    Subscription.identity == identity,
+                    Subscription.active.is_(True),
+                )
+            )
+            if subscription is None:
+                return False
+            subscription.active = False
+            self._audit(session, coalition.id, identity, "subscription.off", f"user:{identity}")
+            return True
+
+    async def deactivate_destination(self, chat_id: str) -> None:
+        """The platform says we may not write there any more: stop trying."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ChatBinding).where(ChatBinding.chat_id == chat_id).values(active=False)
+            )
+            await session.execute(
+                update(Subscription).where(Subscription.chat_id == chat_id).values(active=False)
+            )
+
+    async def status(self, coalition_slug: str, actor: str) -> ReminderStatus:
+        """Counts of the last 7 days (pending: all still due), for admins."""
+        async with self._sessions() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.ADMIN)
+            since = self._clock() - timedelta(days=7)
+            counts: dict[ReminderState, int] = {}
+            for state in ReminderState:
+                window = (
+                    Reminder.due_at >= since
+                    if state is not ReminderState.PENDING
+                    else Reminder.id.is_not(None)
+                )
+                counts[state] = (
+                    await session.scalar(
+                        select(func.count(Reminder.id)).where(
+                            Reminder.coalition_id == coalition.id, Reminder.state == state, window
+                        )
+                    )
+                    or 0
+                )
+            return ReminderStatus(
+                pending=counts[ReminderState.PENDING] + counts[ReminderState.CLAIMED],
+                sent=counts[ReminderState.SENT],
+                failed=counts[ReminderState.FAILED],
+                skipped=counts[ReminderState.SKIPPED],
+            )
+
+    async def _plan_digest(
+        self, session: AsyncSession, coalition: Coalition, now: datetime
+    ) -> list[datetime]:
+        if self.policy.digest_weekday is None:
+            return []
+        pending = await session.scalar(
+            select(Reminder.id).where(
+                Reminder.coalition_id == coalition.id,
+                Reminder.kind == ReminderKind.DIGEST,
+                Reminder.state.in_((ReminderState.PENDING, ReminderState.CLAIMED)),
+            )
+        )
+        if pending is not None:
+            return []
+        due = next_digest(
+            now, self.policy.digest_weekday, self.policy.digest_time, ZoneInfo(coalition.timezone)
+        )
+        session.add(
+            Reminder(
+                coalition_id=coalition.id,
+                kind=ReminderKind.DIGEST,
+                subject=f"digest:{coalition.id}",
+                offset_minutes=0,
+                due_at=due,
+                state=ReminderState.PENDING,
+            )
+        )
+        return [due]
+
+    async def _destinations(
+        self, session: AsyncSession, coalition: Coalition, area_id: int | None, *, chats_only: bool
+    ) -> list[Destination]:
+        area_match = (
+            ChatBinding.area_id.is_(None)
+            if area_id is None
+            else or_(ChatBinding.area_id.is_(None), ChatBinding.area_id == area_id)
+        )
+        chats = await session.execute(
+            select(ChatBinding.chat_id, ChatBinding.locale).where(
+                ChatBinding.coalition_id == coalition.id, ChatBinding.active.is_(True), area_match
+            )
+        )
+        found = [Destination(chat, locale or coalition.default_locale) for chat, locale in chats]
+        if chats_only:
+            return found
+        subscription_area = (
+            Subscription.area_id.is_(None)
+            if area_id is None
+            else or_(Subscription.area_id.is_(None), Subscription.area_id == area_id)
+        )
+        people = await session.execute(
+            select(Subscription.chat_id, UserSetting.locale)
+            .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
+            .where(
+                Subscription.coalition_id == coalition.id,
+                Subscription.active.is_(True),
+                subscription_area,
+            )
+        )
+        seen = {d.chat_id for d in found}
+        for chat, locale in people:
+            if chat not in seen:
+                seen.add(chat)
+                found.append(Destination(chat, locale or coalition.default_locale))
+        return found
+
+    async def _previously_reminded(
+        self, session: AsyncSession, reminder: Reminder, coalition: Coalition
+    ) -> list[Destination]:
+        """The chats that got any reminder of this subject, with their current language."""
+        everyone = {
+            d.chat_id: d
+            for d in await self._destinations(session, coalition, None, chats_only=False)
+        }
+        reminded = await session.scalars(
+            select(Delivery.destination)
+            .join(Reminder, Reminder.id == Delivery.reminder_id)
+            .where(
+                Reminder.subject == reminder.subject,
+                Reminder.kind != ReminderKind.CANCELLATION,
+                Delivery.state == DeliveryState.SENT,
+            )
+            .distinct()
+        )
+        return [
+            everyone.get(chat, Destination(chat, coalition.default_locale))
+            for chat in sorted(reminded)
+        ]
+
+    async def _week(
+        self, session: AsyncSession, coalition: Coalition
+    ) -> tuple[tuple[EventView, ...], tuple[ActivityView, ...]]:
+        now = self._clock()
+        week_end = now + timedelta(days=7)
+        events = await session.scalars(
+            select(Event)
+            .options(*EVENT_RELATIONS)
+            .where(
+                Event.coalition_id == coalition.id,
+                Event.status == EventStatus.SCHEDULED,
+                Event.starts_at >= now,
+                Event.starts_at < week_end,
+            )
+            .order_by(Event.starts_at)
+            .limit(30)
+        )
+        zone = ZoneInfo(coalition.timezone)
+        activities = await session.scalars(
+            select(Activity)
+            .options(selectinload(Activity.area), selectinload(Activity.organisation))
+            .where(
+                Activity.coalition_id == coalition.id,
+                Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.ACTIVE)),
+                Activity.due_on >= now.astimezone(zone).date(),
+                Activity.due_on < week_end.astimezone(zone).date(),
+            )
+            .order_by(Activity.due_on)
+            .limit(30)
+        )
+        return (
+            tuple(event_view(e) for e in events),
+            tuple(activity_view(a) for a in activities),
+        )
+
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "Destination",
+    "EventKind",
+    "ReminderJob",
+    "ReminderService",
+    "ReminderStatus",
+]
