@@ -1,0 +1,210 @@
+"""Every command: its English and Slovenian names, who may use it, and its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from handlers import activities, admin, contacts, events, reminders
+from handlers.context import Context
+from handlers.i18n import N_
+from handlers.types import ChatKind, Reply
+from models.entities import Role
+
+Handler = Callable[[Context], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    alias: str
+    role: Role
+    summary: str
+    example: str
+    handler: Handler
+    needs_coalition: bool = True
+
+
+async def show_help(ctx: Context) -> Reply:
+    """What this chat can do: only the commands the asking user may use."""
+    slovenian = ctx.locale == "sl"
+    lines = []
+    for spec in COMMANDS:
+        if ctx.role.at_least(spec.role) and spec.name != "start":
+            name = spec.alias if slovenian else spec.name
+            summary = ctx._(spec.summary)
+            lines.append(f"/{name} — {summary}")
+    where = ctx.coalition_or_none.name if ctx.coalition_or_none else ""
+    title = ctx._("What I can do for you") + (f" ({where})" if where else "")
+    footer = ctx._("Example: %(example)s") % {"example": ctx._(EVENTS_EXAMPLE)}
+    if ctx.command.chat_kind is ChatKind.GROUP and not ctx.chat_bound:
+        lines = [
+            ctx._("This chat is not bound to a coalition yet."),
+            ctx._("An admin binds it with /bind COALITION, e.g. /bind sasa."),
+        ]
+    return ctx.reply(title, lines=tuple(lines), footer=footer, personal=True)
+
+
+EVENTS_EXAMPLE = N_("/events week")
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "start",
+        "zacetek",
+        Role.MEMBER,
+        N_("what this chat can do"),
+        N_("/help"),
+        show_help,
+        needs_coalition=False,
+    ),
+    CommandSpec(
+        "help",
+        "pomoc",
+        Role.MEMBER,
+        N_("what this chat can do"),
+        N_("/help"),
+        show_help,
+        needs_coalition=False,
+    ),
+    CommandSpec(
+        "events",
+        "dogodki",
+        Role.MEMBER,
+        N_("upcoming events [area] [week|month]"),
+        N_("/events week"),
+        events.list_events,
+    ),
+    CommandSpec(
+        "event", "dogodek", Role.MEMBER, N_("one event in full"), N_("/event 12"), events.show_event
+    ),
+    CommandSpec(
+        "activities",
+        "aktivnosti",
+        Role.MEMBER,
+        N_("the yearly plan [area] [status]"),
+        N_("/activities active"),
+        activities.list_activities,
+    ),
+    CommandSpec(
+        "deadlines",
+        "roki",
+        Role.MEMBER,
+        N_("upcoming deadlines"),
+        N_("/deadlines"),
+        activities.list_deadlines,
+    ),
+    CommandSpec(
+        "contacts",
+        "kontakti",
+        Role.MEMBER,
+        N_("search contacts by person, organisation or sector"),
+        N_("/contacts chamber"),
+        contacts.list_contacts,
+    ),
+    CommandSpec(
+        "areas",
+        "podrocja",
+        Role.MEMBER,
+        N_("the coalition's project areas"),
+        N_("/areas"),
+        admin.list_areas,
+    ),
+    CommandSpec(
+        "language",
+        "jezik",
+        Role.MEMBER,
+        N_("answer in sl or en"),
+        N_("/language en"),
+        admin.set_language,
+        needs_coalition=False,
+    ),
+    CommandSpec(
+        "addevent",
+        "dodajdogodek",
+        Role.COORDINATOR,
+        N_("add an event: TITLE | WHEN [| WHERE] [| AREA]"),
+        N_("/addevent Digital skills workshop | tomorrow 10:00 | Velenje | pametno-mesto"),
+        events.add_event,
+    ),
+    CommandSpec(
+        "editevent",
+        "uredidogodek",
+        Role.COORDINATOR,
+        N_("change an event: ID title=… when=… where=… area=… description=…"),
+        N_("/editevent 12 when=next friday 17:00 where=Velenje"),
+        events.edit_event,
+    ),
+    CommandSpec(
+        "cancelevent",
+        "preklicidogodek",
+        Role.COORDINATOR,
+        N_("cancel an event"),
+        N_("/cancelevent 12"),
+        events.cancel_event,
+    ),
+    CommandSpec(
+        "addactivity",
+        "dodajaktivnost",
+        Role.COORDINATOR,
+        N_("add an activity: TITLE | DUE [| AREA] [| ORGANISATION]"),
+        N_("/addactivity Industry 4.0 | 15.3.2027 | pametno-mesto"),
+        activities.add_activity,
+    ),
+    CommandSpec(
+        "activity",
+        "aktivnost",
+        Role.COORDINATOR,
+        N_("set an activity's status: ID planned|active|done|cancelled"),
+        N_("/activity 7 done"),
+        activities.set_activity_status,
+    ),
+    CommandSpec(
+        "addcontact",
+        "dodajkontakt",
+        Role.COORDINATOR,
+        N_("add a contact: NAME | ORGANISATION [| ROLE] [| EMAIL] [| PHONE]"),
+        N_("/addcontact Ana Novak | SAŠA inkubator | mentor | ana@example.org"),
+        contacts.add_contact,
+    ),
+    CommandSpec(
+        "subscribe",
+        "narocisi",
+        Role.MEMBER,
+        N_("personal reminders in this private chat [area]"),
+        N_("/subscribe pametno-mesto"),
+        reminders.subscribe,
+    ),
+    CommandSpec(
+        "unsubscribe",
+        "odjava",
+        Role.MEMBER,
+        N_("stop personal reminders"),
+        N_("/unsubscribe"),
+        reminders.unsubscribe,
+    ),
+    CommandSpec(
+        "status",
+        "stanje",
+        Role.ADMIN,
+        N_("reminders of the last 7 days: pending, sent, failed"),
+        N_("/status"),
+        reminders.show_status,
+    ),
+    CommandSpec(
+        "bind",
+        "povezi",
+        Role.ADMIN,
+        N_("bind this group to a coalition (admins)"),
+        N_("/bind sasa"),
+        admin.bind_chat,
+        needs_coalition=False,
+    ),
+    CommandSpec(
+        "role",
+        "vloga",
+        Role.ADMIN,
+        N_("give someone a role: USER member|coordinator|admin"),
+        N_("/role telegram:12345 coordinator"),
+        admin.set_role,
+    ),
+)

@@ -1,0 +1,89 @@
+"""What a handler gets: the command, who and where, the services, and the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from handlers.i18n import Translator
+from handlers.types import Button, IncomingCommand, ListItem, Reply
+from models.entities import Role
+from models.services import ActivityService, ContactService, DirectoryService, EventService
+from models.services.reminders import ReminderService
+from models.services.views import CoalitionView
+
+
+@dataclass(frozen=True)
+class Services:
+    directory: DirectoryService
+    events: EventService
+    activities: ActivityService
+    contacts: ContactService
+    reminders: ReminderService
+
+
+class NoCoalition(Exception):
+    """The command needs a coalition and this chat has none."""
+
+
+@dataclass(frozen=True)
+class Context:
+    command: IncomingCommand
+    services: Services
+    coalition_or_none: CoalitionView | None
+    role: Role
+    chat_bound: bool
+    t: Translator
+    translators: Mapping[str, Translator]
+    now: datetime
+
+    @property
+    def locale(self) -> str:
+        return self.t.locale
+
+    @property
+    def coalition(self) -> CoalitionView:
+        if self.coalition_or_none is None:
+            raise NoCoalition
+        return self.coalition_or_none
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.coalition.zone
+
+    @property
+    def actor(self) -> str:
+        return self.command.user_id
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def reply(
+        self,
+        title: str = "",
+        lines: tuple[str, ...] = (),
+        items: tuple[ListItem, ...] = (),
+        footer: str = "",
+        buttons: tuple[Button, ...] = (),
+        *,
+        personal: bool = False,
+    ) -> Reply:
+        return Reply(
+            title=title,
+            lines=lines,
+            items=items,
+            footer=footer,
+            buttons=buttons,
+            personal=personal,
+            locale=self.locale,
+        )
+
+    def error(self, *lines: str) -> Reply:
+        return Reply(
+            lines=tuple(line for line in lines if line),
+            is_error=True,
+            personal=True,
+            locale=self.locale,
+        )

@@ -1,0 +1,135 @@
+"""From an IncomingCommand to a Reply: find the command, the coalition, the language, the role."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from handlers.arguments import fold
+from handlers.commands import COMMANDS, CommandSpec
+from handlers.context import Context, NoCoalition, Services
+from handlers.errors import BadInput, explain, shorten
+from handlers.i18n import Translator
+from handlers.types import ChatKind, IncomingCommand, Reply
+from models.errors import DomainError, PermissionDenied, is_unavailable
+
+log = logging.getLogger(__name__)
+
+LOOKUP: dict[str, CommandSpec] = {
+    **{spec.name: spec for spec in COMMANDS},
+    **{spec.alias: spec for spec in COMMANDS},
+    "pomoč": COMMANDS[1],
+}
+
+
+def find_command(name: str) -> CommandSpec | None:
+    """A command by its English or Slovenian name, with or without diacritics or `@bot`."""
+    return LOOKUP.get(fold(name.lstrip("/").split("@", 1)[0]))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        services: Services,
+        translators: Mapping[str, Translator],
+        clock: Callable[[], datetime],
+        *,
+        default_coalition: str | None = None,
+        default_locale: str = "sl",
+    ) -> None:
+        self.services = services
+        self.translators = translators
+        self.clock = clock
+        self.default_coalition = default_coalition
+        self.default_locale = default_locale
+
+    async def handle(self, command: IncomingCommand) -> Reply:
+        """Answers one command; never raises, whatever the input."""
+        try:
+            return await self._handle(command)
+        except Exception as error:
+            t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
+            if is_unavailable(error):
+                log.warning("database unavailable for %r: %s", command.name, error)
+                message = t.gettext(
+                    "The coalition's data is temporarily unavailable. Please try again in a minute."
+                )
+            else:
+                log.exception("command %r from %s failed", command.name, command.user_id)
+                message = t.gettext("Sorry, something went wrong on my side. Please try again.")
+            return Reply(lines=(message,), is_error=True, personal=True, locale=t.locale)
+
+    async def _handle(self, command: IncomingCommand) -> Reply:
+        is_group = command.chat_kind is ChatKind.GROUP
+        stored = await self.services.directory.context(
+            command.user_id,
+            command.chat_id,
+            is_group=is_group,
+            coalition_hint=command.coalition,
+            default_coalition=self.default_coalition,
+        )
+        coalition_locale = stored.coalition.default_locale if stored.coalition else None
+        locale = next(
+            (
+                choice
+                for choice in (
+                    stored.user_locale,
+                    stored.chat_locale,
+                    command.locale,
+                    coalition_locale,
+                    self.default_locale,
+                )
+                if choice in self.translators
+            ),
+            self.default_locale,
+        )
+        assert locale is not None
+        ctx = Context(
+            command=command,
+            services=self.services,
+            coalition_or_none=stored.coalition,
+            role=stored.role,
+            chat_bound=stored.chat_bound,
+            t=self.translators[locale],
+            translators=self.translators,
+            now=self.clock(),
+        )
+        spec = find_command(command.name)
+        if spec is None:
+            return self._unknown(ctx)
+        if spec.needs_coalition and ctx.coalition_or_none is None:
+            return self._no_coalition(ctx, is_group)
+        if spec.needs_coalition and not ctx.role.at_least(spec.role):
+            return ctx.error(explain(ctx, PermissionDenied(spec.role)))
+        try:
+            return await spec.handler(ctx)
+        except BadInput as error:
+            return ctx.error(str(error), self._example(ctx, spec))
+        except DomainError as error:
+            return ctx.error(explain(ctx, error), self._example(ctx, spec))
+        except NoCoalition:
+            return self._no_coalition(ctx, is_group)
+
+    def _example(self, ctx: Context, spec: CommandSpec) -> str:
+        return ctx._("Example: %(example)s") % {"example": ctx._(spec.example)}
+
+    def _unknown(self, ctx: Context) -> Reply:
+        typed = shorten(fold(ctx.command.name.lstrip("/").split("@", 1)[0]), 40)
+        close = difflib.get_close_matches(typed, list(LOOKUP), n=1, cutoff=0.7)
+        lines = [ctx._("I do not know the command /%(name)s.") % {"name": typed}]
+        if close:
+            lines.append(ctx._("Did you mean /%(name)s?") % {"name": close[0]})
+        lines.append(ctx._("Type /help for the list of commands."))
+        example = LOOKUP[close[0]] if close else LOOKUP["events"]
+        lines.append(self._example(ctx, example))
+        return ctx.error(*lines)
+
+    def _no_coalition(self, ctx: Context, is_group: bool) -> Reply:
+        if is_group:
+            return ctx.error(
+                ctx._("This chat is not bound to a coalition yet."),
+                ctx._("An admin binds it with /bind COALITION, e.g. /bind sasa."),
+            )
+        return ctx.error(ctx._("No coalition is set up yet; ask the operator to add one."))

@@ -1,0 +1,125 @@
+"""/events, /event, /addevent, /editevent, /cancelevent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
+from handlers.context import Context
+from handlers.errors import BadInput, read_when
+from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
+from handlers.types import Reply
+
+PERIODS = {"week": 7, "teden": 7, "month": 31, "mesec": 31}
+EDIT_FIELDS = {
+    "title": "title",
+    "naslov": "title",
+    "when": "when",
+    "kdaj": "when",
+    "where": "where",
+    "kje": "where",
+    "area": "area",
+    "podrocje": "area",
+    "description": "description",
+    "opis": "description",
+}
+
+
+async def list_events(ctx: Context) -> Reply:
+    """Upcoming events, optionally of one area and within a week or a month."""
+    args, page = arguments_and_page(ctx)
+    words = args.split()
+    days = next((PERIODS[fold(w)] for w in words if fold(w) in PERIODS), None)
+    area = " ".join(w for w in words if fold(w) not in PERIODS) or None
+    until = ctx.now + timedelta(days=days) if days else None
+    result = await ctx.services.events.upcoming(
+        ctx.coalition.slug, area=area, until=until, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    title = ctx.t.ngettext(
+        "%(count)d upcoming event", "%(count)d upcoming events", result.total
+    ) % {"count": result.total}
+    return paged(
+        ctx,
+        result,
+        f"{ctx.coalition.name}: {title}",
+        [event_item(ctx, event) for event in result.items],
+        f"/events {args}".strip(),
+        ctx._("No upcoming events."),
+    )
+
+
+async def show_event(ctx: Context) -> Reply:
+    """One event in full."""
+    event_id = parse_id(ctx.command.args)
+    if event_id is None:
+        raise BadInput(ctx._("Give the event's number, as /events shows it."))
+    event = await ctx.services.events.get(ctx.coalition.slug, event_id)
+    title = f"#{event.id} {event.title}"
+    if event.status == "cancelled":
+        cancelled = ctx._("event cancelled")
+        title += f" ({cancelled})"
+    return ctx.reply(title, lines=event_details(ctx, event))
+
+
+async def add_event(ctx: Context) -> Reply:
+    """Creates an event from `TITLE | WHEN [| WHERE] [| AREA]`."""
+    parts = split_pipes(ctx.command.args)
+    if len(parts) < 2 or len(parts) > 4:
+        raise BadInput(ctx._("Write the title and the date, separated by |."))
+    title, when_text, where, area = padded(parts, 4)
+    when = read_when(ctx, when_text)
+    event = await ctx.services.events.create(
+        ctx.coalition.slug,
+        ctx.actor,
+        title=title,
+        starts_at=when.utc,
+        all_day=not when.has_time,
+        location=where or None,
+        area=area or None,
+    )
+    return ctx.reply(
+        ctx._("Event #%(id)d added.") % {"id": event.id},
+        lines=(event.title, *event_details(ctx, event)),
+    )
+
+
+async def edit_event(ctx: Context) -> Reply:
+    """Changes fields of an event: `ID title=… when=… where=… area=… description=…`."""
+    head, fields = parse_fields(ctx.command.args)
+    event_id = parse_id(head)
+    if event_id is None or not fields:
+        raise BadInput(ctx._("Give the event's number and at least one change."))
+    unknown = [name for name in fields if name not in EDIT_FIELDS]
+    if unknown:
+        raise BadInput(
+            ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
+            % {"field": unknown[0], "fields": ctx._("title, when, where, area, description")}
+        )
+    changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    when = read_when(ctx, changes["when"]) if "when" in changes else None
+    event = await ctx.services.events.edit(
+        ctx.coalition.slug,
+        ctx.actor,
+        event_id,
+        title=changes.get("title"),
+        starts_at=when.utc if when else None,
+        all_day=not when.has_time if when else None,
+        location=changes.get("where"),
+        area=changes.get("area"),
+        description=changes.get("description"),
+    )
+    return ctx.reply(
+        ctx._("Event #%(id)d changed.") % {"id": event.id},
+        lines=(event.title, *event_details(ctx, event)),
+    )
+
+
+async def cancel_event(ctx: Context) -> Reply:
+    """Cancels an event."""
+    event_id = parse_id(ctx.command.args)
+    if event_id is None:
+        raise BadInput(ctx._("Give the event's number, as /events shows it."))
+    event = await ctx.services.events.cancel(ctx.coalition.slug, ctx.actor, event_id)
+    return ctx.reply(
+        ctx._("Event #%(id)d cancelled: %(title)s") % {"id": event.id, "title": event.title}
+    )

@@ -1,0 +1,146 @@
+"""/subscribe, /unsubscribe, /status, and the wording of reminders the scheduler posts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers.context import Context
+from handlers.errors import BadInput
+from handlers.i18n import Translator
+from handlers.listing import Audience, Reader, activity_item, event_details, event_item
+from handlers.types import ChatKind, Reply
+from models.reminders import ReminderKind
+from models.services.reminders import ReminderJob
+
+
+async def subscribe(ctx: Context) -> Reply:
+    """Personal reminders in this private chat, optionally for one area."""
+    if ctx.command.chat_kind is ChatKind.GROUP:
+        raise BadInput(ctx._("Personal reminders come in a private chat: write to me directly."))
+    area = ctx.command.args.strip() or None
+    area_name = await ctx.services.reminders.subscribe(
+        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area
+    )
+    if area_name:
+        text = ctx._("You will get reminders of %(area)s in %(coalition)s here.") % {
+            "area": area_name,
+            "coalition": ctx.coalition.name,
+        }
+    else:
+        text = ctx._("You will get reminders of %(coalition)s here.") % {
+            "coalition": ctx.coalition.name
+        }
+    return ctx.reply(text, lines=(ctx._("/unsubscribe stops them."),), personal=True)
+
+
+async def unsubscribe(ctx: Context) -> Reply:
+    """Stops personal reminders."""
+    stopped = await ctx.services.reminders.unsubscribe(ctx.coalition.slug, ctx.actor)
+    text = (
+        ctx._("You will get no more personal reminders.")
+        if stopped
+        else ctx._("You had no personal reminders.")
+    )
+    return ctx.reply(text, personal=True)
+
+
+async def show_status(ctx: Context) -> Reply:
+    """Reminders of the last 7 days: pending, sent, failed (admins)."""
+    counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor)
+    lines = (
+        ctx._("Pending: %(count)d") % {"count": counts.pending},
+        ctx._("Sent: %(count)d") % {"count": counts.sent},
+        ctx._("Failed: %(count)d") % {"count": counts.failed},
+        ctx._("Skipped (too late): %(count)d") % {"count": counts.skipped},
+    )
+    return ctx.reply(
+        ctx._("Reminders in %(coalition)s, last 7 days") % {"coalition": ctx.coalition.name},
+        lines=lines,
+        personal=True,
+    )
+
+
+def time_left(t: Translator, until: datetime, now: datetime) -> str:
+    """`čez 2 uri`, `in 3 days`: the real time left, rounded to the unit that fits."""
+    left = until - now
+    if left >= timedelta(hours=23, minutes=30):
+        days = round(left / timedelta(days=1))
+        return t.ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+    if left >= timedelta(minutes=55):
+        hours = round(left / timedelta(hours=1))
+        return t.ngettext("in %(count)d hour", "in %(count)d hours", hours) % {"count": hours}
+    minutes = max(1, round(left / timedelta(minutes=1)))
+    return t.ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
+
+
+def days_left(t: Translator, day_count: int) -> str:
+    if day_count <= 0:
+        return t.gettext("today")
+    return t.ngettext("in %(count)d day", "in %(count)d days", day_count) % {"count": day_count}
+
+
+def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | None:
+    """The reminder as the chat will read it, or None when there is nothing to say."""
+    reader = Audience(t, job.coalition.zone, now)
+    if job.kind is ReminderKind.DIGEST:
+        return digest_reply(job, reader)
+    if job.kind is ReminderKind.CANCELLATION and job.event is not None:
+        when = t.moment(job.event.starts_at, reader.zone, all_day=job.event.all_day)
+        return Reply(
+            title=t.gettext("Cancelled: %(title)s") % {"title": job.event.title},
+            lines=(
+                t.gettext("The event planned for %(when)s will not take place.") % {"when": when},
+            ),
+            locale=t.locale,
+        )
+    if job.activity is not None and job.activity.due_on is not None:
+        day_count = (job.activity.due_on - now.astimezone(reader.zone).date()).days
+        return Reply(
+            title=t.gettext("Deadline: %(title)s") % {"title": job.activity.title},
+            lines=(
+                t.gettext("Due %(date)s, %(left)s.")
+                % {"date": t.day(job.activity.due_on), "left": days_left(t, day_count)},
+            ),
+            items=(activity_item(reader, job.activity),),
+            locale=t.locale,
+        )
+    if job.event is not None:
+        left = time_left(t, job.event.starts_at, now)
+        if job.kind is ReminderKind.DEADLINE:
+            day_count = (
+                job.event.starts_at.astimezone(reader.zone).date()
+                - now.astimezone(reader.zone).date()
+            ).days
+            left = days_left(t, day_count)
+            title = t.gettext("Deadline: %(title)s")
+        else:
+            title = t.gettext("Reminder: %(title)s")
+        return Reply(
+            title=title % {"title": job.event.title},
+            lines=(
+                t.gettext("Starts %(left)s.") % {"left": left}
+                if job.kind is ReminderKind.EVENT
+                else t.gettext("Due %(left)s.") % {"left": left},
+                *event_details(reader, job.event),
+            ),
+            locale=t.locale,
+        )
+    return None
+
+
+def digest_reply(job: ReminderJob, reader: Reader) -> Reply:
+    t = reader.t
+    items = tuple(event_item(reader, e) for e in job.digest_events) + tuple(
+        activity_item(reader, a) for a in job.digest_activities
+    )
+    count = len(items)
+    lines = () if items else (t.gettext("No events or deadlines this week."),)
+    return Reply(
+        title=t.gettext("This week in %(coalition)s") % {"coalition": job.coalition.name},
+        lines=lines,
+        items=items,
+        footer=t.ngettext("%(count)d item", "%(count)d items", count) % {"count": count}
+        if items
+        else "",
+        locale=t.locale,
+    )

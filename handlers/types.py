@@ -1,0 +1,88 @@
+"""Neutral command and reply types shared by every adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from models.entities import Role
+
+__all__ = ["Button", "ChatKind", "IncomingCommand", "ListItem", "Reply", "Role"]
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class IncomingCommand:
+    """One command as typed by a user, free of any platform.
+
+    `user_id` is the platform identity (`telegram:42`, `slack:T1:U1`, `console:admin`),
+    `chat_id` the conversation (`telegram:-100123`, `slack:T1:C1`, `console`).
+    `coalition` is the slug the adapter resolved (bound chat, console flag), or None.
+    `locale` is the adapter's best guess of the user's language (platform setting);
+    the dispatcher refines it with the stored user and chat choices.
+    """
+
+    user_id: str
+    chat_id: str
+    chat_kind: ChatKind
+    name: str
+    args: str = ""
+    coalition: str | None = None
+    locale: str | None = None
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button that re-enters the bot as the command line `command`."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One entry of a list: a title line and optional detail lines."""
+
+    title: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler answers; adapters render it (HTML, Block Kit, text).
+
+    All strings are plain text: adapters escape them for their format.
+    `is_error` marks refusals and bad input (rendered privately where possible).
+    `personal` marks answers meant for the asking user only.
+    `locale` is the language the reply was written in.
+    """
+
+    title: str = ""
+    lines: tuple[str, ...] = ()
+    items: tuple[ListItem, ...] = ()
+    footer: str = ""
+    buttons: tuple[Button, ...] = ()
+    is_error: bool = False
+    personal: bool = False
+    locale: str = "sl"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def plain_text(self) -> str:
+        """The reply as readable plain text (console, fallbacks, tests)."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(self.title)
+        parts.extend(self.lines)
+        for item in self.items:
+            parts.append(f"• {item.title}")
+            parts.extend(f"  {detail}" for detail in item.details)
+        if self.footer:
+            parts.append(self.footer)
+        if self.buttons:
+            parts.append("  ".join(f"[{b.label}: {b.command}]" for b in self.buttons))
+        return "\n".join(parts)
