@@ -1,0 +1,1 @@
+"""coalition-bot: composition root, configuration, CLI, i18n and platform adapters."""

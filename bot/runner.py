@@ -1,0 +1,72 @@
+"""`coalition-bot run`: starts every configured platform adapter on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from bot.app import Adapter, App
+from bot.delivery import Sender
+from bot.scheduler import ReminderScheduler
+
+log = logging.getLogger(__name__)
+
+
+def configured_adapters(app: App) -> list[Adapter]:
+    """The adapters whose tokens are configured (imported only when needed)."""
+    adapters: list[Adapter] = []
+    if app.config.telegram.token:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(app))
+    if app.config.slack.bot_token:
+        from bot.adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(app))
+    return adapters
+
+
+async def serve(app: App) -> int:
+    """Runs until SIGINT/SIGTERM; returns the process exit code."""
+    adapters = configured_adapters(app)
+    if not adapters:
+        log.error(
+            "no platform configured: set [telegram] token (TELEGRAM_BOT_TOKEN) or "
+            "[slack] bot_token (SLACK_BOT_TOKEN); `coalition-bot chat` works without either"
+        )
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    started: list[Adapter] = []
+    try:
+        for adapter in adapters:
+            try:
+                await adapter.start()
+            except Exception as error:
+                log.error("the %s adapter cannot start: %s", adapter.name, error)
+                return 2
+            started.append(adapter)
+            log.info("%s adapter started", adapter.name)
+        senders = {a.name: a for a in adapters if isinstance(a, Sender)}
+        reminders = app.config.reminders
+        scheduler = ReminderScheduler(
+            app,
+            senders,
+            sweep_seconds=reminders.sweep,
+            lease=timedelta(seconds=reminders.lease),
+        )
+        await scheduler.start()
+        started.append(scheduler)
+        log.info("reminder scheduler started as %s", scheduler.worker)
+        await stop.wait()
+    finally:
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("stopping the %s adapter failed", adapter.name)
+    return 0
