@@ -1,0 +1,188 @@
+"""The Telegram adapter: builds the python-telegram-bot Application, starts and stops it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram.delivery import Delivery
+from bot.adapters.telegram.limits import (
+    COMMAND_NAME_LIMIT,
+    DESCRIPTION_LIMIT,
+    ResilientRateLimiter,
+)
+from bot.adapters.telegram.render import CallbackCommands
+from bot.adapters.telegram.updates import UpdateHandlers
+from bot.app import App
+from bot.config import TelegramConfig
+from bot.delivery import DeliveryFailed
+from handlers.commands import COMMANDS
+from handlers.i18n import Translator
+from handlers.types import Reply
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+MENU_HIDDEN = frozenset({"start"})
+
+
+def menu(translator: Translator, slovenian: bool) -> list[BotCommand]:
+    """The command menu in one language: names as Telegram accepts them, with descriptions."""
+    commands = []
+    for spec in COMMANDS:
+        name = spec.alias if slovenian else spec.name
+        if spec.name in MENU_HIDDEN:
+            continue
+        if not (name.isascii() and name.replace("_", "").isalnum() and name.islower()):
+            log.warning("/%s cannot be a Telegram command; left out of the menu", name)
+            continue
+        description = translator.gettext(spec.summary).strip() or name
+        if len(description) > DESCRIPTION_LIMIT:
+            description = description[: DESCRIPTION_LIMIT - 1] + "…"
+        commands.append(BotCommand(name[:COMMAND_NAME_LIMIT], description))
+    return commands
+
+
+def file_url(base_url: str) -> str | None:
+    """The file download prefix that goes with a Bot API prefix (`…/bot` -> `…/file/bot`)."""
+    return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else None
+
+
+def chat_number(chat_id: str) -> int:
+    """`telegram:-100123` -> -100123; ValueError for anything else."""
+    platform, _, number = chat_id.partition(":")
+    if platform != "telegram":
+        raise ValueError(f"{chat_id!r} is not a Telegram chat")
+    return int(number)
+
+
+class TelegramAdapter:
+    """Telegram in front of the dispatcher, by long polling or by webhook."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        app: App,
+        settings: TelegramConfig | None = None,
+        *,
+        poll_timeout: float = 30.0,
+        tries: int = 4,
+        backoff: float = 1.0,
+    ) -> None:
+        self.app = app
+        self.settings = settings or app.config.telegram
+        self.poll_timeout = poll_timeout
+        if not self.settings.token:
+            raise ValueError("telegram: no token configured")
+        if self.settings.mode == "webhook" and not (
+            self.settings.webhook_url and self.settings.webhook_secret
+        ):
+            raise ValueError("telegram: webhook mode needs webhook_url and webhook_secret")
+        builder = (
+            Application.builder()
+            .token(self.settings.token)
+            .rate_limiter(ResilientRateLimiter(tries=tries, backoff=backoff))
+            .job_queue(None)
+        )
+        if self.settings.base_url:
+            builder = builder.base_url(self.settings.base_url)
+            files = file_url(self.settings.base_url)
+            if files:
+                builder = builder.base_file_url(files)
+        self.application = builder.build()
+        self.callbacks = CallbackCommands()
+        self.delivery = Delivery(
+            self.application.bot,
+            self.callbacks,
+            lambda chat: app.services.directory.set_chat_active(chat, False),
+        )
+        self.handlers = UpdateHandlers(app, self.delivery, self.callbacks)
+        self._wire()
+
+    def _wire(self) -> None:
+        """Every handler of the bot, in one place."""
+        h, new_messages = self.handlers, filters.UpdateType.MESSAGE
+        names = [name for spec in COMMANDS for name in (spec.name, spec.alias)]
+        self.application.add_handlers(
+            [
+                CommandHandler(names, h.command, filters=new_messages),
+                MessageHandler(filters.COMMAND & new_messages, h.other_command),
+                MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, h.joined),
+                CallbackQueryHandler(h.button),
+                ChatMemberHandler(h.membership, ChatMemberHandler.MY_CHAT_MEMBER),
+            ]
+        )
+        self.application.add_error_handler(h.error)
+
+    async def start(self) -> None:
+        """Connects (getMe), publishes the command menus and starts receiving updates."""
+        application = self.application
+        try:
+            await application.initialize()
+            await self._publish_menus()
+            await application.start()
+            assert application.updater is not None
+            if self.settings.mode == "webhook":
+                await application.updater.start_webhook(
+                    listen=self.settings.listen,
+                    port=self.settings.port,
+                    url_path=urlsplit(self.settings.webhook_url).path.lstrip("/"),
+                    webhook_url=self.settings.webhook_url,
+                    secret_token=self.settings.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                    bootstrap_retries=3,
+                )
+            else:
+                await application.updater.start_polling(
+                    timeout=timedelta(seconds=self.poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                    bootstrap_retries=3,
+                )
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("Telegram bot @%s receives updates by %s", application.bot.username, self.mode)
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
+
+    async def stop(self) -> None:
+        """Stops receiving updates, finishes the ones in hand and closes the connections."""
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Posts a reply into a chat (`telegram:-100123`), e.g. a reminder from the scheduler.
+
+        Goes through the same rate limiter and retries as answers; raises DeliveryFailed.
+        """
+        try:
+            number = chat_number(chat_id)
+        except ValueError as error:
+            raise DeliveryFailed(chat_id, str(error), permanent=True) from None
+        await self.delivery.send(number, reply)
+
+    async def _publish_menus(self) -> None:
+        bot, translators = self.application.bot, self.app.translators
+        try:
+            await bot.set_my_commands(menu(translators["en"], slovenian=False))
+            await bot.set_my_commands(menu(translators["sl"], slovenian=True), language_code="sl")
+        except Exception:
+            log.exception("could not publish the command menus")

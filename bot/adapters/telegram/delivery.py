@@ -1,0 +1,130 @@
+"""Sending and editing rendered replies, and what Telegram's refusals mean for the chat."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+
+from bot.adapters.telegram.render import CallbackCommands, keyboard, to_html
+from bot.delivery import DeliveryFailed
+from handlers.types import Reply
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CHAT_GONE = (
+    "chat not found",
+    "chat_write_forbidden",
+    "not enough rights",
+    "have no rights",
+    "user is deactivated",
+    "bot was kicked",
+    "group chat was upgraded",
+)
+"""Refusals that mean this chat will not take messages again (unlike a malformed message)."""
+
+
+def chat_identity(chat_id: int) -> str:
+    return f"telegram:{chat_id}"
+
+
+class Delivery:
+    """Puts replies into chats through the bot (and so through its rate limiter).
+
+    Every failure becomes DeliveryFailed. It is permanent when the chat is gone for the bot
+    (blocked, removed, deleted, migrated); `Forbidden` also marks the chat inactive through
+    `on_forbidden`. A message Telegram refuses for its content is not permanent for the chat.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        callbacks: CallbackCommands,
+        on_forbidden: Callable[[str], Awaitable[object]],
+    ) -> None:
+        self.bot = bot
+        self.callbacks = callbacks
+        self.on_forbidden = on_forbidden
+
+    async def send(self, chat_id: int, reply: Reply, *, quote: int | None = None) -> list[Message]:
+        """Sends the reply as one or more messages; the buttons go with the last one."""
+        chunks = to_html(reply)
+        markup = keyboard(reply.buttons, self.callbacks.data_for)
+        sent: list[Message] = []
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            reply_to = (
+                ReplyParameters(quote, allow_sending_without_reply=True)
+                if quote is not None and index == 0
+                else None
+            )
+            message = await self._call(
+                chat_id,
+                self.bot.send_message(
+                    chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    reply_parameters=reply_to,
+                    link_preview_options=NO_PREVIEW,
+                ),
+            )
+            sent.append(message)
+        return sent
+
+    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        """Replaces a message's text and buttons; what does not fit follows as new messages."""
+        first, *rest = to_html(reply)
+        markup = keyboard(reply.buttons, self.callbacks.data_for)
+        try:
+            await self._call(
+                chat_id,
+                self.bot.edit_message_text(
+                    first,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if rest else markup,
+                    link_preview_options=NO_PREVIEW,
+                ),
+            )
+        except DeliveryFailed as error:
+            if "not modified" not in error.reason.lower():
+                raise
+        for index, chunk in enumerate(rest):
+            await self._call(
+                chat_id,
+                self.bot.send_message(
+                    chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if index == len(rest) - 1 else None,
+                    link_preview_options=NO_PREVIEW,
+                ),
+            )
+
+    async def _call(self, chat_id: int, request: Awaitable[Message | bool]) -> Message:
+        identity = chat_identity(chat_id)
+        try:
+            result = await request
+        except Forbidden as error:
+            log.warning("%s refuses messages (%s); marking it inactive", identity, error)
+            try:
+                await self.on_forbidden(identity)
+            except Exception:
+                log.exception("could not mark %s inactive", identity)
+            raise DeliveryFailed(identity, str(error), permanent=True) from error
+        except ChatMigrated as error:
+            raise DeliveryFailed(identity, str(error), permanent=True) from error
+        except BadRequest as error:
+            gone = any(sign in str(error).lower() for sign in CHAT_GONE)
+            raise DeliveryFailed(identity, str(error), permanent=gone) from error
+        except TelegramError as error:
+            raise DeliveryFailed(identity, str(error), permanent=False) from error
+        if not isinstance(result, Message):
+            raise DeliveryFailed(identity, "inline message edited", permanent=False)
+        return result
