@@ -1,0 +1,100 @@
+"""From what Slack sends (slash commands, mentions, messages, buttons) to an IncomingCommand."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.types import ChatKind, IncomingCommand
+
+LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+LEADING_MENTION = re.compile(r"^\s*<@([A-Z0-9]+)(?:\|[^>]*)?>[\s:,]*")
+MAX_NAME = 64
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who asks and in which conversation, as Slack names them."""
+
+    team: str
+    user: str
+    channel: str
+    channel_name: str = ""
+    private: bool = False
+
+    @property
+    def user_id(self) -> str:
+        return f"slack:{self.team}:{self.user}"
+
+    @property
+    def chat_id(self) -> str:
+        """The conversation; the person's own id when Slack names none (the App Home)."""
+        return f"slack:{self.team}:{self.channel or self.user}"
+
+    @property
+    def chat_kind(self) -> ChatKind:
+        if self.private or not self.channel:
+            return ChatKind.PRIVATE
+        return chat_kind(self.channel, self.channel_name)
+
+
+def chat_kind(channel: str, channel_name: str = "") -> ChatKind:
+    """Direct messages (ids starting with D, `directmessage`) are private; all else a group."""
+    if channel.startswith("D") or channel_name == "directmessage":
+        return ChatKind.PRIVATE
+    return ChatKind.GROUP
+
+
+def slack_locale(value: object) -> str | None:
+    """`sl-SI` -> `sl`, `en-GB` -> `en`; any other language (or none) -> None."""
+    if not isinstance(value, str):
+        return None
+    language = value.replace("_", "-").split("-", 1)[0].lower()
+    return language if language in ("sl", "en") else None
+
+
+def plain_text(text: str) -> str:
+    """Slack's message markup back to what the person typed.
+
+    Links `<https://x|label>` and `<mailto:a@b.si|a@b.si>` become their label, channel
+    mentions `<#C1|name>` become `#name`; user mentions `<@U1>` stay (commands like /role read
+    them); `&amp;`, `&lt;` and `&gt;` become `&`, `<` and `>`.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("@"):
+            return match.group(0)
+        if target.startswith("#"):
+            return f"#{label}" if label else target
+        if target.startswith("!"):
+            return f"@{label or target[1:].split('^', 1)[0]}"
+        return label if label else target.removeprefix("mailto:")
+
+    return LINK.sub(replace, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def without_mention(text: str, bot_user: str | None) -> str:
+    """The words after the bot's mention (`<@UBOT> events week` -> `events week`)."""
+    if bot_user:
+        marker = re.search(rf"<@{re.escape(bot_user)}(?:\|[^>]*)?>[\s:,]*", text)
+        if marker:
+            return text[marker.end() :].strip()
+    return LEADING_MENTION.sub("", text, count=1).strip()
+
+
+def command_line(
+    line: str, where: Where, *, locale: str | None = None, display_name: str = ""
+) -> IncomingCommand:
+    """A command line (`/events week`, `dogodki teden`, empty = help) as an IncomingCommand."""
+    parts = line.strip().lstrip("/").split(maxsplit=1)
+    name, args = [*parts, "", ""][:2]
+    return IncomingCommand(
+        user_id=where.user_id,
+        chat_id=where.chat_id,
+        chat_kind=where.chat_kind,
+        name=(name or "help")[:MAX_NAME],
+        args=args.strip(),
+        locale=locale,
+        display_name=display_name,
+    )

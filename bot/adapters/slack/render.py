@@ -1,0 +1,182 @@
+"""A neutral Reply as Slack Block Kit (plus the plain-text fallback), within Slack's limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from handlers.types import Button, Reply
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_CONTEXT_TEXT = 2000
+MAX_HEADER_TEXT = 150
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ACTIONS = 25
+MAX_FALLBACK_TEXT = 3000
+ACTION_PREFIX = "cb_"
+PAGE = re.compile(r"(?:^|\s)(?:page|stran)=(\d{1,6})(?:\s|$)")
+ELLIPSIS = "…"
+
+
+def escape(text: str) -> str:
+    """User text made safe for mrkdwn: only &, < and > have a meaning to escape."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending with … when cut, never inside an &entity;."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + ELLIPSIS
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _cut(text.strip(), limit) or ELLIPSIS, "emoji": True}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _pack(texts: Iterable[str], limit: int, separator: str) -> list[str]:
+    """Joins texts into as few chunks of at most `limit` characters as their order allows."""
+    chunks: list[str] = []
+    for text in texts:
+        for piece in _split(text, limit):
+            if chunks and len(chunks[-1]) + len(separator) + len(piece) <= limit:
+                chunks[-1] += separator + piece
+            else:
+                chunks.append(piece)
+    return chunks
+
+
+def _split(text: str, limit: int) -> list[str]:
+    """A text longer than `limit` split at line ends (or hard, for one very long line)."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > limit:
+            head = _cut(line, limit)[:-1]
+            pieces.append(head)
+            line = line[len(head) :]
+        if pieces and len(pieces[-1]) + 1 + len(line) <= limit:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+    return [piece for piece in pieces if piece]
+
+
+def _body_texts(reply: Reply) -> tuple[list[str], list[str]]:
+    """The reply's lines (as one text) and its items (one text each), escaped."""
+    lines = [escape(line) for line in reply.lines if line.strip()]
+    if reply.is_error and lines:
+        lines[0] = f":warning: {lines[0]}"
+    items = [
+        "\n".join(
+            [
+                *([f"*{escape(item.title.strip())}*"] if item.title.strip() else []),
+                *(escape(detail) for detail in item.details if detail.strip()),
+            ]
+        )
+        for item in reply.items
+    ]
+    items = [item for item in items if item]
+    return (["\n".join(lines)] if lines else []), items
+
+
+def _body(reply: Reply, budget: int) -> list[Block]:
+    """Sections for the lines and items: one per item when they fit, packed when they do not."""
+    lines, items = _body_texts(reply)
+    texts = _pack(lines, MAX_SECTION_TEXT, "\n") + [
+        chunk for item in items for chunk in _split(item, MAX_SECTION_TEXT)
+    ]
+    if len(texts) > budget:
+        texts = _pack(texts, MAX_SECTION_TEXT, "\n\n")
+    if len(texts) > budget:
+        texts = texts[: max(budget, 1)]
+        texts[-1] = _cut(texts[-1], MAX_SECTION_TEXT - 2) + "\n" + ELLIPSIS
+    return [_section(text) for text in texts if text.strip()]
+
+
+def action_ids(buttons: Iterable[Button]) -> list[str]:
+    """Unique action ids: `cb_page_N` for a page button, `cb_button_I` for any other."""
+    ids: list[str] = []
+    for index, button in enumerate(buttons):
+        page = PAGE.search(button.command)
+        candidate = f"{ACTION_PREFIX}page_{page.group(1)}" if page else ""
+        ids.append(
+            candidate if candidate and candidate not in ids else f"{ACTION_PREFIX}button_{index}"
+        )
+    return ids
+
+
+def _actions(reply: Reply) -> list[Block]:
+    usable = [b for b in reply.buttons if b.command.strip() and len(b.command) <= MAX_BUTTON_VALUE][
+        :MAX_ACTIONS
+    ]
+    if not usable:
+        return []
+    elements = [
+        {
+            "type": "button",
+            "action_id": action_id,
+            "text": _plain(button.label, MAX_BUTTON_TEXT),
+            "value": button.command,
+        }
+        for button, action_id in zip(usable, action_ids(usable), strict=True)
+    ]
+    return [{"type": "actions", "block_id": f"{ACTION_PREFIX}buttons", "elements": elements}]
+
+
+def render_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
+    """The reply as Block Kit blocks: header, sections, a context footer and buttons."""
+    head: list[Block] = []
+    if not reply.title.strip():
+        pass
+    elif len(reply.title) <= MAX_HEADER_TEXT:
+        head.append({"type": "header", "text": _plain(reply.title, MAX_HEADER_TEXT)})
+    else:
+        head.append(_section(_cut(f"*{escape(reply.title.strip())}*", MAX_SECTION_TEXT)))
+    tail: list[Block] = []
+    if reply.footer.strip():
+        tail.append(
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "mrkdwn", "text": _cut(escape(reply.footer), MAX_CONTEXT_TEXT)}
+                ],
+            }
+        )
+    tail.extend(_actions(reply))
+    body = _body(reply, max_blocks - len(head) - len(tail))
+    if not head and not body:
+        body = [_section(ELLIPSIS)]
+    return head + body + tail
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain-text `text` Slack shows in notifications and where blocks cannot be shown."""
+    parts: list[str] = []
+    if reply.title:
+        parts.append(f"*{escape(reply.title.strip())}*")
+    parts.extend(escape(line) for line in reply.lines if line)
+    parts.extend(f"• {escape(item.title)}" for item in reply.items)
+    if reply.footer:
+        parts.append(escape(reply.footer))
+    return _cut("\n".join(parts), MAX_FALLBACK_TEXT) or ELLIPSIS
+
+
+def message(reply: Reply) -> dict[str, Any]:
+    """The `text` and `blocks` arguments of a message that shows this reply."""
+    return {"text": fallback_text(reply), "blocks": render_blocks(reply)}
