@@ -1,0 +1,97 @@
+"""A wrong configuration stops start-up with one line naming the key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config, parse_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_need_no_file() -> None:
+    config = load_config(None, environ={})
+    assert config.database_url == "sqlite:///coalition-bot.db"
+    assert config.default_locale == "sl"
+    assert config.reminders.event_offsets == (1440, 60)
+    assert config.reminders.deadline_offsets == (10080, 1440, 0)
+
+
+def test_example_config_is_valid_and_complete() -> None:
+    config = load_config(str(ROOT / "config.example.toml"), environ={})
+    assert config.coalitions, "the example shows at least one coalition"
+    assert config.coalitions[0].admins
+
+
+def test_secrets_come_from_the_environment() -> None:
+    config = parse_config(
+        {"telegram": {"token": "from-file"}},
+        {
+            "TELEGRAM_BOT_TOKEN": "123:ENV",
+            "SLACK_BOT_TOKEN": "xoxb-env",
+            "SLACK_SIGNING_SECRET": "sig",
+            "SLACK_APP_TOKEN": "xapp-env",
+            "DATABASE_URL": "postgresql://db/bot",
+        },
+    )
+    assert config.telegram.token == "123:ENV"
+    assert config.slack.bot_token == "xoxb-env"
+    assert config.slack.signing_secret == "sig"
+    assert config.slack.app_token == "xapp-env"
+    assert config.database_url == "postgresql://db/bot"
+
+
+def test_config_path_from_environment(tmp_path: Path) -> None:
+    file = tmp_path / "bot.toml"
+    file.write_text('[bot]\ndefault_locale = "en"\n', encoding="utf-8")
+    assert load_config(None, {"COALITION_BOT_CONFIG": str(file)}).default_locale == "en"
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        ({"telegram": {"tokn": "x"}}, "telegram.tokn"),
+        ({"databse": {}}, "databse"),
+        ({"bot": {"timezone": "Europe/Ljublana"}}, "bot.timezone"),
+        ({"reminders": {"event_offsets": ["1 day"]}}, "reminders.event_offsets"),
+        ({"reminders": {"event_offsets": "1d"}}, "reminders.event_offsets"),
+        ({"reminders": {"digest": "monday 8"}}, "reminders.digest"),
+        ({"reminders": {"grace": "soon"}}, "reminders.grace"),
+        ({"coalitions": [{"slug": "sasa", "admins": ["@ana"]}]}, "coalitions[0].admins"),
+        ({"coalitions": [{"slug": "sasa", "chats": ["-100"]}]}, "coalitions[0].chats"),
+        ({"coalitions": [{"slug": "sasa", "timezone": "Mars/Base"}]}, "coalitions[0].timezone"),
+        ({"coalitions": [{"slug": "Bad Slug"}]}, "coalitions[0].slug"),
+        ({"coalitions": [{"slug": "a", "colour": "red"}]}, "coalitions[0].colour"),
+        ({"telegram": {"mode": "push"}}, "telegram.mode"),
+        ({"slack": {"port": 70000}}, "slack.port"),
+        ({"bot": {"default_locale": "de"}}, "bot.default_locale"),
+        ({"bot": {"default_coalition": "nope"}}, "bot.default_coalition"),
+    ],
+)
+def test_wrong_values_name_the_key(raw: dict[str, object], named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, {})
+    assert str(caught.value).startswith(named)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_cli_stops_with_one_clear_line(tmp_path: Path) -> None:
+    file = tmp_path / "bad.toml"
+    file.write_text('[bot]\ntimezone = "Europe/Ljublana"\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(file), "chat"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        input="",
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "coalition-bot: configuration error: bot.timezone: unknown time zone "
+        "'Europe/Ljublana' (e.g. \"Europe/Ljubljana\")"
+    ]
