@@ -1,0 +1,577 @@
+"""A fake Telegram Bot API on 127.0.0.1: validates like Telegram, records what users see.
+
+It serves the methods the adapter calls (getMe, getUpdates long polling, sendMessage,
+editMessageText, answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook,
+getChatMember), refuses what Telegram refuses (text over 4096 characters, HTML it cannot
+parse, callback_data over 64 bytes, bad command menus), and fails on demand: 429 with
+retry_after, 5xx, and 403 for chats that blocked the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123:TEST"
+BOT_ID = 999000
+BOT_USERNAME = "coalition_test_bot"
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+}
+ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?")
+JSON_FIELDS = {
+    "reply_markup",
+    "reply_parameters",
+    "link_preview_options",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "entities",
+}
+MESSAGE_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.retry_after = retry_after
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class TelegramHtml(HTMLParser):
+    """Parses text the way Telegram's HTML parse mode does, or records why it cannot."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.parts: list[str] = []
+        self.bold: list[str] = []
+        self.italic: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.errors.append(f'Unsupported start tag "{tag}"')
+        self.stack.append(tag)
+        if tag in ("b", "strong"):
+            self.bold.append("")
+        if tag in ("i", "em"):
+            self.italic.append("")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.errors.append(f'Unsupported start tag "{tag}/"')
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f'Unexpected end tag "{tag}"')
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for char in "<>&":
+            if char in data:
+                self.errors.append(f"Unexpected character {char!r} in text")
+        self._text(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ENTITIES:
+            self.errors.append(f"Unsupported entity &{name};")
+            return
+        self._text(ENTITIES[name])
+
+    def handle_charref(self, name: str) -> None:
+        try:
+            self._text(chr(int(name[1:], 16) if name[:1] in "xX" else int(name)))
+        except ValueError:
+            self.errors.append(f"Bad character reference &#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.errors.append("Comments are not supported")
+
+    def handle_decl(self, decl: str) -> None:
+        self.errors.append("Declarations are not supported")
+
+    def handle_pi(self, data: str) -> None:
+        self.errors.append("Processing instructions are not supported")
+
+    def unknown_decl(self, data: str) -> None:
+        self.errors.append("Declarations are not supported")
+
+    def _text(self, text: str) -> None:
+        self.parts.append(text)
+        if any(tag in ("b", "strong") for tag in self.stack):
+            self.bold[-1] += text
+        if any(tag in ("i", "em") for tag in self.stack):
+            self.italic[-1] += text
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    bold: tuple[str, ...]
+    italic: tuple[str, ...]
+
+
+def parse_html(markup: str) -> Parsed:
+    """The visible text of Telegram HTML; ApiError(400) where Telegram would refuse it."""
+    parser = TelegramHtml()
+    parser.feed(markup)
+    parser.close()
+    if parser.stack:
+        parser.errors.append(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"')
+    if parser.errors:
+        raise ApiError(400, f"Bad Request: can't parse entities: {parser.errors[0]}")
+    return Parsed("".join(parser.parts), tuple(parser.bold), tuple(parser.italic))
+
+
+@dataclass
+class Sent:
+    """A message as a user sees it (and as it was sent)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    html: str
+    bold: tuple[str, ...] = ()
+    italic: tuple[str, ...] = ()
+    reply_markup: dict[str, Any] | None = None
+    reply_to: int | None = None
+    edits: int = 0
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of every inline button, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int
+    at: float
+
+
+@dataclass
+class Fault:
+    status: int
+    retry_after: int | None = None
+    description: str = ""
+
+
+@dataclass
+class FakeBotApi:
+    """The fake server. `start()` it, hand `base_url` to the bot, `push()` updates, read `sent`."""
+
+    token: str = TOKEN
+    host: str = "127.0.0.1"
+    port: int = 0
+    sent: list[Sent] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    callback_answers: list[dict[str, Any]] = field(default_factory=list)
+    menus: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
+    webhook: dict[str, Any] | None = None
+    blocked: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._pending: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: defaultdict[int, itertools.count[int]] = defaultdict(
+            lambda: itertools.count(1)
+        )
+        self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+        self._changed = asyncio.Condition()
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._runner: web.AppRunner | None = None
+        self.confirmed = 0
+        self.polls = 0
+        """How many getUpdates requests have come in (answered or still waiting)."""
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        """The Bot API prefix the token is appended to, as python-telegram-bot's base_url."""
+        return f"http://{self.host}:{self.port}/bot"
+
+    # -- what the test does ------------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> int:
+        """Queues an update for getUpdates; returns its update_id."""
+        update = {"update_id": next(self._update_ids), **update}
+        self._pending.append(update)
+        asyncio.get_running_loop().create_task(self._notify())
+        return int(update["update_id"])
+
+    def numbered(self, update: dict[str, Any]) -> dict[str, Any]:
+        """An update with the next update_id, for delivering by webhook instead of polling."""
+        return {"update_id": next(self._update_ids), **update}
+
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        description: str = "",
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` fail with `status` (429 carries retry_after)."""
+        for _ in range(times):
+            self._faults[method].append(Fault(status, retry_after, description))
+
+    def block(self, chat_id: int) -> None:
+        """The chat blocked the bot (or removed it): sending there answers 403."""
+        self.blocked.add(chat_id)
+
+    def messages_to(self, chat_id: int) -> list[Sent]:
+        return [message for message in self.sent if message.chat_id == chat_id]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(self, condition: Callable[[], bool], seconds: float = 10.0) -> None:
+        """Waits until `condition` holds (checked whenever the server did something)."""
+        async with asyncio.timeout(seconds), self._changed:
+            await self._changed.wait_for(condition)
+
+    async def replies(self, chat_id: int, count: int = 1, seconds: float = 10.0) -> list[Sent]:
+        """Waits until `chat_id` has `count` messages in all, and returns them."""
+        await self.wait_for(lambda: len(self.messages_to(chat_id)) >= count, seconds)
+        return self.messages_to(chat_id)
+
+    # -- building updates --------------------------------------------------------------------
+
+    def chat(self, chat_id: int, title: str = "Koalicija") -> dict[str, Any]:
+        if chat_id not in self._chats:
+            self._chats[chat_id] = (
+                {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+                if chat_id > 0
+                else {"id": chat_id, "type": "supergroup", "title": title}
+            )
+        return self._chats[chat_id]
+
+    def message(
+        self, text: str, *, chat_id: int, user: dict[str, Any], message_id: int | None = None
+    ) -> dict[str, Any]:
+        """A message as Telegram sends it, with a bot_command entity for a leading command."""
+        body: dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids[chat_id]),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": user,
+            "text": text,
+        }
+        command = COMMAND.match(text)
+        if command:
+            length = utf16_length(command.group(0))
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return body
+
+    def say(self, text: str, *, user: dict[str, Any], chat_id: int | None = None) -> int:
+        """`user` types `text` in `chat_id` (their private chat when None)."""
+        chat = user["id"] if chat_id is None else chat_id
+        return self.push({"message": self.message(text, chat_id=chat, user=user)})
+
+    def press(self, message: Sent, data: str, *, user: dict[str, Any]) -> str:
+        """`user` presses the button with `data` under a message the bot sent; the query id."""
+        query_id = f"q{next(self._update_ids)}"
+        shown = self._as_message(message)
+        self.push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "chat_instance": str(message.chat_id),
+                    "message": shown,
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    def bot_added(self, chat_id: int, *, by: dict[str, Any], title: str = "Koalicija") -> int:
+        """The update Telegram sends when someone adds the bot to a group."""
+        return self._my_status(chat_id, by, title, {"status": "left"}, {"status": "member"})
+
+    def bot_removed(self, chat_id: int, *, by: dict[str, Any]) -> int:
+        """The update Telegram sends when someone removes (bans) the bot from a group."""
+        banned = {"status": "kicked", "until_date": 0}
+        return self._my_status(chat_id, by, "Koalicija", {"status": "member"}, banned)
+
+    def _my_status(
+        self,
+        chat_id: int,
+        by: dict[str, Any],
+        title: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+    ) -> int:
+        return self.push(
+            {
+                "my_chat_member": {
+                    "chat": self.chat(chat_id, title),
+                    "from": by,
+                    "date": int(time.time()),
+                    "old_chat_member": {"user": self.me(), **old},
+                    "new_chat_member": {"user": self.me(), **new},
+                }
+            }
+        )
+
+    def bot_joined_message(self, chat_id: int, *, by: dict[str, Any]) -> int:
+        """The service message "X added the bot" that comes with my_chat_member."""
+        message = self.message("", chat_id=chat_id, user=by)
+        del message["text"]
+        message["new_chat_members"] = [self.me()]
+        return self.push({"message": message})
+
+    def me(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Coalition",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    # -- the server --------------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._error(ApiError(401, "Unauthorized"))
+        method = request.match_info["method"]
+        params = await self._params(request)
+        status = 200
+        try:
+            fault = self._faults[method].popleft() if self._faults[method] else None
+            if fault is not None:
+                raise ApiError(
+                    fault.status, fault.description or _phrase(fault.status), fault.retry_after
+                )
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            result = await handler(params)
+        except ApiError as error:
+            status = error.status
+            response = self._error(error)
+        else:
+            response = web.json_response({"ok": True, "result": result})
+        self.calls.append(Call(method, params, status, time.monotonic()))
+        await self._notify()
+        return response
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            raw: dict[str, Any] = await request.json()
+        else:
+            form = await request.post() if request.method == "POST" else request.query
+            raw = {key: value for key, value in form.items() if isinstance(value, str)}
+        return {
+            key: json.loads(value) if key in JSON_FIELDS and isinstance(value, str) else value
+            for key, value in raw.items()
+        }
+
+    @staticmethod
+    def _error(error: ApiError) -> web.Response:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": error.status,
+            "description": error.description,
+        }
+        if error.retry_after is not None:
+            body["parameters"] = {"retry_after": error.retry_after}
+        return web.json_response(body, status=error.status)
+
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.me()
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            self.confirmed = max(self.confirmed, offset - 1)
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        self.polls += 1
+        await self._notify()
+        if not self._pending and timeout > 0:
+            with contextlib.suppress(TimeoutError):
+                await self.wait_for(lambda: bool(self._pending), timeout)
+        return self._pending[:limit]
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        if not str(params.get("url", "")).startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = params
+        return True
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise ApiError(400, "Bad Request: commands must be a list of at most 100")
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "").strip()) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.menus[params.get("language_code") or None] = commands
+        return True
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = int(params["user_id"])
+        user = (
+            self.me() if user_id == BOT_ID else {"id": user_id, "is_bot": False, "first_name": "U"}
+        )
+        return {"user": user, "status": "member"}
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        if len(params.get("text") or "") > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.callback_answers.append(params)
+        return True
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        parsed = self._check(params)
+        reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        message = Sent(
+            chat_id=chat_id,
+            message_id=next(self._message_ids[chat_id]),
+            text=parsed.text,
+            html=params["text"],
+            bold=parsed.bold,
+            italic=parsed.italic,
+            reply_markup=params.get("reply_markup"),
+            reply_to=reply_to,
+        )
+        self.sent.append(message)
+        return self._as_message(message)
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        message_id = int(params["message_id"])
+        found = [m for m in self.messages_to(chat_id) if m.message_id == message_id]
+        if not found:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        parsed = self._check(params)
+        message = found[0]
+        if message.html == params["text"] and message.reply_markup == params.get("reply_markup"):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.text, message.html = parsed.text, params["text"]
+        message.bold, message.italic = parsed.bold, parsed.italic
+        message.reply_markup = params.get("reply_markup")
+        message.edits += 1
+        return self._as_message(message)
+
+    def _check(self, params: dict[str, Any]) -> Parsed:
+        text = params.get("text", "")
+        parsed = parse_html(text) if params.get("parse_mode") == "HTML" else Parsed(text, (), ())
+        visible = parsed.text.strip()
+        if not visible:
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16_length(visible) > MESSAGE_LIMIT:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        return Parsed(visible, parsed.bold, parsed.italic)
+
+    def _as_message(self, message: Sent) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": self.chat(message.chat_id),
+            "from": self.me(),
+            "text": message.text,
+        }
+        if message.reply_markup:
+            body["reply_markup"] = message.reply_markup
+        return body
+
+
+def _phrase(status: int) -> str:
+    return {
+        429: "Too Many Requests: retry later",
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+        403: "Forbidden: bot was blocked by the user",
+        400: "Bad Request",
+    }.get(status, f"Error {status}")
+
+
+def user(user_id: int, *, language: str | None = "sl", name: str = "Ana") -> dict[str, Any]:
+    """A Telegram user as updates carry it."""
+    body: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": name}
+    if language is not None:
+        body["language_code"] = language
+    return body
