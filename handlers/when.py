@@ -71,6 +71,7 @@ _COUNT_WORDS: Final[Mapping[str, float]] = {
     "half an": 0.5, "half a": 0.5, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3,
 }
 _REL_DAYS: Final[Mapping[str, int]] = {
+    "predvcerajsnjim": -2, "vceraj": -1, "yesterday": -1,
     "danes": 0, "today": 0, "jutri": 1, "tomorrow": 1,
     "pojutrisnjem": 2, "day after tomorrow": 2, "overmorrow": 2,
 }

@@ -339,6 +339,9 @@ def test_ambiguous_slash_date(text: str, alternatives: list[datetime]) -> None:
         ("1.1.2027", wall(2027, 1, 1)),
         ("9.3.2027 ob 18h", wall(2027, 3, 9, 18)),
         ("2027-03-09", wall(2027, 3, 9)),
+        ("včeraj ob 10h", wall(2027, 3, 9, 10)),
+        ("predvčerajšnjim", wall(2027, 3, 8)),
+        ("yesterday 10:00", wall(2027, 3, 9, 10)),
     ],
 )
 def test_past(text: str, understood: datetime) -> None:
