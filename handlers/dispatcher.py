@@ -117,7 +117,8 @@ class Dispatcher:
 
     def _unknown(self, ctx: Context) -> Reply:
         typed = shorten(fold(ctx.command.name.lstrip("/").split("@", 1)[0]), 40)
-        close = difflib.get_close_matches(typed, list(LOOKUP), n=1, cutoff=0.7)
+        starting = sorted((n for n in LOOKUP if len(typed) >= 3 and n.startswith(typed)), key=len)
+        close = starting[:1] or difflib.get_close_matches(typed, list(LOOKUP), n=1, cutoff=0.7)
         lines = [ctx._("I do not know the command /%(name)s.") % {"name": typed}]
         if close:
             lines.append(ctx._("Did you mean /%(name)s?") % {"name": close[0]})

@@ -172,6 +172,15 @@ CASES = [
         *EVENTS,
     ),
     Case(
+        "the start of a command's name",
+        "/cancel 2",
+        "/preklici 2",
+        "I do not know the command /cancel.\nDid you mean /cancelevent?",
+        "Ukaza /preklici ne poznam.\nSte mislili /preklicidogodek?",
+        "Example: /cancelevent 12",
+        "Primer: /preklicidogodek 12",
+    ),
+    Case(
         "unknown command, nothing close",
         "/xyzzy",
         "/xyzzy",
