@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
@@ -97,10 +98,26 @@ async def make_app(
     return app
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated from empty with the demo data, made once; tests get copies."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+
+    async def build() -> None:
+        application = await make_app(f"sqlite:///{path}", FakeClock())
+        await application.close()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-async def app(sqlite_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    """The whole core on a real SQLite file with the demo coalitions."""
-    application = await make_app(sqlite_url, clock)
+async def app(demo_database: Path, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
+    """The whole core on a real SQLite file (tmp_path/bot.db) with the demo coalitions."""
+    path = tmp_path / "bot.db"
+    shutil.copy(demo_database, path)
+    application = build_app(replace(Config(), database_url=f"sqlite:///{path}"), clock=clock)
+    await start_app(application, with_demo=True)
     yield application
     await application.close()
 

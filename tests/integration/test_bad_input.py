@@ -7,19 +7,14 @@ and no table may change. Markup in titles is not bad input: it is stored and sho
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.app import App, build_app, start_app
-from bot.config import Config
+from bot.app import App
 from handlers.commands import COMMANDS
 from handlers.dispatcher import find_command
 from handlers.types import ChatKind, IncomingCommand, Reply
@@ -34,7 +29,6 @@ from models.entities import (
     Role,
     UserSetting,
 )
-from tests.conftest import FakeClock, make_app
 from tests.support import as_role, ask
 
 TABLES = (Event, Activity, Contact, Organisation, Member, ChatBinding, AuditEntry, UserSetting)
@@ -43,30 +37,6 @@ SORRY = {
     "en": "Sorry, something went wrong on my side. Please try again.",
     "sl": "Oprostite, pri meni je šlo nekaj narobe. Poskusite znova.",
 }
-
-
-@pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the demo data, made once; each test gets a copy of it."""
-    path = tmp_path_factory.mktemp("bad-input") / "demo.db"
-
-    async def build() -> None:
-        application = await make_app(f"sqlite:///{path}", FakeClock())
-        await application.close()
-
-    asyncio.run(build())
-    return path
-
-
-@pytest.fixture
-async def app(demo_database: Path, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
-    """conftest's `app` (real SQLite, demo data), from a copy instead of running migrations."""
-    path = tmp_path / "bot.db"
-    shutil.copy(demo_database, path)
-    application = build_app(replace(Config(), database_url=f"sqlite:///{path}"), clock=clock)
-    await start_app(application, with_demo=True)
-    yield application
-    await application.close()
 
 
 async def counts(app: App) -> dict[str, int]:

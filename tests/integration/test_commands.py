@@ -7,19 +7,13 @@ Tests that need exact counts use a fresh coalition so the demo does not interfer
 
 from __future__ import annotations
 
-import asyncio
 import re
-import shutil
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, build_app, start_app
-from bot.config import Config
+from bot.app import App
 from handlers.dispatcher import find_command
 from handlers.types import Reply
 from models.entities import (
@@ -34,7 +28,7 @@ from models.entities import (
     Role,
 )
 from models.services.directory import CoalitionSpec
-from tests.conftest import FakeClock, make_app
+from tests.conftest import FakeClock
 from tests.support import as_role, ask
 
 GROUP = "telegram:-1001"
@@ -43,30 +37,6 @@ LOCALES = ("en", "sl")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the demo data, made once; each test gets a copy of it."""
-    path = tmp_path_factory.mktemp("commands") / "demo.db"
-
-    async def build() -> None:
-        application = await make_app(f"sqlite:///{path}", FakeClock())
-        await application.close()
-
-    asyncio.run(build())
-    return path
-
-
-@pytest.fixture
-async def app(demo_database: Path, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
-    """conftest's `app` (real SQLite, demo data), from a copy instead of running migrations."""
-    path = tmp_path / "bot.db"
-    shutil.copy(demo_database, path)
-    application = build_app(replace(Config(), database_url=f"sqlite:///{path}"), clock=clock)
-    await start_app(application, with_demo=True)
-    yield application
-    await application.close()
 
 
 async def bind_group(app: App, chat: str = GROUP, coalition: str = "sasa") -> None:
