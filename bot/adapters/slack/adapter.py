@@ -159,6 +159,7 @@ class SlackAdapter:
         self.seen = SeenIds(seen_events)
         self.http_port: int | None = None
         self.modal_ack_seconds = MODAL_ACK_SECONDS
+        self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._register()
@@ -166,16 +167,32 @@ class SlackAdapter:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Checks the bot token, then serves Socket Mode or HTTP until stop()."""
+        """Checks the bot token, then serves Socket Mode or HTTP until stop().
+
+        Web API calls and response_url answers share one HTTP session from here on, so they
+        reuse kept-alive connections instead of opening one per call.
+        """
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.client.timeout)
+        )
+        self.client.session = self._session
         try:
-            identity = await self.client.auth_test()
-        except SlackApiError as error:
-            raise SlackSetupError(f"Slack refused the bot token: {_error_code(error)}") from None
-        log.info("Slack: signed in as %s in team %s", identity.get("user"), identity.get("team"))
-        if self.settings.mode == "http":
-            await self._start_http()
-        else:
-            await self._start_socket_mode()
+            try:
+                identity = await self.client.auth_test()
+            except SlackApiError as error:
+                raise SlackSetupError(
+                    f"Slack refused the bot token: {_error_code(error)}"
+                ) from None
+            log.info(
+                "Slack: signed in as %s in team %s", identity.get("user"), identity.get("team")
+            )
+            if self.settings.mode == "http":
+                await self._start_http()
+            else:
+                await self._start_socket_mode()
+        except BaseException:
+            await self.stop()
+            raise
 
     async def _start_http(self) -> None:
         if not self.settings.signing_secret:
@@ -224,10 +241,16 @@ class SlackAdapter:
     async def stop(self) -> None:
         socket, self._socket = self._socket, None
         runner, self._runner = self._runner, None
-        if socket is not None:
-            await socket.close_async()  # type: ignore[no-untyped-call]
-        if runner is not None:
-            await runner.cleanup()
+        session, self._session = self._session, None
+        try:
+            if socket is not None:
+                await socket.close_async()  # type: ignore[no-untyped-call]
+            if runner is not None:
+                await runner.cleanup()
+        finally:
+            if session is not None:
+                self.client.session = None
+                await session.close()
 
     # ------------------------------------------------------------------ sending
 
@@ -300,7 +323,9 @@ class SlackAdapter:
                 "response_type": "ephemeral" if private else "in_channel",
                 "replace_original": replace_original,
             }
-            webhook = AsyncWebhookClient(response_url, retry_handlers=retry_handlers())
+            webhook = AsyncWebhookClient(
+                response_url, session=self._session, retry_handlers=retry_handlers()
+            )
             try:
                 answer = await webhook.send_dict(body)
                 if answer.status_code == 200:
