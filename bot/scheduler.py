@@ -9,6 +9,7 @@ import socket
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -17,8 +18,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.app import App
 from bot.delivery import Sender, platform_of
 from handlers.reminders import reminder_reply
+from handlers.types import Reply
 from models.reminders import ReminderKind, ReminderState
-from models.services.reminders import Destination, ReminderJob
+from models.services.reminders import (
+    DeliveryKey,
+    Destination,
+    Outcome,
+    ReminderJob,
+    ReminderService,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +38,68 @@ def worker_name() -> str:
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min … between tries of a reminder that could not be sent."""
     return timedelta(seconds=30 * 2 ** max(0, attempts - 1))
+
+
+class DeliveryLog:
+    """Writes a scheduler's delivery rows, many sends to one transaction.
+
+    A send is recorded as begun before the platform call and as done after it, as with
+    `begin_delivery` and `end_delivery`; but what is asked for while a write is under way
+    goes into the next write together. A fan-out so costs a few transactions rather than
+    two per send, and on SQLite its sends do not queue one by one for the write lock.
+    """
+
+    def __init__(self, reminders: ReminderService) -> None:
+        self._reminders = reminders
+        self._begins: list[tuple[DeliveryKey, asyncio.Future[bool]]] = []
+        self._ends: list[tuple[DeliveryKey, str | None, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def begin(self, reminder_id: int, chat_id: str) -> bool:
+        """Records that a send is about to happen; False when it was already sent."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._begins.append(((reminder_id, chat_id), future))
+        self._wake()
+        return await future
+
+    async def end(self, reminder_id: int, chat_id: str, *, error: str | None = None) -> None:
+        """Records that a send is done (failed, with `error`)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._ends.append(((reminder_id, chat_id), error, future))
+        self._wake()
+        await future
+
+    def _wake(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        while self._begins or self._ends:
+            begins, self._begins = self._begins, []
+            ends, self._ends = self._ends, []
+            try:
+                fresh = await self._reminders.record_deliveries(
+                    [key for key, _ in begins], [(key, error) for key, error, _ in ends]
+                )
+            except BaseException as error:
+                waiting: list[asyncio.Future[Any]] = [f for _, f in begins]
+                waiting += [f for _, _, f in ends]
+                for future in waiting:
+                    if future.done():
+                        continue
+                    if isinstance(error, Exception):
+                        future.set_exception(error)
+                    else:
+                        future.cancel()
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            for key, begun in begins:
+                if not begun.done():
+                    begun.set_result(key in fresh)
+            for _, _, ended in ends:
+                if not ended.done():
+                    ended.set_result(None)
 
 
 class ReminderScheduler:
@@ -46,7 +116,7 @@ class ReminderScheduler:
         sweep_seconds: float = 30,
         lease: timedelta = timedelta(minutes=2),
         batch: int = 20,
-        fan_out: int = 16,
+        fan_out: int = 64,
     ) -> None:
         self.app = app
         self.senders = dict(senders)
@@ -55,6 +125,7 @@ class ReminderScheduler:
         self.lease = lease
         self.batch = batch
         self._fan_out = asyncio.Semaphore(fan_out)
+        self._deliveries = DeliveryLog(app.services.reminders)
         self._sweep_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._in_hand: set[int] = set()
@@ -106,25 +177,53 @@ class ReminderScheduler:
             )
 
     async def sweep(self) -> int:
-        """Claims and sends everything due now; returns how many reminders it handled."""
+        """Claims and sends everything due now; returns how many reminders it handled.
+
+        The next batch is claimed and loaded while the one before is still sending, so the
+        fan-out does not pause between batches: at most two batches are in hand at once.
+        """
         handled = 0
         async with self._sweep_lock:
-            while True:
-                try:
-                    claimed = await self.app.services.reminders.claim_due(
-                        self.worker, self.lease, self.batch
-                    )
-                except Exception:
-                    log.exception("claiming due reminders failed; the next sweep tries again")
-                    return handled
-                if not claimed:
-                    return handled
-                self._in_hand.update(claimed)
-                try:
-                    await asyncio.gather(*(self._process(rid) for rid in claimed))
-                finally:
-                    self._in_hand.difference_update(claimed)
-                handled += len(claimed)
+            sending: list[asyncio.Task[None]] = []
+            try:
+                while True:
+                    try:
+                        claimed = await self.app.services.reminders.claim_due(
+                            self.worker, self.lease, self.batch
+                        )
+                    except Exception:
+                        log.exception("claiming due reminders failed; the next sweep tries again")
+                        break
+                    if not claimed:
+                        break
+                    handled += len(claimed)
+                    self._in_hand.update(claimed)
+                    sending.append(asyncio.create_task(self._send_batch(claimed)))
+                    if len(sending) == 2:
+                        await sending.pop(0)
+                for batch in sending:
+                    await batch
+            except BaseException:
+                for batch in sending:
+                    batch.cancel()
+                await asyncio.gather(*sending, return_exceptions=True)
+                raise
+        return handled
+
+    async def _send_batch(self, claimed: list[int]) -> None:
+        reminders = self.app.services.reminders
+        try:
+            jobs = await reminders.jobs(claimed)
+            outcomes = await asyncio.gather(*(self._process(job) for job in jobs))
+            self.schedule(
+                await reminders.finish_all(
+                    self.worker, [outcome for outcome in outcomes if outcome]
+                )
+            )
+        except Exception:
+            log.exception("reminders %s could not be processed; their leases will expire", claimed)
+        finally:
+            self._in_hand.difference_update(claimed)
 
     async def _renew_leases(self) -> None:
         if self._in_hand:
@@ -132,43 +231,38 @@ class ReminderScheduler:
                 self.worker, sorted(self._in_hand), self.lease
             )
 
-    async def _process(self, reminder_id: int) -> None:
-        reminders = self.app.services.reminders
+    async def _process(self, job: ReminderJob) -> Outcome | None:
+        """Sends one reminder everywhere it goes; how it ended (None: its lease will expire)."""
         try:
-            job = await reminders.job(reminder_id)
-            if job is None:
-                return
             skip = self._why_skip(job)
             if skip:
                 log.info("reminder %d skipped: %s", job.id, skip)
-                await reminders.finish(job.id, self.worker, ReminderState.SKIPPED, error=skip)
-                return
+                return Outcome(job.id, ReminderState.SKIPPED, error=skip)
+            replies: dict[str, Reply | None] = {}
+            for destination in job.destinations:
+                if destination.locale not in replies:
+                    translator = (
+                        self.app.translators.get(destination.locale) or self.app.translators["sl"]
+                    )
+                    replies[destination.locale] = reminder_reply(job, translator, self.app.clock())
             results = await asyncio.gather(
                 *(
-                    self._deliver(job, d)
+                    self._deliver(job, d, replies[d.locale])
                     for d in job.destinations
                     if d.chat_id not in job.already_sent
                 )
             )
-            errors = [error for error in results if error]
-            if errors:
-                retry = backoff(job.attempts)
-                log.warning(
-                    "reminder %d: %d sends failed, retry in %s: %s",
-                    job.id,
-                    len(errors),
-                    retry,
-                    errors[0],
-                )
-                self.schedule(
-                    await reminders.finish(
-                        job.id, self.worker, ReminderState.FAILED, error=errors[0], retry_in=retry
-                    )
-                )
-            else:
-                self.schedule(await reminders.finish(job.id, self.worker, ReminderState.SENT))
         except Exception:
-            log.exception("reminder %d could not be processed; its lease will expire", reminder_id)
+            log.exception("reminder %d could not be processed; its lease will expire", job.id)
+            return None
+        errors = [error for error in results if error]
+        if not errors:
+            return Outcome(job.id, ReminderState.SENT)
+        retry = backoff(job.attempts)
+        log.warning(
+            "reminder %d: %d sends failed, retry in %s: %s", job.id, len(errors), retry, errors[0]
+        )
+        return Outcome(job.id, ReminderState.FAILED, error=errors[0], retry_in=retry)
 
     def _why_skip(self, job: ReminderJob) -> str | None:
         now = self.app.clock()
@@ -189,28 +283,28 @@ class ReminderScheduler:
     def app_grace(self) -> timedelta:
         return self.app.services.reminders.policy.grace
 
-    async def _deliver(self, job: ReminderJob, destination: Destination) -> str | None:
+    async def _deliver(
+        self, job: ReminderJob, destination: Destination, reply: Reply | None
+    ) -> str | None:
         """Sends to one chat; returns an error text when it should be tried again later."""
         reminders = self.app.services.reminders
-        translator = self.app.translators.get(destination.locale) or self.app.translators["sl"]
-        reply = reminder_reply(job, translator, self.app.clock())
         if reply is None:
             return None
         sender = self.senders.get(platform_of(destination.chat_id))
         if sender is None:
             log.warning("reminder %d: no adapter runs for %s", job.id, destination.chat_id)
-            if await reminders.begin_delivery(job.id, destination.chat_id):
-                await reminders.end_delivery(
+            if await self._deliveries.begin(job.id, destination.chat_id):
+                await self._deliveries.end(
                     job.id, destination.chat_id, error="no adapter runs for this platform"
                 )
             return None
         async with self._fan_out:
-            if not await reminders.begin_delivery(job.id, destination.chat_id):
+            if not await self._deliveries.begin(job.id, destination.chat_id):
                 return None
             try:
                 await sender.send(destination.chat_id, reply)
             except Exception as error:
-                await reminders.end_delivery(job.id, destination.chat_id, error=str(error))
+                await self._deliveries.end(job.id, destination.chat_id, error=str(error))
                 if getattr(error, "permanent", False):
                     log.warning(
                         "%s refuses messages; no more reminders go there: %s",
@@ -220,5 +314,5 @@ class ReminderScheduler:
                     await reminders.deactivate_destination(destination.chat_id)
                     return None
                 return str(error) or type(error).__name__
-            await reminders.end_delivery(job.id, destination.chat_id)
+            await self._deliveries.end(job.id, destination.chat_id)
             return None

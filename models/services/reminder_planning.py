@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Coalition, Event, EventKind, EventStatus
@@ -24,10 +24,21 @@ def activity_subject(activity_id: int) -> str:
     return f"activity:{activity_id}"
 
 
+def _owned_by(subject: str) -> ColumnElement[bool]:
+    """The reminders of an event or activity by its indexed id column, and by subject.
+
+    The subject alone is not indexed: finding its rows would scan every pending (or sent)
+    reminder, once per event planned.
+    """
+    kind, _, number = subject.partition(":")
+    owner = Reminder.event_id if kind == "event" else Reminder.activity_id
+    return and_(owner == int(number), Reminder.subject == subject)
+
+
 async def _drop_pending(session: AsyncSession, subject: str) -> None:
     await session.execute(
         delete(Reminder).where(
-            Reminder.subject == subject,
+            _owned_by(subject),
             Reminder.state == ReminderState.PENDING,
             Reminder.kind != ReminderKind.CANCELLATION,
         )
@@ -37,7 +48,7 @@ async def _drop_pending(session: AsyncSession, subject: str) -> None:
 async def _sent_offsets(session: AsyncSession, subject: str) -> set[int]:
     rows = await session.scalars(
         select(Reminder.offset_minutes).where(
-            Reminder.subject == subject,
+            _owned_by(subject),
             Reminder.state.in_((ReminderState.SENT, ReminderState.CLAIMED)),
         )
     )

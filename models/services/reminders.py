@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.dml import ReturningInsert
 
 from models.entities import (
     Activity,
@@ -38,6 +44,38 @@ from models.services.reminder_planning import plan_activity, plan_event
 from models.services.views import ActivityView, CoalitionView, EventView
 
 MAX_ATTEMPTS = 5
+DELIVERIES = cast(Table, Delivery.__table__)
+
+DeliveryKey = tuple[int, str]
+"""(reminder id, destination chat)"""
+END_DELIVERY = (
+    update(DELIVERIES)
+    .where(
+        DELIVERIES.c.reminder_id == bindparam("key_reminder"),
+        DELIVERIES.c.destination == bindparam("key_destination"),
+    )
+    .values(
+        state=bindparam("new_state", type_=DELIVERIES.c.state.type),
+        error=bindparam("new_error", type_=DELIVERIES.c.error.type),
+        at=bindparam("new_at", type_=DELIVERIES.c.at.type),
+    )
+)
+
+
+@functools.cache
+def begin_deliveries(dialect: str) -> ReturningInsert[int, str]:
+    """An upsert of deliveries about to be sent, returning those not already sent: a row
+    recorded as sent is left alone and not returned, so that send is not made again."""
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(DELIVERIES)
+    return upsert.on_conflict_do_update(
+        index_elements=[DELIVERIES.c.reminder_id, DELIVERIES.c.destination],
+        set_={
+            "state": upsert.excluded.state,
+            "attempts": DELIVERIES.c.attempts + 1,
+            "at": upsert.excluded.at,
+        },
+        where=DELIVERIES.c.state != DeliveryState.SENT,
+    ).returning(DELIVERIES.c.reminder_id, DELIVERIES.c.destination)
 
 
 @dataclass(frozen=True)
@@ -74,11 +112,40 @@ class ReminderJob:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """How a claimed reminder ended: sent, skipped or failed (to retry after `retry_in`)."""
+
+    reminder_id: int
+    state: ReminderState
+    error: str | None = None
+    retry_in: timedelta | None = None
+
+
+@dataclass(frozen=True)
 class ReminderStatus:
     pending: int
     sent: int
     failed: int
     skipped: int
+
+
+@dataclass
+class Audience:
+    """A coalition's active bound chats and personal subscriptions: (chat, locale, area)."""
+
+    chats: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+    people: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+
+    def destinations(self, area_id: int | None, default_locale: str) -> list[Destination]:
+        """Who gets a reminder about this area (of no area: those not tied to one): the
+        chats, then the people not already reached there."""
+        found: list[Destination] = []
+        seen: set[str] = set()
+        for chat, locale, area in (*self.chats, *self.people):
+            if (area is None or area == area_id) and chat not in seen:
+                seen.add(chat)
+                found.append(Destination(chat, locale or default_locale))
+        return found
 
 
 class ReminderService(Service):
@@ -141,57 +208,102 @@ class ReminderService(Service):
             return list(rows)
 
     async def job(self, reminder_id: int) -> ReminderJob | None:
+        jobs = await self.jobs([reminder_id])
+        return jobs[0] if jobs else None
+
+    async def jobs(self, reminder_ids: Sequence[int]) -> list[ReminderJob]:
+        """The claimed reminders, ready to word and send, in a few queries for all of them
+        (reminders since deleted are left out)."""
         async with self._sessions() as session:
-            reminder = await session.get(Reminder, reminder_id)
-            if reminder is None:
-                return None
-            coalition = await session.get(Coalition, reminder.coalition_id)
-            assert coalition is not None
-            event = (
-                await session.scalar(
-                    select(Event).options(*EVENT_RELATIONS).where(Event.id == reminder.event_id)
-                )
-                if reminder.event_id
-                else None
-            )
-            activity = (
-                await session.scalar(
-                    select(Activity)
-                    .options(selectinload(Activity.area), selectinload(Activity.organisation))
-                    .where(Activity.id == reminder.activity_id)
-                )
-                if reminder.activity_id
-                else None
-            )
-            area_id = (event.area_id if event else None) or (activity.area_id if activity else None)
-            if reminder.kind is ReminderKind.CANCELLATION:
-                destinations = await self._previously_reminded(session, reminder, coalition)
-            else:
-                destinations = await self._destinations(
-                    session, coalition, area_id, chats_only=reminder.kind is ReminderKind.DIGEST
-                )
-            sent = await session.scalars(
-                select(Delivery.destination).where(
-                    Delivery.reminder_id == reminder.id, Delivery.state == DeliveryState.SENT
+            reminders = list(
+                await session.scalars(
+                    select(Reminder).where(Reminder.id.in_(reminder_ids)).order_by(Reminder.id)
                 )
             )
-            digest_events: tuple[EventView, ...] = ()
-            digest_activities: tuple[ActivityView, ...] = ()
-            if reminder.kind is ReminderKind.DIGEST:
-                digest_events, digest_activities = await self._week(session, coalition)
-            return ReminderJob(
-                id=reminder.id,
-                kind=reminder.kind,
-                coalition=coalition_view(coalition),
-                due_at=reminder.due_at,
-                attempts=reminder.attempts,
-                event=event_view(event) if event else None,
-                activity=activity_view(activity) if activity else None,
-                digest_events=digest_events,
-                digest_activities=digest_activities,
-                destinations=tuple(destinations),
-                already_sent=frozenset(sent),
+            if not reminders:
+                return []
+            coalitions = {
+                c.id: c
+                for c in await session.scalars(
+                    select(Coalition).where(Coalition.id.in_({r.coalition_id for r in reminders}))
+                )
+            }
+            event_ids = {r.event_id for r in reminders if r.event_id}
+            events = (
+                {
+                    e.id: e
+                    for e in await session.scalars(
+                        select(Event).options(*EVENT_RELATIONS).where(Event.id.in_(event_ids))
+                    )
+                }
+                if event_ids
+                else {}
             )
+            activity_ids = {r.activity_id for r in reminders if r.activity_id}
+            activities = (
+                {
+                    a.id: a
+                    for a in await session.scalars(
+                        select(Activity)
+                        .options(selectinload(Activity.area), selectinload(Activity.organisation))
+                        .where(Activity.id.in_(activity_ids))
+                    )
+                }
+                if activity_ids
+                else {}
+            )
+            audiences = await self._audiences(
+                session,
+                {
+                    r.coalition_id
+                    for r in reminders
+                    if r.kind in (ReminderKind.EVENT, ReminderKind.DEADLINE)
+                },
+            )
+            already_sent: dict[int, set[str]] = {r.id: set() for r in reminders}
+            for rid, destination in await session.execute(
+                select(Delivery.reminder_id, Delivery.destination).where(
+                    Delivery.reminder_id.in_(already_sent), Delivery.state == DeliveryState.SENT
+                )
+            ):
+                already_sent[rid].add(destination)
+            jobs = []
+            for reminder in reminders:
+                coalition = coalitions[reminder.coalition_id]
+                event = events.get(reminder.event_id) if reminder.event_id else None
+                activity = activities.get(reminder.activity_id) if reminder.activity_id else None
+                area_id = (event.area_id if event else None) or (
+                    activity.area_id if activity else None
+                )
+                digest_events: tuple[EventView, ...] = ()
+                digest_activities: tuple[ActivityView, ...] = ()
+                if reminder.kind is ReminderKind.CANCELLATION:
+                    destinations = await self._previously_reminded(session, reminder, coalition)
+                elif reminder.kind is ReminderKind.DIGEST:
+                    destinations = await self._destinations(
+                        session, coalition, area_id, chats_only=True
+                    )
+                    digest_events, digest_activities = await self._week(session, coalition)
+                else:
+                    destinations = audiences[coalition.id].destinations(
+                        area_id, coalition.default_locale
+                    )
+                jobs.append(
+                    ReminderJob(
+                        id=reminder.id,
+                        kind=reminder.kind,
+                        coalition=coalition_view(coalition),
+                        due_at=reminder.due_at,
+                        attempts=reminder.attempts,
+                        event=event_view(event) if event else None,
+                        activity=activity_view(activity) if activity else None,
+                        digest_events=digest_events,
+                        digest_activities=digest_activities,
+                        destinations=tuple(destinations),
+                        already_sent=frozenset(already_sent[reminder.id]),
+                    )
+                )
+            return jobs
 
     async def begin_delivery(self, reminder_id: int, destination: str) -> bool:
         """Records that a send is about to happen; False when it was already sent."""
@@ -233,6 +345,50 @@ class ReminderService(Service):
                 )
             )
 
+    async def record_deliveries(
+        self,
+        starting: Sequence[DeliveryKey],
+        finished: Sequence[tuple[DeliveryKey, str | None]],
+    ) -> set[DeliveryKey]:
+        """Records, in one transaction, sends that are about to happen and sends that are done
+        (with an error text when they failed); returns the starting ones not already sent.
+
+        The same as `begin_delivery` and `end_delivery` for each, for many sends at once.
+        """
+        now = self._clock()
+        fresh: set[DeliveryKey] = set()
+        async with self._sessions.begin() as session:
+            if finished:
+                await session.execute(
+                    END_DELIVERY,
+                    [
+                        {
+                            "key_reminder": reminder_id,
+                            "key_destination": destination,
+                            "new_state": DeliveryState.FAILED if error else DeliveryState.SENT,
+                            "new_error": error,
+                            "new_at": now,
+                        }
+                        for (reminder_id, destination), error in finished
+                    ],
+                )
+            if starting:
+                rows = await session.execute(
+                    begin_deliveries(session.get_bind().dialect.name),
+                    [
+                        {
+                            "reminder_id": reminder_id,
+                            "destination": destination,
+                            "state": DeliveryState.SENDING,
+                            "attempts": 1,
+                            "at": now,
+                        }
+                        for reminder_id, destination in sorted(set(starting))
+                    ],
+                )
+                fresh.update((reminder_id, destination) for reminder_id, destination in rows)
+        return fresh
+
     async def finish(
         self,
         reminder_id: int,
@@ -243,25 +399,42 @@ class ReminderService(Service):
         retry_in: timedelta | None = None,
     ) -> list[datetime]:
         """Closes a claimed reminder (or hands it back for a retry); returns new due times."""
+        return await self.finish_all(worker, [Outcome(reminder_id, state, error, retry_in)])
+
+    async def finish_all(self, worker: str, outcomes: Sequence[Outcome]) -> list[datetime]:
+        """`finish` for many reminders, in one transaction; returns the new due times."""
         now = self._clock()
+        planned: list[datetime] = []
+        if not outcomes:
+            return planned
         async with self._sessions.begin() as session:
-            reminder = await session.get(Reminder, reminder_id)
-            if reminder is None or reminder.claimed_by != worker:
-                return []
-            if retry_in is not None and reminder.attempts < MAX_ATTEMPTS:
-                reminder.state = ReminderState.PENDING
-                reminder.lease_until = now + retry_in
-                reminder.last_error = error
-                return [now + retry_in]
-            reminder.state = ReminderState.FAILED if retry_in is not None else state
-            reminder.last_error = error
-            reminder.lease_until = None
-            reminder.finished_at = now
-            if reminder.kind is ReminderKind.DIGEST:
-                coalition = await session.get(Coalition, reminder.coalition_id)
-                assert coalition is not None
-                return await self._plan_digest(session, coalition, now)
-            return []
+            reminders = {
+                r.id: r
+                for r in await session.scalars(
+                    select(Reminder).where(Reminder.id.in_({o.reminder_id for o in outcomes}))
+                )
+            }
+            for outcome in outcomes:
+                reminder = reminders.get(outcome.reminder_id)
+                if reminder is None or reminder.claimed_by != worker:
+                    continue
+                if outcome.retry_in is not None and reminder.attempts < MAX_ATTEMPTS:
+                    reminder.state = ReminderState.PENDING
+                    reminder.lease_until = now + outcome.retry_in
+                    reminder.last_error = outcome.error
+                    planned.append(now + outcome.retry_in)
+                    continue
+                reminder.state = (
+                    ReminderState.FAILED if outcome.retry_in is not None else outcome.state
+                )
+                reminder.last_error = outcome.error
+                reminder.lease_until = None
+                reminder.finished_at = now
+                if reminder.kind is ReminderKind.DIGEST:
+                    coalition = await session.get(Coalition, reminder.coalition_id)
+                    assert coalition is not None
+                    planned += await self._plan_digest(session, coalition, now)
+        return planned
 
     async def plan_missing(self) -> list[datetime]:
         """Plans reminders for future events and open activities that have none yet
@@ -417,39 +590,42 @@ class ReminderService(Service):
     async def _destinations(
         self, session: AsyncSession, coalition: Coalition, area_id: int | None, *, chats_only: bool
     ) -> list[Destination]:
-        area_match = (
-            ChatBinding.area_id.is_(None)
-            if area_id is None
-            else or_(ChatBinding.area_id.is_(None), ChatBinding.area_id == area_id)
-        )
+        audiences = await self._audiences(session, {coalition.id}, people=not chats_only)
+        return audiences[coalition.id].destinations(area_id, coalition.default_locale)
+
+    async def _audiences(
+        self, session: AsyncSession, coalition_ids: set[int], *, people: bool = True
+    ) -> dict[int, Audience]:
+        """The active bound chats (and, unless not wanted, personal subscriptions) of these
+        coalitions, in two queries for all of them."""
+        audiences = {coalition_id: Audience() for coalition_id in coalition_ids}
+        if not coalition_ids:
+            return audiences
         chats = await session.execute(
-            select(ChatBinding.chat_id, ChatBinding.locale).where(
-                ChatBinding.coalition_id == coalition.id, ChatBinding.active.is_(True), area_match
+            select(
+                ChatBinding.coalition_id,
+                ChatBinding.chat_id,
+                ChatBinding.locale,
+                ChatBinding.area_id,
+            ).where(ChatBinding.coalition_id.in_(coalition_ids), ChatBinding.active.is_(True))
+        )
+        for coalition_id, chat, locale, area_id in chats:
+            audiences[coalition_id].chats.append((chat, locale, area_id))
+        if not people:
+            return audiences
+        subscriptions = await session.execute(
+            select(
+                Subscription.coalition_id,
+                Subscription.chat_id,
+                UserSetting.locale,
+                Subscription.area_id,
             )
-        )
-        found = [Destination(chat, locale or coalition.default_locale) for chat, locale in chats]
-        if chats_only:
-            return found
-        subscription_area = (
-            Subscription.area_id.is_(None)
-            if area_id is None
-            else or_(Subscription.area_id.is_(None), Subscription.area_id == area_id)
-        )
-        people = await session.execute(
-            select(Subscription.chat_id, UserSetting.locale)
             .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
-            .where(
-                Subscription.coalition_id == coalition.id,
-                Subscription.active.is_(True),
-                subscription_area,
-            )
+            .where(Subscription.coalition_id.in_(coalition_ids), Subscription.active.is_(True))
         )
-        seen = {d.chat_id for d in found}
-        for chat, locale in people:
-            if chat not in seen:
-                seen.add(chat)
-                found.append(Destination(chat, locale or coalition.default_locale))
-        return found
+        for coalition_id, chat, locale, area_id in subscriptions:
+            audiences[coalition_id].people.append((chat, locale, area_id))
+        return audiences
 
     async def _previously_reminded(
         self, session: AsyncSession, reminder: Reminder, coalition: Coalition
@@ -512,8 +688,10 @@ class ReminderService(Service):
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "DeliveryKey",
     "Destination",
     "EventKind",
+    "Outcome",
     "ReminderJob",
     "ReminderService",
     "ReminderStatus",

@@ -2,7 +2,7 @@
 
 Two processes share the work and every (chat, event) reminder arrives exactly once; a process
 killed with SIGKILL in the middle of a fan-out loses nothing once another one starts, and
-repeats at most what it had in flight (the scheduler's fan-out bound, 16).
+repeats at most what it had in flight (the scheduler's fan-out bound, 64).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from tests.reliability.reminder_platforms import (
     wait_until,
 )
 
-FAN_OUT = 16
+FAN_OUT = 64
 DUE_IN = 10
 """Seconds from seeding to the due time: long enough for two processes to start."""
 DB_LATENCY = 0.02
