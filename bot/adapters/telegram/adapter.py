@@ -23,6 +23,7 @@ from bot.adapters.telegram.limits import (
     ResilientRateLimiter,
 )
 from bot.adapters.telegram.render import CallbackCommands
+from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.updates import UpdateHandlers
 from bot.app import App
 from bot.config import TelegramConfig
@@ -80,6 +81,7 @@ class TelegramAdapter:
         poll_timeout: float = 30.0,
         tries: int = 4,
         backoff: float = 1.0,
+        throttle: bool = True,
     ) -> None:
         self.app = app
         self.settings = settings or app.config.telegram
@@ -93,7 +95,9 @@ class TelegramAdapter:
         builder = (
             Application.builder()
             .token(self.settings.token)
-            .rate_limiter(ResilientRateLimiter(tries=tries, backoff=backoff))
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
+            .rate_limiter(ResilientRateLimiter(tries=tries, backoff=backoff, throttle=throttle))
             .job_queue(None)
         )
         if self.settings.base_url:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
@@ -20,19 +21,49 @@ COMMAND_NAME_LIMIT = 32
 DESCRIPTION_LIMIT = 256
 RETRY_AFTER_TRIES = 3
 """How often a request is resent after Telegram answered 429 with retry_after."""
+OVERALL_BURST = 10
+"""Messages sent at once before the bot paces itself at Telegram's 30 a second."""
+GROUP_BURST = 18
+"""Messages sent at once to one group before pacing at Telegram's 20 a minute."""
+
+
+def paced(burst: int, messages: int, seconds: float) -> tuple[float, float]:
+    """AIORateLimiter's (max_rate, time_period) for `messages` per `seconds` with a smaller
+    burst: its buckets take `max_rate` at once and drain at `max_rate / time_period`."""
+    return burst, seconds * burst / messages
 
 
 class ResilientRateLimiter(AIORateLimiter):
     """python-telegram-bot's AIORateLimiter, which also retries network failures.
 
-    AIORateLimiter keeps within about 30 messages a second overall and 20 a minute per
-    group, and waits out `RetryAfter`. On top of that, `TimedOut` and other `NetworkError`s
-    (5xx answers included) are retried `tries` times in all with exponential backoff;
-    `BadRequest` is never retried (sending the same request again gives the same answer).
+    AIORateLimiter keeps within 30 messages a second overall and 20 a minute per group, and
+    waits out `RetryAfter`. Telegram takes bursts of about as many at once, but the limiter
+    counts a message when it lets it go, and it reaches Telegram some time later: up to
+    hundreds of ms more for some (a new connection, a busy event loop) than for others. With
+    bursts as large as Telegram's, those late ones arrive over the limit and are refused with
+    429; and after a 429 every message admitted during the wait goes at once, which is refused
+    again. So the buckets keep Telegram's rates with smaller bursts (`OVERALL_BURST`,
+    `GROUP_BURST`): a fan-out of reminders ends (30 - 10) / 30 s later than it could.
+
+    On top of that, `TimedOut` and other `NetworkError`s (5xx answers included) are retried
+    `tries` times in all with exponential backoff; `BadRequest` is never retried (sending
+    the same request again gives the same answer). `throttle=False` drops the two rate
+    limits and keeps the retries.
     """
 
-    def __init__(self, *, tries: int = 4, backoff: float = 1.0) -> None:
-        super().__init__(max_retries=RETRY_AFTER_TRIES)
+    def __init__(self, *, tries: int = 4, backoff: float = 1.0, throttle: bool = True) -> None:
+        if throttle:
+            overall, overall_period = paced(OVERALL_BURST, FloodLimit.MESSAGES_PER_SECOND, 1)
+            group, group_period = paced(GROUP_BURST, FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP, 60)
+            super().__init__(
+                overall_max_rate=overall,
+                overall_time_period=overall_period,
+                group_max_rate=group,
+                group_time_period=group_period,
+                max_retries=RETRY_AFTER_TRIES,
+            )
+        else:
+            super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=RETRY_AFTER_TRIES)
         self._tries = max(1, tries)
         self._backoff = backoff
 
