@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from models.entities import Event, EventKind, EventStatus, Role
+from models.entities import Coalition, Event, EventKind, EventStatus, Role
 from models.errors import Invalid, NotFound
 from models.services.base import Service, area_view, page_and_total
 from models.services.reminder_planning import plan_cancellation, plan_event
@@ -50,18 +50,25 @@ class EventService(Service):
         offset: int = 0,
         limit: int = 10,
     ) -> Page[EventView]:
-        """Scheduled events from now on, soonest first."""
+        """Scheduled events from now on, soonest first.
+
+        Without an area the coalition is found within the page's statement, by slug; only an
+        empty page costs a second statement, to tell an unknown coalition from no events.
+        """
         async with self._sessions() as session:
-            coalition = await self._coalition(session, coalition_slug)
             conditions = [
-                Event.coalition_id == coalition.id,
                 Event.status == EventStatus.SCHEDULED,
                 Event.starts_at >= self._clock(),
             ]
-            if area is not None:
-                conditions.append(
-                    Event.area_id == (await self._area(session, coalition.id, area)).id
-                )
+            if area is not None or "\x00" in coalition_slug:
+                coalition = await self._coalition(session, coalition_slug)
+                conditions.append(Event.coalition_id == coalition.id)
+                if area is not None:
+                    found = await self._area(session, coalition.id, area)
+                    conditions.append(Event.area_id == found.id)
+            else:
+                by_slug = select(Coalition.id).where(Coalition.slug == coalition_slug)
+                conditions.append(Event.coalition_id == by_slug.scalar_subquery())
             if until is not None:
                 conditions.append(Event.starts_at < until)
             rows, total = await page_and_total(
@@ -75,6 +82,8 @@ class EventService(Service):
                 select(func.count()).select_from(Event).where(*conditions),
                 offset,
             )
+            if not rows and area is None:
+                await self._coalition(session, coalition_slug)
             return Page(tuple(event_view(row[0]) for row in rows), total, offset, limit)
 
     async def get(self, coalition_slug: str, event_id: int) -> EventView:
