@@ -28,9 +28,12 @@ def configured_adapters(app: App) -> list[Adapter]:
     return adapters
 
 
-async def serve(app: App) -> int:
-    """Runs until SIGINT/SIGTERM; returns the process exit code."""
-    adapters = configured_adapters(app)
+async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
+    """Runs the adapters (by default the configured ones) until SIGINT/SIGTERM.
+
+    Returns the process exit code.
+    """
+    adapters = configured_adapters(app) if adapters is None else adapters
     if not adapters:
         log.error(
             "no platform configured: set [telegram] token (TELEGRAM_BOT_TOKEN) or "

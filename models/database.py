@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -21,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 from models import entities, reminders  # noqa: F401  (every table is known to migrations)
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -90,16 +90,22 @@ class Database:
         return _with_sqlite_pragmas(create_engine(sync_url, poolclass=NullPool))
 
     def alembic_config(self) -> AlembicConfig:
+        from alembic.config import Config as AlembicConfig
+
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS))
         return config
 
     def head_revision(self) -> str:
+        from alembic.script import ScriptDirectory
+
         head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
         assert head is not None
         return head
 
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         engine = self.sync_engine()
         try:
             with engine.connect() as connection:
@@ -116,6 +122,8 @@ class Database:
             engine.dispose()
 
     def upgrade(self, revision: str = "head") -> None:
+        from alembic import command
+
         engine = self.sync_engine()
         try:
             with engine.begin() as connection:
@@ -127,6 +135,8 @@ class Database:
 
     def new_revision(self, message: str) -> str:
         """Writes a migration for what the models have and this database lacks."""
+        from alembic import command
+
         engine = self.sync_engine()
         try:
             with engine.begin() as connection:
@@ -139,9 +149,68 @@ class Database:
         return ", ".join(s.path for s in scripts if s is not None)
 
     def check_schema(self) -> None:
-        current, head = self.current_revision(), self.head_revision()
+        """Raises SchemaOutOfDate unless the database is at the migrations' head.
+
+        Every start does this, so it reads the revisions itself: importing Alembic takes
+        about as long as importing SQLAlchemy. Alembic decides only when the migrations or
+        the database have more than one head.
+        """
+        head = file_head()
+        stored = self._stored_revisions()
+        if head is None or stored is None or len(stored) > 1:
+            current, head = self.current_revision(), self.head_revision()
+        else:
+            current = stored[0] if stored else None
         if current != head:
             raise SchemaOutOfDate(current, head)
 
+    def _stored_revisions(self) -> list[str] | None:
+        """The revisions in alembic_version ([] when it has none or does not exist); None when
+        they cannot be read this way."""
+        engine = self.sync_engine()
+        try:
+            with engine.connect() as connection:
+                if not engine.dialect.has_table(connection, "alembic_version"):
+                    return []
+                return [
+                    str(row[0])
+                    for row in connection.execute(text("SELECT version_num FROM alembic_version"))
+                ]
+        except Exception:
+            return None
+        finally:
+            engine.dispose()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def file_head() -> str | None:
+    """The one head of the migrations, read from their `revision` and `down_revision`;
+    None when there is not exactly one or a file says it in a way this does not read."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets: list[ast.expr]
+            if isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            elif isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    try:
+                        values[target.id] = ast.literal_eval(value)
+                    except ValueError:
+                        return None
+        revision, parent = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str) or not isinstance(parent, str | None):
+            return None
+        revisions.add(revision)
+        if parent is not None:
+            parents.add(parent)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
