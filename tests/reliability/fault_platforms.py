@@ -42,14 +42,10 @@ class Outage:
         return True
 
 
-class FlakyBotApi(FakeBotApi):
-    """The fake Bot API with a delay and outages (getUpdates keeps working)."""
+class Switchable:
+    """An outage that a test switches on and off."""
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.delay = 0.0
-        self.outage: Outage | None = None
-        self.refused = 0
+    outage: Outage | None
 
     def go_down(
         self,
@@ -65,6 +61,16 @@ class FlakyBotApi(FakeBotApi):
 
     def come_back(self) -> None:
         self.outage = None
+
+
+class FlakyBotApi(Switchable, FakeBotApi):
+    """The fake Bot API with a delay and outages (getUpdates keeps working)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.delay = 0.0
+        self.outage: Outage | None = None
+        self.refused = 0
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -94,7 +100,7 @@ class FlakyBotApi(FakeBotApi):
         return web.json_response(body, status=outage.status)
 
 
-class FlakySlackWebApi(FakeSlackWebApi):
+class FlakySlackWebApi(Switchable, FakeSlackWebApi):
     """The fake Slack Web API (and response_url endpoint) with a delay and outages."""
 
     def __init__(self) -> None:
@@ -102,21 +108,6 @@ class FlakySlackWebApi(FakeSlackWebApi):
         self.delay = 0.0
         self.outage: Outage | None = None
         self.refused = 0
-
-    def go_down(
-        self,
-        status: int,
-        *,
-        retry_after: int | None = None,
-        calls: int | None = None,
-        methods: tuple[str, ...] | None = None,
-    ) -> None:
-        """Calls (of `methods`, or all) fail with `status` until come_back() or for `calls`."""
-        chosen = frozenset(methods) if methods is not None else None
-        self.outage = Outage(status, retry_after, calls, chosen)
-
-    def come_back(self) -> None:
-        self.outage = None
 
     async def _api(self, request: web.Request) -> web.Response:
         return await self._maybe(request, request.match_info["method"], super()._api)
