@@ -50,7 +50,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=15000")  # a burst of writers queues here
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # SQLite's own lower() folds ASCII only; searches must match "Šolski" with "šolski".
