@@ -109,6 +109,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         clock,
         default_coalition=config.default_coalition,
         default_locale=config.default_locale,
+        freshness=database.changes,
     )
     return App(config, database, services, translators, dispatcher, clock, planned)
 

@@ -23,6 +23,9 @@ class CommandSpec:
     example: str
     handler: Handler
     needs_coalition: bool = True
+    shared_answer: bool = False
+    """The answer depends only on the coalition's content, the asker's role and language, the
+    chat's kind and binding, the arguments and the minute: the dispatcher may remember it."""
 
 
 async def show_help(ctx: Context) -> Reply:
@@ -56,6 +59,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/help"),
         show_help,
         needs_coalition=False,
+        shared_answer=True,
     ),
     CommandSpec(
         "help",
@@ -65,6 +69,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/help"),
         show_help,
         needs_coalition=False,
+        shared_answer=True,
     ),
     CommandSpec(
         "events",
@@ -73,9 +78,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("upcoming events [area] [week|month]"),
         N_("/events week"),
         events.list_events,
+        shared_answer=True,
     ),
     CommandSpec(
-        "event", "dogodek", Role.MEMBER, N_("one event in full"), N_("/event 12"), events.show_event
+        "event",
+        "dogodek",
+        Role.MEMBER,
+        N_("one event in full"),
+        N_("/event 12"),
+        events.show_event,
+        shared_answer=True,
     ),
     CommandSpec(
         "activities",
@@ -84,6 +96,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("the yearly plan [area] [status]"),
         N_("/activities active"),
         activities.list_activities,
+        shared_answer=True,
     ),
     CommandSpec(
         "deadlines",
@@ -92,6 +105,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("upcoming deadlines"),
         N_("/deadlines"),
         activities.list_deadlines,
+        shared_answer=True,
     ),
     CommandSpec(
         "contacts",
@@ -100,6 +114,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("search contacts by person, organisation or sector"),
         N_("/contacts chamber"),
         contacts.list_contacts,
+        shared_answer=True,
     ),
     CommandSpec(
         "areas",
@@ -108,6 +123,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("the coalition's project areas"),
         N_("/areas"),
         admin.list_areas,
+        shared_answer=True,
     ),
     CommandSpec(
         "language",

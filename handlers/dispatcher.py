@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from handlers.answer_cache import AnswerCache, Freshness, Stamp, stamp
 from handlers.arguments import fold
 from handlers.commands import COMMANDS, CommandSpec
 from handlers.context import Context, NoCoalition, Services
@@ -14,8 +15,12 @@ from handlers.errors import BadInput, explain, shorten
 from handlers.i18n import Translator
 from handlers.types import ChatKind, IncomingCommand, Reply
 from models.errors import DomainError, PermissionDenied, is_unavailable
+from models.services.views import ChatContext
 
 log = logging.getLogger(__name__)
+
+CONTEXTS_KEPT = 8192
+ANSWERS_KEPT = 2048
 
 LOOKUP: dict[str, CommandSpec] = {
     **{spec.name: spec for spec in COMMANDS},
@@ -38,12 +43,16 @@ class Dispatcher:
         *,
         default_coalition: str | None = None,
         default_locale: str = "sl",
+        freshness: Freshness | None = None,
     ) -> None:
         self.services = services
         self.translators = translators
         self.clock = clock
         self.default_coalition = default_coalition
         self.default_locale = default_locale
+        self.freshness = freshness
+        self._contexts: AnswerCache[ChatContext] = AnswerCache(CONTEXTS_KEPT)
+        self._answers: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
 
     async def handle(self, command: IncomingCommand) -> Reply:
         """Answers one command; never raises, whatever the input."""
@@ -63,13 +72,12 @@ class Dispatcher:
 
     async def _handle(self, command: IncomingCommand) -> Reply:
         is_group = command.chat_kind is ChatKind.GROUP
-        stored = await self.services.directory.context(
-            command.user_id,
-            command.chat_id,
-            is_group=is_group,
-            coalition_hint=command.coalition,
-            default_coalition=self.default_coalition,
-        )
+        now = self.clock()
+        current: Stamp | None = None
+        if self.freshness is not None:
+            await self.freshness.refresh_if_due()
+            current = stamp(self.freshness, now)
+        stored = await self._stored_context(command, current)
         coalition_locale = stored.coalition.default_locale if stored.coalition else None
         locale = next(
             (
@@ -94,7 +102,7 @@ class Dispatcher:
             chat_bound=stored.chat_bound,
             t=self.translators[locale],
             translators=self.translators,
-            now=self.clock(),
+            now=now,
         )
         spec = find_command(command.name)
         if spec is None:
@@ -103,6 +111,42 @@ class Dispatcher:
             return self._no_coalition(ctx, is_group)
         if spec.needs_coalition and not ctx.role.at_least(spec.role):
             return ctx.error(explain(ctx, PermissionDenied(spec.role)))
+        if not spec.shared_answer or current is None:
+            return await self._run(spec, ctx)
+        key = (
+            spec.name,
+            command.args.strip(),
+            stored.coalition,
+            stored.role,
+            stored.chat_bound,
+            locale,
+            command.chat_kind,
+        )
+        answer = self._answers.get(key, current)
+        if answer is None:
+            answer = await self._run(spec, ctx)
+            self._answers.put(key, current, answer)
+        return answer
+
+    async def _stored_context(self, command: IncomingCommand, current: Stamp | None) -> ChatContext:
+        """The chat's coalition, the asker's role and languages, remembered like answers."""
+        key = (command.user_id, command.chat_id, command.chat_kind, command.coalition)
+        stored = self._contexts.get(key, current) if current is not None else None
+        if stored is None:
+            stored = await self.services.directory.context(
+                command.user_id,
+                command.chat_id,
+                is_group=command.chat_kind is ChatKind.GROUP,
+                coalition_hint=command.coalition,
+                default_coalition=self.default_coalition,
+            )
+            if current is not None:
+                self._contexts.put(key, current, stored)
+        return stored
+
+    async def _run(self, spec: CommandSpec, ctx: Context) -> Reply:
+        """The handler's answer, with bad input and refusals answered as errors."""
+        is_group = ctx.command.chat_kind is ChatKind.GROUP
         try:
             return await spec.handler(ctx)
         except BadInput as error:

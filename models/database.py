@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from models import entities, reminders  # noqa: F401  (every table is known to migrations)
+from models.freshness import ContentChanges
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -74,6 +76,7 @@ class Database:
     url: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    changes: ContentChanges
 
     @classmethod
     def connect(cls, url: str, *, echo: bool = False) -> Database:
@@ -83,7 +86,12 @@ class Database:
             options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         engine = create_async_engine(async_url, **options)
         _with_sqlite_pragmas(engine.sync_engine)
-        return cls(url, engine, async_sessionmaker(engine, expire_on_commit=False))
+        # a class of its own, so that only this database's sessions count its changes
+        session_class = type("DatabaseSession", (Session,), {})
+        sessions = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=session_class
+        )
+        return cls(url, engine, sessions, ContentChanges(sessions, session_class))
 
     def sync_engine(self) -> Engine:
         _async_url, sync_url = normalise_url(self.url)

@@ -1,0 +1,111 @@
+"""Answers remembered between changes are never out of date for the reader.
+
+The dispatcher remembers shared answers (/events, /deadlines, /contacts, ...) and who is
+asking where; any change of content made here shows at once, a change made by another
+process on the same database within its poll interval, and time alone at the next minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, select
+
+from bot.app import App, build_app
+from models.entities import Role
+from models.freshness import ContentRevision
+from tests.conftest import FakeClock
+from tests.support import as_role, ask
+
+
+async def stored_revision(app: App) -> int:
+    async with app.database.sessions() as session:
+        return await session.scalar(select(ContentRevision.revision)) or 0
+
+
+async def statements_for(app: App, line: str, **options: object) -> tuple[int, str]:
+    count = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    engine = app.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        reply = await ask(app, line, **options)  # type: ignore[arg-type]
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    return count, reply.plain_text()
+
+
+async def test_asking_again_costs_no_database_round_trip(any_app: App) -> None:
+    first_count, first = await statements_for(any_app, "/events", group=True)
+    again_count, again = await statements_for(any_app, "/events", group=True)
+    assert first_count >= 1
+    assert (again_count, again) == (0, first)
+
+
+async def test_an_added_event_shows_at_once_in_the_same_process(any_app: App) -> None:
+    coordinator = await as_role(any_app, "ana", Role.COORDINATOR)
+    before = (await ask(any_app, "/events")).plain_text()
+    added = await ask(
+        any_app, "/addevent Delavnica o umetni inteligenci | jutri 10:00", user=coordinator
+    )
+    assert not added.is_error, added.plain_text()
+    after = (await ask(any_app, "/events")).plain_text()
+    assert "Delavnica o umetni inteligenci" not in before
+    assert "Delavnica o umetni inteligenci" in after
+
+
+async def test_a_change_in_another_process_shows_within_the_poll_interval(
+    any_app: App, clock: FakeClock
+) -> None:
+    other = build_app(replace(any_app.config), clock=clock)
+    try:
+        any_app.database.changes.poll_seconds = 0.2
+        coordinator = await as_role(other, "bojan", Role.COORDINATOR)
+        assert "Hackathon Šaleške doline" not in (await ask(any_app, "/events")).plain_text()
+        added = await ask(
+            other, "/addevent Hackathon Šaleške doline | jutri 18:00", user=coordinator
+        )
+        assert not added.is_error, added.plain_text()
+        await asyncio.sleep(0.3)
+        assert "Hackathon Šaleške doline" in (await ask(any_app, "/events")).plain_text()
+    finally:
+        await other.close()
+
+
+async def test_a_new_role_changes_what_help_offers_at_once(any_app: App) -> None:
+    member = "console:cilka"
+    admin = await as_role(any_app, "skrbnica", Role.ADMIN)
+    assert "/addevent" not in (await ask(any_app, "/help", user=member, locale="en")).plain_text()
+    granted = await ask(any_app, f"/role {member} coordinator", user=admin)
+    assert not granted.is_error, granted.plain_text()
+    assert "/addevent" in (await ask(any_app, "/help", user=member, locale="en")).plain_text()
+
+
+async def test_an_event_that_has_started_leaves_the_list_at_the_next_minute(
+    app: App, clock: FakeClock
+) -> None:
+    coordinator = await as_role(app, "ana", Role.COORDINATOR)
+    starts = clock.now + timedelta(minutes=30)
+    local = starts.astimezone(ZoneInfo("Europe/Ljubljana"))
+    added = await ask(app, f"/addevent Jutranji posvet | danes {local:%H:%M}", user=coordinator)
+    assert not added.is_error, added.plain_text()
+    assert "Jutranji posvet" in (await ask(app, "/events")).plain_text()
+    clock.now = starts + timedelta(seconds=30)
+    assert "Jutranji posvet" not in (await ask(app, "/events")).plain_text()
+
+
+async def test_reminder_bookkeeping_does_not_count_as_a_change_but_a_blocked_chat_does(
+    app: App,
+) -> None:
+    before = await stored_revision(app)
+    await app.services.reminders.plan_missing()
+    assert await stored_revision(app) == before
+    await app.services.reminders.deactivate_destination("telegram:-100123")
+    assert await stored_revision(app) == before + 1
