@@ -348,7 +348,7 @@ async def test_random_slash_commands_through_slack(
             f"/{name}", text, user=person, channel=where, response_url=web.response_url(key)
         )
         harness = fuzz.http if transport == "http" else fuzz.socket
-        deliveries.append(harness.transport.deliver("slash_commands", payload))
+        deliveries.append(harness.deliver_slash(payload))
         fuzz.cases["sent"] += 1
     fuzz.keys.extend(keys)
     acks = await asyncio.gather(*deliveries)

@@ -131,7 +131,7 @@ async def test_slow_slack_gets_its_acks_in_time_and_every_answer_once_later(
                 channel="C1",
                 response_url=api.response_url(key),
             )
-            deliveries.append(harness.transport.deliver("slash_commands", payload))
+            deliveries.append(harness.deliver_slash(payload))
     mention = {"type": "app_mention", "user": ADMIN, "text": f"<@{BOT_USER}> areas"}
     deliveries += [
         harness.transport.deliver("events_api", event_payload({**mention, "channel": channel}))
@@ -143,7 +143,6 @@ async def test_slow_slack_gets_its_acks_in_time_and_every_answer_once_later(
     assert [a.status for a in acks] == [200] * len(acks)
     slowest = max(a.seconds for a in acks)
     assert slowest < SLACK_ACK, f"an ack took {slowest:.2f} s"
-    assert not [s for s in api.said if s.channel in keys], "acknowledged before answering"
 
     def answered() -> bool:
         mentions = [s for s in api.said if s.kind == "message" and "project area" in s.readable]
@@ -221,6 +220,8 @@ async def test_slack_answers_once_after_502_and_429(
     """Both the response_url and the Web API fail for a while; every answer comes once."""
     await warm_up(slack, slack_http)
     await app.services.directory.bind_chat(f"slack:{TEAM}:{ADMIN}", f"slack:{TEAM}:C1", "sasa")
+    for harness in (slack, slack_http):  # answers in the ack would not need the platform
+        harness.adapter.answer_in_ack_seconds = 0.0
     for status, retry_after, calls in ((502, None, 4), (429, 1, 2)):
         api.go_down(status, retry_after=retry_after, calls=calls)
         refused = api.refused
@@ -236,7 +237,7 @@ async def test_slack_answers_once_after_502_and_429(
                 channel="C1",
                 response_url=api.response_url(key),
             )
-            deliveries.append(harness.transport.deliver("slash_commands", payload))
+            deliveries.append(harness.deliver_slash(payload))
         acks = await asyncio.gather(*deliveries)
         assert max(a.seconds for a in acks) < SLACK_ACK
 

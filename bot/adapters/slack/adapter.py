@@ -49,6 +49,7 @@ from bot.adapters.slack.render import (
     MAX_VIEW_BLOCKS,
     message,
     render_blocks,
+    response_type,
 )
 from bot.app import App
 from bot.delivery import DeliveryFailed
@@ -65,6 +66,9 @@ TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
 MODAL_ACK_SECONDS = 2.5
+ANSWER_IN_ACK_SECONDS = 1.5
+"""A slash command's answer ready within this rides in the acknowledgement itself (one request
+instead of two); a slower one is acknowledged empty and sent to response_url when ready."""
 CONNECT_SECONDS = 30.0
 HOME_SECTIONS = ("events", "deadlines")
 
@@ -159,6 +163,7 @@ class SlackAdapter:
         self.seen = SeenIds(seen_events)
         self.http_port: int | None = None
         self.modal_ack_seconds = MODAL_ACK_SECONDS
+        self.answer_in_ack_seconds = ANSWER_IN_ACK_SECONDS
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -316,11 +321,10 @@ class SlackAdapter:
         thread_ts: str | None = None,
     ) -> None:
         """Answers through the interaction's response_url, else through the Web API."""
-        private = reply.is_error or reply.personal
         if response_url:
             body: dict[str, Any] = {
                 **message(reply),
-                "response_type": "ephemeral" if private else "in_channel",
+                "response_type": response_type(reply),
                 "replace_original": replace_original,
             }
             webhook = AsyncWebhookClient(
@@ -386,7 +390,6 @@ class SlackAdapter:
         return await self.app.dispatcher.handle(command)
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
-        await ack()
         where = Where(
             team=str(command.get("team_id", "")),
             user=str(command.get("user_id", "")),
@@ -399,13 +402,27 @@ class SlackAdapter:
         spec = find_command(name)
         trigger = command.get("trigger_id")
         if spec is not None and spec.name == "addevent" and not text.strip() and trigger:
+            await ack()
             origin = Origin(
                 where.team, where.user, where.channel, where.channel_name, name, response_url
             )
             if await self._open_modal(str(trigger), where, origin):
                 return
-        reply = await self._ask(f"{name} {text}", where, display_name=command.get("user_name", ""))
-        await self._respond(response_url, reply, where)
+            reply = await self._ask(
+                f"{name} {text}", where, display_name=command.get("user_name", "")
+            )
+            await self._respond(response_url, reply, where)
+            return
+        answering = asyncio.ensure_future(
+            self._ask(f"{name} {text}", where, display_name=command.get("user_name", ""))
+        )
+        done, _pending = await asyncio.wait({answering}, timeout=self.answer_in_ack_seconds)
+        if answering in done and answering.exception() is None:
+            reply = answering.result()
+            await ack(response_type=response_type(reply), **message(reply))
+            return
+        await ack()
+        await self._respond(response_url, await answering, where)
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext

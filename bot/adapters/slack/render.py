@@ -180,3 +180,8 @@ def fallback_text(reply: Reply) -> str:
 def message(reply: Reply) -> dict[str, Any]:
     """The `text` and `blocks` arguments of a message that shows this reply."""
     return {"text": fallback_text(reply), "blocks": render_blocks(reply)}
+
+
+def response_type(reply: Reply) -> str:
+    """Errors and personal answers are for the asker's eyes only; the rest for the channel."""
+    return "ephemeral" if reply.is_error or reply.personal else "in_channel"

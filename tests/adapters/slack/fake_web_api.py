@@ -409,6 +409,18 @@ class FakeSlackWebApi:
             return {"ok": False, "error": "socket_mode_not_enabled"}
         return {"ok": True, "url": self.socket_url}
 
+    async def answered_in_ack(self, key: str, body: dict[str, Any]) -> None:
+        """A slash command answered in its acknowledgement: Slack shows it like a response_url
+        answer, after the same checks."""
+        self.requests.append(("ack", body))
+        problems = block_problems(body.get("blocks", []), MESSAGE_BLOCKS)
+        if problems:
+            self.rejected.append(("ack", problems))
+        else:
+            text, blocks = str(body.get("text", "")), list(body.get("blocks", []))
+            self.said.append(Said("response", key, text, blocks, body))
+        await self._notify()
+
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append(("response_url", body))

@@ -256,14 +256,21 @@ class Slack:
         payload = slash_payload(
             command, text, user=user, channel=channel, response_url=self.api.response_url(key)
         )
+        return await self.deliver_slash(payload), key
+
+    async def deliver_slash(self, payload: dict[str, Any]) -> Answer:
+        """Delivers a slash command; an answer carried by the ack is shown like Slack does."""
         answer = await self.transport.deliver("slash_commands", payload)
         self.answers.append(answer)
-        return answer, key
+        if answer.payload and ("text" in answer.payload or "blocks" in answer.payload):
+            key = str(payload.get("response_url", "")).rsplit("/", 1)[-1]
+            await self.api.answered_in_ack(key, answer.payload)
+        return answer
 
     async def ask(
         self, command: str, text: str = "", *, user: str = "U1", channel: str = "C1"
     ) -> Said:
-        """Types a slash command and waits for what comes back through its response_url."""
+        """Types a slash command and waits for its answer: in the ack or through response_url."""
         answer, key = await self.slash(command, text, user=user, channel=channel)
         assert answer.status == 200, answer
         said: Said = await self.api.wait_until(

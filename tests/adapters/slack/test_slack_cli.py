@@ -124,6 +124,8 @@ chats = ["slack:T1:C1"]
         )
         answer = await bot.deliver("slash_commands", asked)
         assert answer.status == 200, read(log)
+        if answer.payload and "blocks" in answer.payload:
+            await api.answered_in_ack("events", answer.payload)
         said = await api.wait_until(
             lambda: any(s.channel == "events" for s in api.said),
             10.0,

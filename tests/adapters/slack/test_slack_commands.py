@@ -292,3 +292,20 @@ async def test_an_unknown_word_in_a_direct_message_gets_a_hint(slack: Slack) -> 
     said = await slack.direct("dogotki", user=COORDINATOR, channel="D2")
     assert ":warning:" in said.shown
     assert "/dogodki" in said.readable
+
+
+async def test_a_quick_answer_rides_in_the_acknowledgement(bound: Slack) -> None:
+    """One request instead of two: the answer is the ack, and response_url stays unused."""
+    before = len(bound.api.said)
+    answer, key = await bound.slash("/events")
+    assert answer.status == 200
+    assert answer.payload is not None
+    assert answer.payload["response_type"] == "in_channel"
+    assert answer.payload["blocks"]
+    assert "SAŠA" in answer.payload["text"]
+    assert [s.channel for s in bound.api.said[before:]] == [key]
+    assert not [r for r in bound.api.requests if r[0] == "response_url"]
+    refused, _key = await bound.slash("/addevent", "Sestanek | jutri ob 10h", user=MEMBER)
+    assert refused.payload is not None
+    assert refused.payload["response_type"] == "ephemeral"
+    assert not bound.api.rejected

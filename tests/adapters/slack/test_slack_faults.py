@@ -157,9 +157,10 @@ async def test_429_from_the_web_api_is_retried_after_retry_after_and_delivered_o
 
 
 async def test_429_on_the_response_url_is_retried_and_delivered_once(bound: Slack) -> None:
+    bound.adapter.answer_in_ack_seconds = 0.0  # every answer goes through response_url
     bound.api.fail("response_url", status=429, retry_after=0)
     said = await bound.ask("/areas")
-    assert len([name for name, _ in bound.api.requests if name == "response_url"]) == 3
+    assert len([name for name, _ in bound.api.requests if name == "response_url"]) == 2
     assert [s.channel for s in bound.api.said].count(said.channel) == 1
 
 
@@ -227,7 +228,7 @@ async def test_send_refuses_a_chat_of_another_platform(slack: Slack) -> None:
 async def test_the_ack_comes_before_a_slow_answer(
     any_slack: Slack, app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Slack needs the ack within 3 s; the answer may take longer and follows later."""
+    """Slack needs the ack within 3 s; an answer not ready by then follows later."""
     gate = asyncio.Event()
     handle = app.dispatcher.handle
 
@@ -238,7 +239,8 @@ async def test_the_ack_comes_before_a_slow_answer(
     monkeypatch.setattr(app.dispatcher, "handle", slow)
     answer, key = await any_slack.slash("/help")
     assert answer.status == 200
-    assert answer.seconds < 1.0
+    assert answer.seconds < 3.0
+    assert not (answer.payload or {}).get("text"), "acknowledged empty"
     assert not any_slack.api.said, "acknowledged before answering"
     gate.set()
     said = await any_slack.api.wait_said(1)
