@@ -28,18 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, make_url, text
 
 from bench.dataset import SEED, Dataset, Shape, generate, server_url
 from bench.fake_telegram import TOKEN, FakeTelegram, Update, command_update
 from bench.registry import Run
-from bot.app import App, build_app
+from bot.app import build_app
 from bot.config import Config
 from bot.scheduler import ReminderScheduler
 from handlers.types import Reply
-from models.entities import Activity, ActivityStatus, Coalition, Event, EventStatus
-from models.reminders import Reminder
-from models.services.reminder_planning import plan_activity, plan_event
 
 ROOT = Path(__file__).resolve().parents[1]
 STOP_SECONDS = 15.0
@@ -136,52 +133,6 @@ class QuietSender:
         return None
 
 
-async def plan_in_batches(app: App) -> int:
-    """Plans what `plan_missing` would, with the bot's own `plan_event` and `plan_activity`,
-    but PLAN_BATCH events or activities to a transaction and, on PostgreSQL, the statistics
-    brought up to date in between: in one transaction PostgreSQL plans the growing reminders
-    table as the empty table its statistics describe, and scans it once per event.
-
-    Returns how many reminders it planned.
-    """
-    sessions, policy, now = app.database.sessions, app.services.reminders.policy, app.clock()
-    async with sessions() as session:
-        coalitions = {c.id: c for c in await session.scalars(select(Coalition))}
-        events = list(
-            await session.scalars(
-                select(Event.id).where(
-                    Event.status == EventStatus.SCHEDULED,
-                    Event.starts_at > now,
-                    ~select(Reminder.id).where(Reminder.event_id == Event.id).exists(),
-                )
-            )
-        )
-        activities = list(
-            await session.scalars(
-                select(Activity.id).where(
-                    Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.ACTIVE)),
-                    Activity.due_on >= now.date(),
-                    ~select(Reminder.id).where(Reminder.activity_id == Activity.id).exists(),
-                )
-            )
-        )
-    planned = 0
-    for start in range(0, max(len(events), len(activities)), PLAN_BATCH):
-        async with sessions.begin() as session:
-            batch = events[start : start + PLAN_BATCH]
-            for event in await session.scalars(select(Event).where(Event.id.in_(batch))):
-                coalition = coalitions[event.coalition_id]
-                planned += len(await plan_event(session, event, coalition, policy, now))
-            batch = activities[start : start + PLAN_BATCH]
-            for activity in await session.scalars(select(Activity).where(Activity.id.in_(batch))):
-                coalition = coalitions[activity.coalition_id]
-                planned += len(await plan_activity(session, activity, coalition, policy, now))
-        if app.database.engine.dialect.name == "postgresql":
-            async with sessions.begin() as session:
-                await session.execute(text("ANALYZE reminders"))
-    return planned
-
-
 async def bring_up_to_date(url: str) -> tuple[int, int]:
     """Plans missing reminders and hands what is due to quiet senders, with the bot's code.
 
@@ -190,8 +141,8 @@ async def bring_up_to_date(url: str) -> tuple[int, int]:
     app = build_app(Config(database_url=url))
     try:
         reminders = app.services.reminders
-        planned = len(await reminders.ensure_digests()) + await plan_in_batches(app)
-        planned += len(await reminders.plan_missing())
+        planned = len(await reminders.ensure_digests())
+        planned += len(await reminders.plan_missing(batch=PLAN_BATCH))
         senders = {name: QuietSender(name) for name in ("telegram", "slack")}
         scheduler = ReminderScheduler(app, senders, worker="bench:catch-up")
         caught_up = await scheduler.sweep()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -129,6 +130,7 @@ class ReminderScheduler:
         self._sweep_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._in_hand: set[int] = set()
+        self._planning: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Schedules every pending reminder, the periodic sweep and the weekly digests."""
@@ -152,11 +154,24 @@ class ReminderScheduler:
         self._scheduler = scheduler
         scheduler.start()
         self.schedule(await reminders.ensure_digests())
-        self.schedule(await reminders.plan_missing())
         self.schedule(await reminders.next_due_times())
         self.app.planned.listen(self.schedule)
+        self._planning = asyncio.create_task(self._plan_missing())
+
+    async def _plan_missing(self) -> None:
+        """Plans what has no reminders yet (an import, say) step by step, while the bot already
+        answers; the periodic sweep finds anything that falls due meanwhile."""
+        try:
+            self.schedule(await self.app.services.reminders.plan_missing())
+        except Exception as error:
+            log.warning("planning missing reminders failed; the next start tries again: %r", error)
 
     async def stop(self) -> None:
+        if self._planning is not None:
+            self._planning.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._planning
+            self._planning = None
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None

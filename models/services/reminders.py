@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +44,7 @@ from models.services.reminder_planning import plan_activity, plan_event
 from models.services.views import ActivityView, CoalitionView, EventView
 
 MAX_ATTEMPTS = 5
+PLAN_BATCH = 500
 DELIVERIES = cast(Table, Delivery.__table__)
 
 DeliveryKey = tuple[int, str]
@@ -436,33 +437,57 @@ class ReminderService(Service):
                     planned += await self._plan_digest(session, coalition, now)
         return planned
 
-    async def plan_missing(self) -> list[datetime]:
+    async def plan_missing(self, batch: int = PLAN_BATCH) -> list[datetime]:
         """Plans reminders for future events and open activities that have none yet
-        (demo data, imports, rows written before reminders existed)."""
+        (demo data, imports, rows written before reminders existed).
+
+        `batch` events and activities to a transaction: a bulk-loaded database is planned step
+        by step, each step kept if the process stops during the next one. On PostgreSQL the
+        statistics are brought up to date between steps, else it plans its lookups in the
+        growing reminders table as in the empty table its statistics still describe.
+        """
         now = self._clock()
-        planned: list[datetime] = []
-        async with self._sessions.begin() as session:
-            coalitions = {c.id: c for c in await session.scalars(select(Coalition))}
+        async with self._sessions() as session:
+            postgresql = session.get_bind().dialect.name == "postgresql"
             has_reminder = select(Reminder.id).where(Reminder.event_id == Event.id).exists()
-            for event in await session.scalars(
-                select(Event).where(
-                    Event.status == EventStatus.SCHEDULED, Event.starts_at > now, ~has_reminder
+            event_ids = list(
+                await session.scalars(
+                    select(Event.id)
+                    .where(Event.status == EventStatus.SCHEDULED, Event.starts_at > now)
+                    .where(~has_reminder)
+                    .order_by(Event.id)
                 )
-            ):
-                planned += await plan_event(
-                    session, event, coalitions[event.coalition_id], self.policy, now
-                )
+            )
             has_reminder = select(Reminder.id).where(Reminder.activity_id == Activity.id).exists()
-            for activity in await session.scalars(
-                select(Activity).where(
-                    Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.ACTIVE)),
-                    Activity.due_on >= now.date(),
-                    ~has_reminder,
+            activity_ids = list(
+                await session.scalars(
+                    select(Activity.id)
+                    .where(
+                        Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.ACTIVE)),
+                        Activity.due_on >= now.date(),
+                        ~has_reminder,
+                    )
+                    .order_by(Activity.id)
                 )
-            ):
-                planned += await plan_activity(
-                    session, activity, coalitions[activity.coalition_id], self.policy, now
-                )
+            )
+        planned: list[datetime] = []
+        steps = range(0, max(len(event_ids), len(activity_ids)), batch)
+        for start in steps:
+            async with self._sessions.begin() as session:
+                coalitions = {c.id: c for c in await session.scalars(select(Coalition))}
+                chosen = event_ids[start : start + batch]
+                for event in await session.scalars(select(Event).where(Event.id.in_(chosen))):
+                    coalition = coalitions[event.coalition_id]
+                    planned += await plan_event(session, event, coalition, self.policy, now)
+                chosen = activity_ids[start : start + batch]
+                for activity in await session.scalars(
+                    select(Activity).where(Activity.id.in_(chosen))
+                ):
+                    coalition = coalitions[activity.coalition_id]
+                    planned += await plan_activity(session, activity, coalition, self.policy, now)
+            if len(steps) > 1 and postgresql:
+                async with self._sessions.begin() as session:
+                    await session.execute(text("ANALYZE reminders"))
         return planned
 
     async def ensure_digests(self) -> list[datetime]:

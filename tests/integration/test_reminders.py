@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import App
-from models.entities import Role
+from models.entities import Coalition, Event, Role
+from models.reminders import Reminder
 from models.services.directory import CoalitionSpec
 from tests.conftest import FakeClock, make_app
 from tests.reminder_support import RecordingSender, scheduler_for
@@ -340,3 +342,42 @@ async def test_two_schedulers_on_one_postgresql_deliver_500_reminders_exactly_on
     assert all(handled), "both processes took part"
     assert len(sender.sent) == 500
     assert len({(chat, reply.title) for chat, reply in sender.sent}) == 500
+
+
+async def imported_events(app: App, count: int, now: datetime) -> None:
+    """Events written straight into the database, as an import does: no reminders yet."""
+    async with app.database.sessions.begin() as session:
+        coalition = await session.scalar(select(Coalition).where(Coalition.slug == "rem"))
+        assert coalition is not None
+        session.add_all(
+            Event(
+                coalition_id=coalition.id,
+                title=f"Uvožen dogodek {n}",
+                starts_at=now + timedelta(days=2, hours=n),
+            )
+            for n in range(count)
+        )
+
+
+async def reminded_events(app: App) -> int:
+    async with app.database.sessions() as session:
+        counted = select(func.count(func.distinct(Reminder.event_id)))
+        return await session.scalar(counted) or 0
+
+
+async def test_imported_events_are_planned_step_by_step_and_a_stop_keeps_each_step(
+    rem_app: App, clock: FakeClock
+) -> None:
+    await imported_events(rem_app, 23, clock.now)
+    reminders = rem_app.services.reminders
+    due = await reminders.plan_missing(batch=5)
+    assert await reminded_events(rem_app) == 23
+    assert len(due) == 23 * len(reminders.policy.event_offsets)
+    assert await reminders.plan_missing(batch=5) == [], "nothing is planned twice"
+
+    await imported_events(rem_app, 40, clock.now + timedelta(days=10))
+    scheduler = scheduler_for(rem_app, RecordingSender())
+    await scheduler.start()
+    await scheduler.stop()  # at once, while it may still be planning
+    await reminders.plan_missing(batch=7)
+    assert await reminded_events(rem_app) == 63
