@@ -253,6 +253,31 @@ class DirectoryService(Service):
             )
             return True
 
+    async def move_chat(self, old_chat_id: str, new_chat_id: str) -> bool:
+        """The platform gave a chat a new id (a Telegram group became a supergroup): its
+        binding and language go along. False when there was nothing to move."""
+        async with self._sessions.begin() as session:
+            bindings = {
+                binding.chat_id: binding
+                for binding in await session.scalars(
+                    select(ChatBinding).where(ChatBinding.chat_id.in_((old_chat_id, new_chat_id)))
+                )
+            }
+            old = bindings.get(old_chat_id)
+            if old is None or new_chat_id in bindings:
+                return False
+            old.chat_id = new_chat_id
+            old.active = True
+            self._audit(
+                session,
+                old.coalition_id,
+                "system",
+                "chat.moved",
+                f"chat:{old_chat_id}",
+                {"to": new_chat_id},
+            )
+            return True
+
     async def apply_config(self, specs: list[CoalitionSpec]) -> None:
         """Creates or updates the configured coalitions, their admins and bound chats."""
         async with self._sessions.begin() as session:

@@ -111,6 +111,7 @@ class TelegramAdapter:
             self.application.bot,
             self.callbacks,
             lambda chat: app.services.directory.set_chat_active(chat, False),
+            app.services.directory.move_chat,
         )
         self.handlers = UpdateHandlers(app, self.delivery, self.callbacks)
         self._wire()
@@ -124,6 +125,7 @@ class TelegramAdapter:
                 CommandHandler(names, h.command, filters=new_messages),
                 MessageHandler(filters.COMMAND & new_messages, h.other_command),
                 MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, h.joined),
+                MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated),
                 CallbackQueryHandler(h.button),
                 ChatMemberHandler(h.membership, ChatMemberHandler.MY_CHAT_MEMBER),
             ]

@@ -32,12 +32,22 @@ def chat_identity(chat_id: int) -> str:
     return f"telegram:{chat_id}"
 
 
+class ChatMoved(DeliveryFailed):
+    """Telegram gave the chat a new id (a group became a supergroup)."""
+
+    def __init__(self, chat_id: str, reason: str, new_chat_id: int) -> None:
+        super().__init__(chat_id, reason, permanent=True)
+        self.new_chat_id = new_chat_id
+
+
 class Delivery:
     """Puts replies into chats through the bot (and so through its rate limiter).
 
     Every failure becomes DeliveryFailed. It is permanent when the chat is gone for the bot
-    (blocked, removed, deleted, migrated); `Forbidden` also marks the chat inactive through
+    (blocked, removed, deleted); `Forbidden` also marks the chat inactive through
     `on_forbidden`. A message Telegram refuses for its content is not permanent for the chat.
+    A chat that became a supergroup moves its binding through `on_moved` (old and new chat)
+    and gets the message at its new id.
     """
 
     def __init__(
@@ -45,13 +55,21 @@ class Delivery:
         bot: Bot,
         callbacks: CallbackCommands,
         on_forbidden: Callable[[str], Awaitable[object]],
+        on_moved: Callable[[str, str], Awaitable[object]],
     ) -> None:
         self.bot = bot
         self.callbacks = callbacks
         self.on_forbidden = on_forbidden
+        self.on_moved = on_moved
 
     async def send(self, chat_id: int, reply: Reply, *, quote: int | None = None) -> list[Message]:
         """Sends the reply as one or more messages; the buttons go with the last one."""
+        try:
+            return await self._send(chat_id, reply, quote)
+        except ChatMoved as moved:
+            return await self._send(moved.new_chat_id, reply, None)
+
+    async def _send(self, chat_id: int, reply: Reply, quote: int | None) -> list[Message]:
         chunks = to_html(reply)
         markup = keyboard(reply.buttons, self.callbacks.data_for)
         sent: list[Message] = []
@@ -119,7 +137,13 @@ class Delivery:
                 log.exception("could not mark %s inactive", identity)
             raise DeliveryFailed(identity, str(error), permanent=True) from error
         except ChatMigrated as error:
-            raise DeliveryFailed(identity, str(error), permanent=True) from error
+            moved_to = chat_identity(error.new_chat_id)
+            log.info("%s is now %s; its binding moves along", identity, moved_to)
+            try:
+                await self.on_moved(identity, moved_to)
+            except Exception:
+                log.exception("could not move %s to %s", identity, moved_to)
+            raise ChatMoved(identity, str(error), error.new_chat_id) from error
         except BadRequest as error:
             gone = any(sign in str(error).lower() for sign in CHAT_GONE)
             raise DeliveryFailed(identity, str(error), permanent=gone) from error

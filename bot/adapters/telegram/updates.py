@@ -131,6 +131,20 @@ class UpdateHandlers:
         if any(member.id == context.bot.id for member in message.new_chat_members):
             await self._greet(message.chat, message.from_user, context)
 
+    async def migrated(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup, with a new id: its binding and language move along."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        if await self.app.services.directory.move_chat(chat_identity(old), chat_identity(new)):
+            log.info("telegram:%s became telegram:%s; its binding moved along", old, new)
+
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs a failed update with its id, and tells the user briefly that it went wrong."""
         if not isinstance(update, Update):

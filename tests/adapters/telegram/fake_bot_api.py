@@ -58,11 +58,18 @@ CALLBACK_DATA_LIMIT = 64
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 def utf16_length(text: str) -> int:
@@ -204,6 +211,8 @@ class FakeBotApi:
     menus: dict[str | None, list[dict[str, str]]] = field(default_factory=dict)
     webhook: dict[str, Any] | None = None
     blocked: set[int] = field(default_factory=set)
+    upgraded: dict[int, int] = field(default_factory=dict)
+    """Groups that became supergroups: old id -> new id."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -269,6 +278,18 @@ class FakeBotApi:
     def block(self, chat_id: int) -> None:
         """The chat blocked the bot (or removed it): sending there answers 403."""
         self.blocked.add(chat_id)
+
+    def upgrade(self, old_chat_id: int, new_chat_id: int, *, announce: bool = True) -> None:
+        """The group becomes a supergroup with a new id: sending to the old id answers 400 with
+        migrate_to_chat_id; `announce` pushes the service messages Telegram sends in both."""
+        self.upgraded[old_chat_id] = new_chat_id
+        if announce:
+            admin = {"id": 9, "is_bot": False, "first_name": "Admin"}
+            old = {**self.chat(old_chat_id), "type": "group"}
+            moved = {"message_id": 1, "date": int(time.time()), "chat": old, "from": admin}
+            self.push({"message": {**moved, "migrate_to_chat_id": new_chat_id}})
+            arrived = {**moved, "chat": self.chat(new_chat_id), "migrate_from_chat_id": old_chat_id}
+            self.push({"message": arrived})
 
     def messages_to(self, chat_id: int) -> list[Sent]:
         return [message for message in self.sent if message.chat_id == chat_id]
@@ -435,6 +456,8 @@ class FakeBotApi:
         }
         if error.retry_after is not None:
             body["parameters"] = {"retry_after": error.retry_after}
+        if error.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": error.migrate_to_chat_id}
         return web.json_response(body, status=error.status)
 
     async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -496,6 +519,12 @@ class FakeBotApi:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.upgraded:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.upgraded[chat_id],
+            )
         parsed = self._check(params)
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
         message = Sent(

@@ -119,3 +119,28 @@ async def test_send_refuses_a_chat_of_another_platform(telegram: TelegramAdapter
     with pytest.raises(DeliveryFailed) as failure:
         await telegram.send("slack:T1:C1", Reply(lines=("Opomnik",)))
     assert failure.value.permanent
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_coalition(app: App, chat: Chat) -> None:
+    await bind_group(app, -100910)
+    chat.api.upgrade(-100910, -1009100000001)
+    await chat.api.wait_for(lambda: chat.api.confirmed >= 2)
+    await chat.settle()
+    assert await binding_active(app, -1009100000001) is True
+    assert await binding_active(app, -100910) is None
+    chat.api.say("/events", user=user(7010, language="en"), chat_id=-1009100000001)
+    [answer] = await chat.api.replies(-1009100000001)
+    assert "eAlijansa" in answer.text, "answered with the coalition's data, not 'not bound'"
+
+
+async def test_a_reminder_to_an_upgraded_group_arrives_at_its_new_id(
+    app: App, chat: Chat, telegram: TelegramAdapter
+) -> None:
+    await bind_group(app, -100911)
+    chat.api.upgrade(-100911, -1009110000001, announce=False)
+    await telegram.send("telegram:-100911", Reply(title="Opomnik: Sestanek jutri ob 10.00"))
+    [reminder] = chat.api.messages_to(-1009110000001)
+    assert "Opomnik" in reminder.text
+    assert statuses(chat) == [400, 200]
+    assert await binding_active(app, -1009110000001) is True
+    assert await binding_active(app, -100911) is None
