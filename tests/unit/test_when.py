@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time as clock
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import get_args
 from zoneinfo import ZoneInfo
 
@@ -627,3 +629,11 @@ def test_phrases_people_write(text: str, expected: Expected) -> None:
     assert end == expected.end
     if result.end is not None:
         assert result.end_utc == result.end.astimezone(UTC)
+
+
+def test_every_phrase_the_readme_lists_is_in_the_table() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("WHEN is read") : readme.index("## Reminders")]
+    listed = set(re.findall(r"`([^`]+)`", paragraph)) - {"ob", "at"}
+    assert len(listed) > 20
+    assert listed <= {text for text, _ in PHRASES}
