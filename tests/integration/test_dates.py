@@ -1,4 +1,4 @@
-"""Dates people write, through the dispatcher on SQLite: saved on the day written, or refused.
+"""Dates people write, through the dispatcher: saved on the day written, or refused.
 
 The clock stands at Monday 2026-11-23, 10:00 in Ljubljana (09:00 UTC); 1 December is a Tuesday.
 """
@@ -65,13 +65,13 @@ async def test_addactivity_due_on_day_and_month_without_the_final_dot(app: App) 
     assert (await stored_activity(app, added_id(reply))).due_on == date(2026, 12, 20)
 
 
-async def test_editevent_to_day_and_month_moves_it_to_that_whole_day(app: App) -> None:
-    coordinator = await as_role(app, "ana", Role.COORDINATOR)
-    assert (await stored_event(app, 1)).ends_at is not None  # the demo meeting lasts two hours
-    reply = await ask(app, "/uredidogodek 1 kdaj=20.12", user=coordinator)
+async def test_editevent_to_day_and_month_moves_it_to_that_whole_day(any_app: App) -> None:
+    coordinator = await as_role(any_app, "ana", Role.COORDINATOR)
+    assert (await stored_event(any_app, 1)).ends_at is not None  # the demo meeting: two hours
+    reply = await ask(any_app, "/uredidogodek 1 kdaj=20.12", user=coordinator)
     assert not reply.is_error, reply.plain_text()
     assert "Kdaj: ned., 20. dec. 2026" in reply.lines
-    event = await stored_event(app, 1)
+    event = await stored_event(any_app, 1)
     assert event.starts_at == datetime(2026, 12, 19, 23, 0, tzinfo=UTC)  # local midnight
     assert event.all_day is True
     assert event.ends_at is None  # no end at 02:00 on a whole day
@@ -86,11 +86,11 @@ async def test_editevent_to_day_and_month_moves_it_to_that_whole_day(app: App) -
     ],
 )
 async def test_a_range_saves_the_start_and_the_end(
-    app: App, when: str, start: datetime, end: tuple[int, int, int, int]
+    any_app: App, when: str, start: datetime, end: tuple[int, int, int, int]
 ) -> None:
-    coordinator = await as_role(app, "ana", Role.COORDINATOR)
-    reply = await ask(app, f"/dodajdogodek Delavnica | {when}", user=coordinator)
-    event = await stored_event(app, added_id(reply))
+    coordinator = await as_role(any_app, "ana", Role.COORDINATOR)
+    reply = await ask(any_app, f"/dodajdogodek Delavnica | {when}", user=coordinator)
+    event = await stored_event(any_app, added_id(reply))
     assert (event.starts_at, event.ends_at) == (start, datetime(*end, tzinfo=UTC))
     assert any(line.startswith("Do: ") and line.endswith(":00") for line in reply.lines)
 
