@@ -15,7 +15,7 @@ How the less obvious forms are read (`now` is first converted to `tz`):
   or noon. A bare number is never a time (`5`, `jutri 10` are unrecognised).
 - A bare hour 1–6 without minutes, am/pm or a part of day (`ob 5`, `at 3`, `5h`) could be
   morning or afternoon: "ambiguous_hour", with both readings. 7–12 and 0, 13–23 are read as is.
-- `popoldne`/`popoldan`/`zvecer` add 12 hours to 1–11 (`ob 8 zvečer` is 20:00, `12 popoldne`
+- `popoldne`/`popoldan`/`zvečer` add 12 hours to 1–11 (`ob 8 zvečer` is 20:00, `12 popoldne`
   is noon); `ob 12 zvečer` is "unclear_hour". `zjutraj`/`dopoldne` keep the hour (1–12).
 - Time without a date (`ob 10h`, `17:00`, `6pm`): today if that time is not past, else tomorrow.
 - Ranges set an end on the same day: `jutri od 10h do 12h`, `15. 12. 10:00–12:00`, `10-12h`,
