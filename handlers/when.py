@@ -340,18 +340,20 @@ def _parse(s: str, now: datetime, tz: ZoneInfo) -> ParsedWhen | None:
     if rel and rel["unit"] in _UNITS:
         return _relative(rel, now, tz)
     for split in _splits(s):
-        if split.weak and (not split.rest or _is_weekday(split.rest)):
-            continue  # `20.12`, `v petek 11.12`: the pair is the date
+        if split.weak and not _names_a_date(split.rest, now, tz):
+            continue  # `20.12`, `v petek 11.12`, `ob 10h 20.12`: the pair is the date
         result = _resolve(split, now, tz)
         if result is not None:
             return result
     return None
 
 
-def _is_weekday(s: str) -> bool:
-    if lead := _LEAD.match(s):
-        s = s[lead.end() :]
-    return bool((m := _WEEKDAY.fullmatch(s)) and m["wd"] in _WEEKDAYS)
+def _names_a_date(s: str, now: datetime, tz: ZoneInfo) -> bool:
+    """Whether `s` is a date after which a pair of numbers is a time: not a weekday alone."""
+    bare = s[lead.end() :] if (lead := _LEAD.match(s)) else s
+    if (m := _WEEKDAY.fullmatch(bare)) and m["wd"] in _WEEKDAYS:
+        return False
+    return bool(s) and _parse_date(s, None, now, tz) is not None
 
 
 def _resolve(split: _Split, now: datetime, tz: ZoneInfo) -> ParsedWhen | None:

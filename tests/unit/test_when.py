@@ -523,6 +523,7 @@ PHRASES: list[tuple[str, Expected]] = [
     ("8.12 10.30", At(wall(2026, 12, 8, 10, 30))),  # a date, then a time
     ("20.12 ob 10h", At(wall(2026, 12, 20, 10))),
     ("ob 10h 20.12", At(wall(2026, 12, 20, 10))),
+    ("ob 0h 24.01", At(wall(2027, 1, 24, 0))),  # 24.01 is no time here, though it ends the text
     ("ob 15.10", At(wall(2026, 11, 23, 15, 10))),  # after ob a pair is a time
     ("jutri 17.30", At(wall(2026, 11, 24, 17, 30))),  # and after a date
     ("do 20.12.", Day(date(2026, 12, 20))),
