@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
+
+from babel.dates import get_day_names
 
 from handlers.context import Context
 from handlers.when import ParsedWhen, WhenError, parse_when
@@ -95,21 +97,64 @@ def shorten(text: str, limit: int = 60) -> str:
 
 
 def when_problem(ctx: Context, error: WhenError) -> str:
+    """What was understood of a date that is refused, with an example of what works."""
     text = shorten(error.text)
     understood = ""
     if error.understood is not None:
-        local = error.understood.astimezone(ctx.zone)
-        understood = ctx.t.moment(local, ctx.zone, all_day=local.time() == time())
+        understood = ctx.t.moment(error.understood, ctx.zone, all_day=not error.has_time)
     if error.reason == "past" and understood:
         return ctx._("That is in the past: I read “%(text)s” as %(when)s.") % {
             "text": text,
             "when": understood,
         }
+    if error.reason == "weekday_mismatch" and error.understood and error.weekday is not None:
+        return ctx._("“%(text)s”: %(date)s is not a %(weekday)s.") % {
+            "text": text,
+            "date": understood,
+            "weekday": get_day_names("wide", locale=ctx.locale)[error.weekday],
+        }
+    if error.reason == "ambiguous_date" and error.alternatives:
+        first = error.alternatives[0]
+        return ctx._(
+            "“%(text)s” can mean %(readings)s. Write the day first, with dots: %(example)s."
+        ) % {
+            "text": text,
+            "readings": readings(ctx, error),
+            "example": f"{first.day}. {first.month}. {first.year}",
+        }
+    if error.reason == "ambiguous_hour" and len(error.alternatives) == 2:
+        return ctx._(
+            "“%(text)s” can mean %(readings)s. Write the hour as %(morning)s or %(evening)s."
+        ) % {
+            "text": text,
+            "readings": readings(ctx, error),
+            "morning": f"{error.alternatives[0]:%H:%M}",
+            "evening": f"{error.alternatives[1]:%H:%M}",
+        }
     if error.reason == "ambiguous" and error.alternatives:
-        readings = ctx._(" or ").join(with_offset(ctx, a) for a in error.alternatives)
         return ctx._("“%(text)s” can mean %(readings)s; please write it unambiguously.") % {
             "text": text,
-            "readings": readings,
+            "readings": readings(ctx, error),
+        }
+    if error.reason == "unclear_hour":
+        return ctx._("“%(text)s” is unclear: noon or midnight? Write 12:00 or 0:00.") % {
+            "text": text
+        }
+    if error.reason == "end_before_start" and len(error.alternatives) == 2:
+        start, end = error.alternatives
+        return ctx._(
+            "“%(text)s”: the end at %(end)s is not after the start at %(start)s. "
+            "Example: %(example)s."
+        ) % {
+            "text": text,
+            "start": ctx.t.clock(start),
+            "end": ctx.t.clock(end),
+            "example": ctx._("tomorrow 10:00-12:00"),
+        }
+    if error.reason == "time_without_at" and error.as_time is not None:
+        return ctx._("“%(text)s” is not a valid date. For a time, write “at %(time)s”.") % {
+            "text": text,
+            "time": f"{error.as_time:%H:%M}",
         }
     if error.reason == "nonexistent_time" and understood:
         return ctx._("That time does not exist on that day (the clocks change): %(when)s.") % {
@@ -120,3 +165,15 @@ def when_problem(ctx: Context, error: WhenError) -> str:
     if error.reason == "empty":
         return ctx._("The date and time are missing.")
     return ctx._("I do not understand the date “%(text)s”.") % {"text": text}
+
+
+def readings(ctx: Context, error: WhenError) -> str:
+    """The readings of an ambiguous text: days, times, or times with their UTC offsets."""
+    moments = error.alternatives
+    if not error.has_time:
+        shown = [ctx.t.day(moment.date()) for moment in moments]
+    elif len({moment.utcoffset() for moment in moments}) > 1:  # the repeated autumn hour
+        shown = [with_offset(ctx, moment) for moment in moments]
+    else:
+        shown = [ctx.t.moment(moment, ctx.zone) for moment in moments]
+    return ctx._(" or ").join(shown)

@@ -97,6 +97,7 @@ class EventService(Service):
         *,
         title: str,
         starts_at: datetime,
+        ends_at: datetime | None = None,
         all_day: bool = False,
         location: str | None = None,
         area: str | None = None,
@@ -110,6 +111,7 @@ class EventService(Service):
                 coalition_id=coalition.id,
                 title=clean_text(title, "title", TITLE_MAX),
                 starts_at=starts_at,
+                ends_at=ends_at,
                 all_day=all_day,
                 location=optional_text(location, "location", LOCATION_MAX),
                 description=optional_text(description, "description", DESCRIPTION_MAX),
@@ -121,14 +123,10 @@ class EventService(Service):
                 event.area = await self._area(session, coalition.id, area)
             session.add(event)
             await session.flush()
-            self._audit(
-                session,
-                coalition.id,
-                actor,
-                "event.create",
-                f"event:{event.id}",
-                {"title": event.title, "starts_at": starts_at.isoformat()},
-            )
+            details: dict[str, object] = {"title": event.title, "starts_at": starts_at.isoformat()}
+            if ends_at is not None:
+                details["ends_at"] = ends_at.isoformat()
+            self._audit(session, coalition.id, actor, "event.create", f"event:{event.id}", details)
             due = await plan_event(session, event, coalition, self.policy, self._clock())
             await session.refresh(event, ["area", "organiser"])
             view = event_view(event)
@@ -143,12 +141,17 @@ class EventService(Service):
         *,
         title: str | None = None,
         starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
         all_day: bool | None = None,
         location: str | None = None,
         area: str | None = None,
         description: str | None = None,
     ) -> EventView:
-        """Changes the given fields; an empty location, area or description clears it."""
+        """Changes the given fields; an empty location, area or description clears it.
+
+        A new start without an end keeps the event's duration, or drops the end of an event
+        that now lasts the whole day.
+        """
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.COORDINATOR)
@@ -160,11 +163,15 @@ class EventService(Service):
             if title is not None:
                 event.title = changed["title"] = clean_text(title, "title", TITLE_MAX)
             if starts_at is not None:
-                if event.ends_at is not None:  # keep the duration: never end before the start
+                if ends_at is not None or all_day:
+                    event.ends_at = ends_at
+                elif event.ends_at is not None:  # keep the duration: never end before the start
                     event.ends_at = starts_at + (event.ends_at - event.starts_at)
                 event.starts_at = starts_at
                 event.all_day = bool(all_day)
                 changed["starts_at"] = starts_at.isoformat()
+                if event.ends_at is not None:
+                    changed["ends_at"] = event.ends_at.isoformat()
             if location is not None:
                 event.location = optional_text(location, "location", LOCATION_MAX)
                 changed["location"] = event.location

@@ -353,6 +353,7 @@ async def test_add_event_passes_the_parsed_time_in_utc(fakes: Fakes) -> None:
         "actor": "console:ana",
         "title": "Sestanek",
         "starts_at": datetime(2026, 11, 24, 9, 0, tzinfo=UTC),  # 10:00 CET
+        "ends_at": None,
         "all_day": False,
         "location": "Velenje",
         "area": "mesto",
@@ -407,6 +408,7 @@ async def test_edit_event_maps_slovenian_fields_and_parses_when(fakes: Fakes) ->
             "event_id": 1,
             "title": "Novo",
             "starts_at": datetime(2026, 11, 25, 7, 0, tzinfo=UTC),
+            "ends_at": None,
             "all_day": False,
             "location": "",
             "area": None,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time as clock
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import get_args
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers.when import ParsedWhen, WhenError, parse_when
+from handlers.when import ParsedWhen, Reason, WhenError, parse_when
 
 TZ = ZoneInfo("Europe/Ljubljana")
 NOW = datetime(2027, 3, 10, 14, 0, tzinfo=TZ)  # a Wednesday, 13:00Z
@@ -94,14 +98,9 @@ TIMED = [
     ("čez 5 ur", wall(2027, 3, 10, 19, 0)),
     ("čez 30 minut", wall(2027, 3, 10, 14, 30)),
     ("čez pol ure", wall(2027, 3, 10, 14, 30)),
-    ("čez 2 dni", wall(2027, 3, 12, 14, 0)),
-    ("čez 1 dan", wall(2027, 3, 11, 14, 0)),
-    ("čez teden", wall(2027, 3, 17, 14, 0)),
-    ("čez 2 tedna", wall(2027, 3, 24, 14, 0)),
     ("čez 2 dni ob 10h", wall(2027, 3, 12, 10, 0)),
     # a time alone: today if still ahead, else tomorrow
     ("10:00", wall(2027, 3, 11, 10, 0)),
-    ("10.00", wall(2027, 3, 11, 10, 0)),
     ("10h", wall(2027, 3, 11, 10, 0)),
     ("10 h", wall(2027, 3, 11, 10, 0)),
     ("ob 10", wall(2027, 3, 11, 10, 0)),
@@ -109,9 +108,15 @@ TIMED = [
     ("ob 9:30", wall(2027, 3, 11, 9, 30)),
     ("9.30h", wall(2027, 3, 11, 9, 30)),
     ("17:00", wall(2027, 3, 10, 17, 0)),
-    ("ob 5", wall(2027, 3, 11, 5, 0)),
     ("opoldne", wall(2027, 3, 11, 12, 0)),
-    ("15.10", wall(2027, 3, 10, 15, 10)),  # without the final dot it is a time
+    ("ob 5:00", wall(2027, 3, 11, 5, 0)),
+    ("5am", wall(2027, 3, 11, 5, 0)),
+    ("ob 5 zjutraj", wall(2027, 3, 11, 5, 0)),
+    ("ob 7", wall(2027, 3, 11, 7, 0)),
+    ("jutri ob 0:30", wall(2027, 3, 11, 0, 30)),
+    ("ob 15.10", wall(2027, 3, 10, 15, 10)),  # after ob a pair of numbers is a time
+    ("jutri 17.30", wall(2027, 3, 11, 17, 30)),  # and after a date
+    ("15.3. 10.30", wall(2027, 3, 15, 10, 30)),
     # English
     ("tomorrow 10:00", wall(2027, 3, 11, 10, 0)),
     ("tomorrow at 10am", wall(2027, 3, 11, 10, 0)),
@@ -132,9 +137,6 @@ TIMED = [
     ("in 1 hour", wall(2027, 3, 10, 15, 0)),
     ("in an hour", wall(2027, 3, 10, 15, 0)),
     ("in half an hour", wall(2027, 3, 10, 14, 30)),
-    ("in 3 days", wall(2027, 3, 13, 14, 0)),
-    ("in a week", wall(2027, 3, 17, 14, 0)),
-    ("in 2 weeks", wall(2027, 3, 24, 14, 0)),
     ("in 2 days at 5pm", wall(2027, 3, 12, 17, 0)),
     ("March 15 10:00", wall(2027, 3, 15, 10, 0)),
     ("15 March 2027 9:30", wall(2027, 3, 15, 9, 30)),
@@ -176,6 +178,16 @@ DATES = [
     ("25/03/2027", wall(2027, 3, 25)),
     ("03/25/2027", wall(2027, 3, 25)),
     ("05/05/2027", wall(2027, 5, 5)),
+    ("15.10", wall(2027, 10, 15)),  # without the final dot it is still a date
+    ("9.3", wall(2028, 3, 9)),
+    # whole days or weeks ahead name a day, not the current minute on it
+    ("čez 2 dni", wall(2027, 3, 12)),
+    ("čez 1 dan", wall(2027, 3, 11)),
+    ("čez teden", wall(2027, 3, 17)),
+    ("čez 2 tedna", wall(2027, 3, 24)),
+    ("in 3 days", wall(2027, 3, 13)),
+    ("in a week", wall(2027, 3, 17)),
+    ("in 2 weeks", wall(2027, 3, 24)),
 ]
 
 WEEKDAY_WORDS = [
@@ -263,8 +275,6 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
             wall(2027, 10, 31, 2, 30),
             wall(2027, 10, 31, 1, 30),
         ),
-        ("čez 1 dan", at(2027, 3, 27, 12), wall(2027, 3, 28, 13), wall(2027, 3, 28, 11)),
-        ("in 1 day", at(2027, 10, 30, 12), wall(2027, 10, 31, 11), wall(2027, 10, 31, 10)),
         # now given in another zone is converted first
         (
             "jutri ob 9h",
@@ -283,6 +293,21 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
 def test_dst_and_zones(text: str, now: datetime, local: datetime, utc: datetime) -> None:
     result = parse_when(text, now, TZ)
     check(result, local, True)
+    assert result.utc.replace(tzinfo=None) == utc
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "local", "utc"),
+    [
+        ("čez 1 dan", at(2027, 3, 27, 12), wall(2027, 3, 28), wall(2027, 3, 27, 23)),
+        ("in 1 day", at(2027, 10, 30, 12), wall(2027, 10, 31), wall(2027, 10, 30, 22)),
+    ],
+)
+def test_whole_days_ahead_across_dst_start_at_midnight(
+    text: str, now: datetime, local: datetime, utc: datetime
+) -> None:
+    result = parse_when(text, now, TZ)
+    check(result, local, False)
     assert result.utc.replace(tzinfo=None) == utc
 
 
@@ -326,7 +351,8 @@ def test_ambiguous_time(text: str) -> None:
 )
 def test_ambiguous_slash_date(text: str, alternatives: list[datetime]) -> None:
     err = error(text)
-    assert err.reason == "ambiguous"
+    assert err.reason == "ambiguous_date"
+    assert err.has_time is (":" in text)
     assert [a.replace(tzinfo=None) for a in err.alternatives] == alternatives
     assert all(a.tzinfo is TZ for a in err.alternatives)
 
@@ -365,7 +391,6 @@ def test_past(text: str, understood: datetime) -> None:
         "jutri ob 24:00",
         "jutri ob 10:60",
         "13pm",
-        "petek 15.3.2027",  # 15 March 2027 is a Monday
     ],
 )
 def test_invalid_date(text: str) -> None:
@@ -415,7 +440,7 @@ def test_long_input_is_fast(text: str) -> None:
     assert clock.perf_counter() - started < 0.5
 
 
-REASONS = {"empty", "unrecognised", "invalid_date", "past", "ambiguous", "nonexistent_time"}
+REASONS = set(get_args(Reason))
 # fmt: off
 TOKENS = (
     "ob", "at", "@", "v", "na", "next", "naslednji", "čez", "in", "jutri", "danes", "tomorrow",
@@ -452,3 +477,164 @@ def test_never_raises_anything_else(text: str, now: datetime, allow_past: bool) 
     if not allow_past:
         today = now.astimezone(TZ).date()
         assert result.utc >= now if result.has_time else result.local.date() >= today
+
+
+# --- every phrase of the dates report and of the README, with what it must give -------------
+
+NOV = datetime(2026, 11, 23, 13, 14, tzinfo=TZ)  # a Monday; 1 December is a Tuesday
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date without a time."""
+
+    value: date
+
+
+@dataclass(frozen=True)
+class At:
+    """A wall time, and the end of a range if one was given."""
+
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The refusal, with what was understood or the readings offered (naive wall times)."""
+
+    reason: str
+    understood: datetime | None = None
+    alternatives: tuple[datetime, ...] = ()
+
+
+Expected = Day | At | Refused
+
+PHRASES: list[tuple[str, Expected]] = [
+    # a day and a month without the final dot are a date, alone or after a weekday
+    ("20.12", Day(date(2026, 12, 20))),
+    ("8.12", Day(date(2026, 12, 8))),
+    ("15.10", Day(date(2027, 10, 15))),  # this year's 15 October is past
+    ("31.12", Day(date(2026, 12, 31))),
+    ("24.12", Day(date(2026, 12, 24))),
+    ("v sredo 2.12", Day(date(2026, 12, 2))),
+    ("pon 30.11", Day(date(2026, 11, 30))),
+    ("v petek 11.12 ob 10h", At(wall(2026, 12, 11, 10))),
+    ("8.12 10.30", At(wall(2026, 12, 8, 10, 30))),  # a date, then a time
+    ("20.12 ob 10h", At(wall(2026, 12, 20, 10))),
+    ("ob 10h 20.12", At(wall(2026, 12, 20, 10))),
+    ("ob 0h 24.01", At(wall(2027, 1, 24, 0))),  # 24.01 is no time here, though it ends the text
+    ("ob 15.10", At(wall(2026, 11, 23, 15, 10))),  # after ob a pair is a time
+    ("jutri 17.30", At(wall(2026, 11, 24, 17, 30))),  # and after a date
+    ("do 20.12.", Day(date(2026, 12, 20))),
+    # a pair that is no date is not silently a time
+    ("17.30", Refused("time_without_at")),
+    ("v petek 10.30", Refused("time_without_at")),
+    # the weekday must agree with the date
+    ("v ponedeljek, 1. 12.", Refused("weekday_mismatch", wall(2026, 12, 1))),
+    ("v petek 10.12", Refused("weekday_mismatch", wall(2026, 12, 10))),
+    ("v torek, 1. 12.", Day(date(2026, 12, 1))),
+    # two readings of a date are two dates
+    ("1/4/2027", Refused("ambiguous_date", None, (wall(2027, 4, 1), wall(2027, 1, 4)))),
+    # parts of the day
+    ("ob 8 zvečer", At(wall(2026, 11, 23, 20))),
+    ("ob 11 zvečer", At(wall(2026, 11, 23, 23))),
+    ("ob 3 popoldne", At(wall(2026, 11, 23, 15))),
+    ("jutri ob 2 popoldan", At(wall(2026, 11, 24, 14))),
+    ("ob 12 popoldne", At(wall(2026, 11, 24, 12))),
+    ("ob 8 zjutraj", At(wall(2026, 11, 24, 8))),
+    ("ob 10 dopoldne", At(wall(2026, 11, 24, 10))),
+    ("ob 20 zvečer", At(wall(2026, 11, 23, 20))),
+    ("ob 12 zvečer", Refused("unclear_hour")),
+    ("ob 0 zvečer", Refused("unclear_hour")),
+    ("ob 14 zjutraj", Refused("unclear_hour")),
+    # a bare hour 1–6 could be morning or afternoon
+    ("at 3", Refused("ambiguous_hour", None, (wall(2026, 11, 24, 3), wall(2026, 11, 23, 15)))),
+    ("ob 5", Refused("ambiguous_hour", None, (wall(2026, 11, 24, 5), wall(2026, 11, 23, 17)))),
+    (
+        "jutri ob 6h",
+        Refused("ambiguous_hour", None, (wall(2026, 11, 24, 6), wall(2026, 11, 24, 18))),
+    ),
+    ("ob 5:00", At(wall(2026, 11, 24, 5))),
+    ("at 3pm", At(wall(2026, 11, 23, 15))),
+    ("ob 7", At(wall(2026, 11, 24, 7))),
+    # whole days or weeks ahead: a date without a time
+    ("čez en teden", Day(date(2026, 11, 30))),
+    ("čez 2 tedna", Day(date(2026, 12, 7))),
+    ("čez 3 dni", Day(date(2026, 11, 26))),
+    ("čez 3 dni ob 9h", At(wall(2026, 11, 26, 9))),
+    ("čez 2 uri", At(wall(2026, 11, 23, 15, 14))),
+    # ranges set the end
+    ("jutri od 10h do 12h", At(wall(2026, 11, 24, 10), wall(2026, 11, 24, 12))),
+    ("15. 12. 10:00\u201312:00", At(wall(2026, 12, 15, 10), wall(2026, 12, 15, 12))),
+    ("15. 12. 10:00 - 12:00", At(wall(2026, 12, 15, 10), wall(2026, 12, 15, 12))),
+    ("10-12h", At(wall(2026, 11, 24, 10), wall(2026, 11, 24, 12))),
+    ("8.12 10.30-12.00", At(wall(2026, 12, 8, 10, 30), wall(2026, 12, 8, 12))),
+    ("v petek 11.12 od 9:30 do 11h", At(wall(2026, 12, 11, 9, 30), wall(2026, 12, 11, 11))),
+    ("tomorrow 6-8pm", At(wall(2026, 11, 24, 18), wall(2026, 11, 24, 20))),
+    ("tomorrow 10-1pm", At(wall(2026, 11, 24, 10), wall(2026, 11, 24, 13))),
+    (
+        "jutri od 12h do 10h",
+        Refused("end_before_start", None, (wall(2026, 11, 24, 12), wall(2026, 11, 24, 10))),
+    ),
+    (
+        "jutri od 3 do 5",
+        Refused("ambiguous_hour", None, (wall(2026, 11, 24, 3), wall(2026, 11, 24, 15))),
+    ),
+    ("jutri 10-12", Refused("unrecognised")),  # no mark of a time at all
+    # due dates
+    ("do petka", Day(date(2026, 11, 27))),
+    ("konec meseca", Day(date(2026, 11, 30))),
+    ("do konca meseca", Day(date(2026, 11, 30))),
+    ("konec leta", Day(date(2026, 12, 31))),
+    ("naslednji teden", Day(date(2026, 11, 30))),
+    ("next week", Day(date(2026, 11, 30))),
+    ("by the end of the month", Day(date(2026, 11, 30))),
+    # the README's examples
+    ("15.3.2027 10:00", At(wall(2027, 3, 15, 10))),
+    ("15. 3. 2027 ob 10h", At(wall(2027, 3, 15, 10))),
+    ("2027-03-15 10:00", At(wall(2027, 3, 15, 10))),
+    ("15. marca ob 9:30", At(wall(2027, 3, 15, 9, 30))),
+    ("jutri ob 10h", At(wall(2026, 11, 24, 10))),
+    ("pojutrišnjem ob 8:00", At(wall(2026, 11, 25, 8))),
+    ("v petek ob 17:00", At(wall(2026, 11, 27, 17))),
+    ("tomorrow 10:00", At(wall(2026, 11, 24, 10))),
+    ("next friday 5pm", At(wall(2026, 11, 27, 17))),
+    ("1.1.2020", Refused("past", wall(2020, 1, 1))),
+    ("31.2.", Refused("invalid_date")),
+    ("03/04/2027", Refused("ambiguous_date", None, (wall(2027, 4, 3), wall(2027, 3, 4)))),
+    ("31.10.2027 ob 2:30", Refused("ambiguous", None, (wall(2027, 10, 31, 2, 30),) * 2)),
+    ("28.3.2027 ob 2:30", Refused("nonexistent_time", wall(2027, 3, 28, 2, 30))),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASES, ids=[text for text, _ in PHRASES])
+def test_phrases_people_write(text: str, expected: Expected) -> None:
+    if isinstance(expected, Refused):
+        err = error(text, NOV)
+        naive = tuple(moment.replace(tzinfo=None) for moment in err.alternatives)
+        understood = err.understood.replace(tzinfo=None) if err.understood else None
+        assert (err.reason, understood, naive) == (
+            expected.reason,
+            expected.understood,
+            expected.alternatives,
+        )
+        return
+    result = parse_when(text, NOV, TZ)
+    if isinstance(expected, Day):
+        check(result, datetime.combine(expected.value, time()), False)
+        assert result.end is None
+        return
+    check(result, expected.start, True)
+    end = result.end.replace(tzinfo=None) if result.end else None
+    assert end == expected.end
+    if result.end is not None:
+        assert result.end_utc == result.end.astimezone(UTC)
+
+
+def test_every_phrase_the_readme_lists_is_in_the_table() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("WHEN is read") : readme.index("## Reminders")]
+    listed = set(re.findall(r"`([^`]+)`", paragraph)) - {"ob", "at"}
+    assert len(listed) > 20
+    assert listed <= {text for text, _ in PHRASES}
