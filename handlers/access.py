@@ -68,7 +68,8 @@ class PrivateAccess:
 
     async def coalitions(self, user_id: str) -> list[tuple[CoalitionView, Role]]:
         """Every coalition this person may see privately (checking bound chats as needed)."""
-        options = await self.directory.private_options(user_id, self.clock() - REMEMBERED)
+        since = self.clock() - REMEMBERED
+        options = await self.directory.private_options(user_id, since, every=True)
         found = list(options.roles) + [(view, Role.MEMBER) for view in options.seen]
         found += [(view, Role.MEMBER) for view in await self._probe(user_id, options.unknown)]
         return sorted(found, key=lambda pair: pair[0].id)

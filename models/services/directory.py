@@ -148,10 +148,15 @@ class DirectoryService(Service):
                 chat_bound=bound_coalition is not None,
             )
 
-    async def private_options(self, user_id: str, remembered_since: datetime) -> PrivateOptions:
+    async def private_options(
+        self, user_id: str, remembered_since: datetime, *, every: bool = False
+    ) -> PrivateOptions:
         """What decides which coalitions a person may see in a private chat: their roles,
         their last choice, and the bound chats of the other coalitions on their platform
-        with what is remembered (since `remembered_since`) about their presence there."""
+        with what is remembered (since `remembered_since`) about their presence there.
+
+        The chats are left out when the roles decide (a role, and no other choice), unless
+        `every` coalition open to the person is wanted."""
         platform = user_id.split(":", 1)[0] + ":"
         async with self._sessions() as session:
             user_locale, chosen = (
@@ -176,6 +181,10 @@ class DirectoryService(Service):
                 )
             ).all()
             with_role = {coalition.id for coalition, _ in roles}
+            if roles and not every and (chosen is None or any(c.slug == chosen for c, _ in roles)):
+                return PrivateOptions(
+                    user_locale, chosen, tuple((coalition_view(c), r) for c, r in roles), (), ()
+                )
             chats = (
                 await session.execute(
                     select(Coalition, ChatBinding.chat_id, ChatSighting.member)
