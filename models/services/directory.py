@@ -302,7 +302,9 @@ class DirectoryService(Service):
                 binding = ChatBinding(chat_id=chat_id, coalition_id=coalition.id)
                 session.add(binding)
             elif binding.coalition_id != coalition.id:
-                await self._require(session, binding.coalition_id, actor, Role.ADMIN)
+                previous = await session.get(Coalition, binding.coalition_id)
+                if previous is not None and not previous.retired:
+                    await self._require(session, binding.coalition_id, actor, Role.ADMIN)
                 binding.coalition_id = coalition.id
                 binding.area_id = None
             binding.active = True

@@ -76,13 +76,15 @@ async def test_removed_admins_are_demoted_and_a_removed_coalition_goes_quiet(
         assert owners
         assert any("beta is no longer in the configuration" in r.message for r in caplog.records)
         assert any(f"{DROPPED} is no longer an admin of alfa" in r.message for r in caplog.records)
+        rebound = await in_group(second, "/bind alfa", GRANTED, B_GROUP)  # no admin of beta
+        assert "now bound to Alfa" in rebound
     finally:
         await second.close()
 
     clock.now -= timedelta(days=2)
     third = await restarted(database_url, clock, replace_admins(A, (KEPT,)), B)
     try:
-        assert "Sestanek" in await in_group(third, "/events", KEPT, B_GROUP)
+        assert "Sestanek" in await in_group(third, "/events", KEPT, B_GROUP)  # listed again
     finally:
         await third.close()
 

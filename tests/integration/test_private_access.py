@@ -186,3 +186,17 @@ async def test_without_a_platform_probe_only_roles_and_recorded_presence_count(
 ) -> None:
     del any_app.probes["telegram"]
     assert GREETING in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+
+
+async def test_presence_and_choices_are_bookkeeping_and_keep_remembered_answers(
+    any_app: App, groups: Groups
+) -> None:
+    changes = any_app.database.changes
+    await changes.refresh_if_due()
+    before = changes.generation
+    await ask(
+        any_app, "/events", user="telegram:505", chat=LJUBLJANA_GROUP, group=True, coalition=None
+    )
+    await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    await privately(any_app, "/coalition ljubljana", LJUBLJANA_ONLY)
+    assert changes.generation == before
