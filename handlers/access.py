@@ -90,7 +90,11 @@ class PrivateAccess:
         last = self._recorded.get(key)
         if last is not None and now - last < REMEMBERED / 2:
             return
-        await self.directory.record_presence(user_id, chat_id, True)
+        try:
+            await self.directory.record_presence(user_id, chat_id, True)
+        except Exception as error:  # bookkeeping: the answer in the group goes out anyway
+            log.warning("presence of %s in %s not recorded: %r", user_id, chat_id, error)
+            return
         self._recorded[key] = now
         self._recorded.move_to_end(key)
         if len(self._recorded) > RECORDED_KEPT:
