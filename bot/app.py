@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.i18n import load_translators
+from handlers.access import MembershipProbe
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
 from handlers.i18n import Translator
@@ -60,6 +61,8 @@ class App:
     dispatcher: Dispatcher
     clock: Clock
     planned: PlannedTimes
+    probes: dict[str, MembershipProbe]
+    """Each platform adapter puts here how it asks whether a person is in a chat."""
 
     def today(self) -> date:
         """Today in the deployment's default time zone."""
@@ -103,15 +106,16 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         reminders=wired(ReminderService),
     )
     translators = load_translators()
+    probes: dict[str, MembershipProbe] = {}
     dispatcher = Dispatcher(
         services,
         translators,
         clock,
-        default_coalition=config.default_coalition,
         default_locale=config.default_locale,
         freshness=database.changes,
+        probes=probes,
     )
-    return App(config, database, services, translators, dispatcher, clock, planned)
+    return App(config, database, services, translators, dispatcher, clock, planned, probes)
 
 
 def prepare_schema(database: Database) -> bool:
@@ -129,7 +133,7 @@ def prepare_schema(database: Database) -> bool:
 
 async def start_app(app: App, *, with_demo: bool = False) -> None:
     """Applies the configured coalitions, and the demo data when asked."""
-    await app.services.directory.apply_config(list(app.config.coalitions))
+    await app.services.directory.apply_config(list(app.config.coalitions), complete=True)
     if with_demo and await load_demo(app.database.sessions, app.today()):
         log.info("demo data loaded")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from models.services.directory import CoalitionSpec
+from models.services.directory import ANONYMOUS_IDENTITIES, CoalitionSpec
 
 DEFAULT_DATABASE_URL = "sqlite:///coalition-bot.db"
 OFFSET = re.compile(r"^(\d{1,4})\s*([mhdw])$")
@@ -110,6 +110,8 @@ class Config:
     default_locale: str = "sl"
     timezone: str = "Europe/Ljubljana"
     default_coalition: str | None = None
+    """The console's coalition (`coalition-bot chat`); private chats on Telegram and Slack
+    show only the coalitions the person belongs to."""
     log_level: str = "INFO"
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
@@ -201,6 +203,11 @@ def _coalition(raw: object, index: int) -> CoalitionSpec:
         for value in values:
             if not isinstance(value, str) or not pattern.match(value):
                 raise ConfigError(f"{prefix}.{kind}: {value!r} is not like {example}")
+            if kind == "admins" and value in ANONYMOUS_IDENTITIES:
+                raise ConfigError(
+                    f"{prefix}.admins: {value!r} is Telegram's stand-in for anonymous group "
+                    "admins, not a person; list the admin's own user id"
+                )
     areas = _check_keys(table.get("areas", {}), set(table.get("areas", {})), f"{prefix}.areas")
     return CoalitionSpec(
         slug=slug,
@@ -219,6 +226,27 @@ def _coalition(raw: object, index: int) -> CoalitionSpec:
     )
 
 
+def _check_unique(coalitions: tuple[CoalitionSpec, ...]) -> None:
+    """A slug names one coalition, and a chat belongs to one: else both places are named."""
+    slugs: dict[str, int] = {}
+    chats: dict[str, str] = {}
+    for index, spec in enumerate(coalitions):
+        if spec.slug in slugs:
+            raise ConfigError(
+                f"coalitions[{index}].slug: {spec.slug!r} is already the slug of "
+                f"coalitions[{slugs[spec.slug]}]"
+            )
+        slugs[spec.slug] = index
+        for chat in spec.chats:
+            place = f"coalitions[{index}].chats ({spec.slug})"
+            if chat in chats:
+                raise ConfigError(
+                    f"{place}: {chat!r} is listed under {chats[chat]} too; "
+                    "a chat belongs to one coalition"
+                )
+            chats[chat] = place
+
+
 def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> Config:
     """A Config from parsed TOML and the environment; ConfigError names the first bad key."""
     env = dict(os.environ if environ is None else environ)
@@ -229,9 +257,8 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
     if not isinstance(coalitions_raw, list):
         raise ConfigError("coalitions: expected [[coalitions]] tables")
     coalitions = tuple(_coalition(item, i) for i, item in enumerate(coalitions_raw))
+    _check_unique(coalitions)
     slugs = [c.slug for c in coalitions]
-    if len(set(slugs)) != len(slugs):
-        raise ConfigError("coalitions.slug: each coalition needs its own slug")
     default_coalition = bot.get("default_coalition")
     if default_coalition is not None and default_coalition not in slugs:
         raise ConfigError(

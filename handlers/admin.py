@@ -1,4 +1,4 @@
-"""/areas, /language, /bind, /role."""
+"""/areas, /language, /bind, /role, /coalition, and the greeting of strangers."""
 
 from __future__ import annotations
 
@@ -110,6 +110,24 @@ async def set_role(ctx: Context) -> Reply:
     )
 
 
+def greeting(ctx: Context) -> Reply:
+    """A private chat of someone who belongs to no coalition: what the bot is, how to join."""
+    return ctx.reply(
+        ctx._("Hello! I keep the coalition's events, activities and contacts."),
+        lines=(
+            ctx._(
+                "I answer the members of a coalition: people with a role in it, and people "
+                "in one of its groups or channels where I take part."
+            ),
+            ctx._(
+                "To join, ask a coordinator of your coalition to add you to its group or "
+                "channel, then write to me again."
+            ),
+        ),
+        personal=True,
+    )
+
+
 ROLE_LABELS = {
     Role.MEMBER: N_("member"),
     Role.COORDINATOR: N_("coordinator"),
@@ -119,3 +137,44 @@ ROLE_LABELS = {
 
 def role_label(role: Role) -> str:
     return ROLE_LABELS[role]
+
+
+async def choose_coalition(ctx: Context) -> Reply:
+    """In a private chat: the coalitions the person may see; `/coalition SLUG` switches.
+
+    The dispatcher has already switched when the person may see SLUG (handlers/access.py).
+    """
+    if ctx.command.chat_kind is ChatKind.GROUP:
+        raise BadInput(
+            ctx._("A group talks about the coalition it is bound to; write to me privately.")
+        )
+    current = ctx.coalition_or_none
+    wanted = ctx.command.args.strip().lower()
+    if wanted and current is not None and current.slug == wanted.split()[0]:
+        return ctx.reply(
+            ctx._("From now on I answer you about %(name)s. Try /events.") % {"name": current.name},
+            personal=True,
+        )
+    mine = [view for view, _role in await ctx.access.coalitions(ctx.actor)] if ctx.access else []
+    if not mine and current is not None:
+        mine = [current]  # the console's coalition
+    if not mine:
+        return greeting(ctx)
+    command = "/koalicija" if ctx.locale == "sl" else "/coalition"
+    items = tuple(
+        ListItem(
+            view.name + (" ✓" if current is not None and view.slug == current.slug else ""),
+            (f"{command} {view.slug}",),
+        )
+        for view in mine
+    )
+    lines: tuple[str, ...] = ()
+    if wanted:
+        lines = (ctx._("You are not a member of a coalition “%(slug)s”.") % {"slug": wanted[:40]},)
+    return ctx.reply(
+        ctx._("Your coalitions"),
+        lines=lines,
+        items=items,
+        footer=ctx._("Switch with /coalition SHORT-NAME."),
+        personal=True,
+    )

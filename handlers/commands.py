@@ -26,10 +26,14 @@ class CommandSpec:
     shared_answer: bool = False
     """The answer depends only on the coalition's content, the asker's role and language, the
     chat's kind and binding, the arguments and the minute: the dispatcher may remember it."""
+    picks_coalition: bool = False
+    """In a private chat its argument names the coalition to talk about from now on."""
 
 
 async def show_help(ctx: Context) -> Reply:
     """What this chat can do: only the commands the asking user may use."""
+    if ctx.command.chat_kind is ChatKind.PRIVATE and ctx.coalition_or_none is None:
+        return admin.greeting(ctx)
     slovenian = ctx.locale == "sl"
     lines = []
     for spec in COMMANDS:
@@ -60,6 +64,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         show_help,
         needs_coalition=False,
         shared_answer=True,
+        picks_coalition=True,
     ),
     CommandSpec(
         "help",
@@ -133,6 +138,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/language en"),
         admin.set_language,
         needs_coalition=False,
+    ),
+    CommandSpec(
+        "coalition",
+        "koalicija",
+        Role.MEMBER,
+        N_("your coalitions in this private chat; switch with a short name"),
+        N_("/coalition ljubljana"),
+        admin.choose_coalition,
+        needs_coalition=False,
+        picks_coalition=True,
     ),
     CommandSpec(
         "addevent",

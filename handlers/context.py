@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from handlers.access import PrivateAccess
 from handlers.i18n import Translator
 from handlers.types import Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
@@ -38,6 +39,8 @@ class Context:
     t: Translator
     translators: Mapping[str, Translator]
     now: datetime
+    access: PrivateAccess | None = None
+    """Who may see which coalition in a private chat (the dispatcher's; None in unit tests)."""
 
     @property
     def locale(self) -> str:

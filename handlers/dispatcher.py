@@ -7,6 +7,8 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from handlers.access import MembershipProbe, PrivateAccess
+from handlers.admin import greeting
 from handlers.answer_cache import AnswerCache, Freshness, Stamp, stamp
 from handlers.arguments import fold
 from handlers.commands import COMMANDS, CommandSpec
@@ -15,6 +17,7 @@ from handlers.errors import BadInput, explain, shorten
 from handlers.i18n import Translator
 from handlers.types import ChatKind, IncomingCommand, Reply
 from models.errors import DomainError, PermissionDenied, is_unavailable
+from models.services.directory import ANONYMOUS_IDENTITIES
 from models.services.views import ChatContext
 
 log = logging.getLogger(__name__)
@@ -41,15 +44,15 @@ class Dispatcher:
         translators: Mapping[str, Translator],
         clock: Callable[[], datetime],
         *,
-        default_coalition: str | None = None,
         default_locale: str = "sl",
         freshness: Freshness | None = None,
+        probes: Mapping[str, MembershipProbe] | None = None,
     ) -> None:
         self.services = services
         self.translators = translators
         self.clock = clock
-        self.default_coalition = default_coalition
         self.default_locale = default_locale
+        self.access = PrivateAccess(services.directory, probes if probes is not None else {}, clock)
         self.freshness = freshness
         self._contexts: AnswerCache[ChatContext] = AnswerCache(CONTEXTS_KEPT)
         self._answers: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
@@ -77,7 +80,9 @@ class Dispatcher:
         if self.freshness is not None:
             await self.freshness.refresh_if_due()
             current = stamp(self.freshness, now)
-        stored = await self._stored_context(command, current)
+        spec = find_command(command.name)
+        picked = await self._pick(command, spec)
+        stored = await self._stored_context(command, current, fresh=picked)
         coalition_locale = stored.coalition.default_locale if stored.coalition else None
         locale = next(
             (
@@ -103,14 +108,14 @@ class Dispatcher:
             t=self.translators[locale],
             translators=self.translators,
             now=now,
+            access=self.access,
         )
-        spec = find_command(command.name)
         if spec is None:
             return self._unknown(ctx)
         if spec.needs_coalition and ctx.coalition_or_none is None:
             return self._no_coalition(ctx, is_group)
         if spec.needs_coalition and not ctx.role.at_least(spec.role):
-            return ctx.error(explain(ctx, PermissionDenied(spec.role)))
+            return self._refused(ctx, PermissionDenied(spec.role))
         if not spec.shared_answer or current is None:
             return await self._run(spec, ctx)
         key = (
@@ -128,21 +133,48 @@ class Dispatcher:
             self._answers.put(key, current, answer)
         return answer
 
-    async def _stored_context(self, command: IncomingCommand, current: Stamp | None) -> ChatContext:
-        """The chat's coalition, the asker's role and languages, remembered like answers."""
+    async def _pick(self, command: IncomingCommand, spec: CommandSpec | None) -> bool:
+        """`/coalition SLUG` or `/start SLUG` in a private chat: that coalition from now on,
+        when the person may see it. True when the chat's coalition must be read anew."""
+        if spec is None or not spec.picks_coalition or command.chat_kind is ChatKind.GROUP:
+            return False
+        slug = command.args.strip()
+        if not slug or command.coalition is not None:
+            return False
+        await self.access.choose(command.user_id, slug.split()[0][:40])
+        return True
+
+    async def _stored_context(
+        self, command: IncomingCommand, current: Stamp | None, *, fresh: bool = False
+    ) -> ChatContext:
+        """The chat's coalition, the asker's role and languages, remembered like answers.
+
+        A private chat's coalition is the one the person may see (handlers/access.py); it is
+        remembered per person, so no one is answered with a coalition meant for another.
+        """
         key = (command.user_id, command.chat_id, command.chat_kind, command.coalition)
-        stored = self._contexts.get(key, current) if current is not None else None
+        stored = None if current is None or fresh else self._contexts.get(key, current)
         if stored is None:
-            stored = await self.services.directory.context(
-                command.user_id,
-                command.chat_id,
-                is_group=command.chat_kind is ChatKind.GROUP,
-                coalition_hint=command.coalition,
-                default_coalition=self.default_coalition,
-            )
+            if command.chat_kind is ChatKind.PRIVATE and command.coalition is None:
+                stored = await self.access.context(command.user_id)
+            else:
+                stored = await self.services.directory.context(
+                    command.user_id,
+                    command.chat_id,
+                    is_group=command.chat_kind is ChatKind.GROUP,
+                    coalition_hint=command.coalition,
+                )
             if current is not None:
                 self._contexts.put(key, current, stored)
+        if stored.chat_bound and command.chat_kind is ChatKind.GROUP:
+            await self.access.seen(command.user_id, command.chat_id)
         return stored
+
+    async def context_of(self, user_id: str, chat_id: str, chat_kind: ChatKind) -> ChatContext:
+        """A chat's coalition and the person's role and languages, as a command would see them."""
+        command = IncomingCommand(user_id=user_id, chat_id=chat_id, chat_kind=chat_kind, name="")
+        current = stamp(self.freshness, self.clock()) if self.freshness is not None else None
+        return await self._stored_context(command, current)
 
     async def _run(self, spec: CommandSpec, ctx: Context) -> Reply:
         """The handler's answer, with bad input and refusals answered as errors."""
@@ -151,6 +183,8 @@ class Dispatcher:
             return await spec.handler(ctx)
         except BadInput as error:
             return ctx.error(str(error), self._example(ctx, spec))
+        except PermissionDenied as error:
+            return self._refused(ctx, error, self._example(ctx, spec))
         except DomainError as error:
             return ctx.error(explain(ctx, error), self._example(ctx, spec))
         except NoCoalition:
@@ -171,10 +205,22 @@ class Dispatcher:
         lines.append(self._example(ctx, example))
         return ctx.error(*lines)
 
+    def _refused(self, ctx: Context, error: PermissionDenied, *more: str) -> Reply:
+        """Not allowed; an admin posting anonymously is told how to be recognised."""
+        if ctx.actor in ANONYMOUS_IDENTITIES:
+            return ctx.error(
+                explain(ctx, error),
+                ctx._(
+                    "You are posting anonymously as the group, so I cannot tell who you are. "
+                    "Turn off “Remain anonymous” in your admin rights and send the command again."
+                ),
+            )
+        return ctx.error(explain(ctx, error), *more)
+
     def _no_coalition(self, ctx: Context, is_group: bool) -> Reply:
         if is_group:
             return ctx.error(
                 ctx._("This chat is not bound to a coalition yet."),
                 ctx._("An admin binds it with /bind COALITION, e.g. /bind sasa."),
             )
-        return ctx.error(ctx._("No coalition is set up yet; ask the operator to add one."))
+        return greeting(ctx)

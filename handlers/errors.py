@@ -69,6 +69,10 @@ def invalid(ctx: Context, error: Invalid) -> str:
         "cancelled": ctx._("This event is cancelled and cannot be changed."),
         "unknown": ctx._("Choose sl (slovenščina) or en (English)."),
         "own_admin": ctx._("You cannot take the admin role from yourself."),
+        "anonymous": ctx._(
+            "That id stands for anonymous group admins, not a person; "
+            "a role needs the person's own id."
+        ),
     }
     return messages.get(error.problem, ctx._("The %(field)s is not valid.")) % field
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -69,6 +79,10 @@ class Coalition(Base):
     default_locale: Mapped[str] = mapped_column(String(8), default="sl")
     event_offsets: Mapped[list[int] | None] = mapped_column(JSON, default=None)
     deadline_offsets: Mapped[list[int] | None] = mapped_column(JSON, default=None)
+    from_config: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Listed in the operator's configuration at some start (not only made by the demo)."""
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Once configured, no longer listed: it keeps its data but neither answers nor sends."""
 
     areas: Mapped[list[Area]] = relationship(back_populates="coalition", order_by="Area.id")
 
@@ -176,6 +190,9 @@ class Member(Base):
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
     identity: Mapped[str] = mapped_column(String(100), index=True)
     role: Mapped[Role] = mapped_column(stored_as_value(Role), default=Role.MEMBER)
+    from_config: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Granted by the configuration's admin list (and taken back when no longer listed),
+    not with /role."""
 
 
 class UserSetting(Base):
@@ -185,6 +202,34 @@ class UserSetting(Base):
 
     identity: Mapped[str] = mapped_column(String(100), primary_key=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+
+
+class CoalitionChoice(Base):
+    """The coalition a person last chose for their private chat (`/coalition SLUG`).
+
+    Bookkeeping: personal state, never part of a shared answer.
+    """
+
+    __tablename__ = "coalition_choices"
+
+    identity: Mapped[str] = mapped_column(String(100), primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    chosen_at: Mapped[datetime]
+
+
+class ChatSighting(Base):
+    """Whether a person was last found in a bound chat (a message there, or the platform's
+    member list), and when: the ground for seeing that coalition in a private chat.
+
+    Bookkeeping: personal state, never part of a shared answer.
+    """
+
+    __tablename__ = "chat_sightings"
+
+    identity: Mapped[str] = mapped_column(String(100), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    member: Mapped[bool]
+    checked_at: Mapped[datetime]
 
 
 class ChatBinding(Base):

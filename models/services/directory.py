@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.entities import Area, ChatBinding, Coalition, Member, Role, UserSetting
+from models.entities import (
+    Area,
+    ChatBinding,
+    ChatSighting,
+    Coalition,
+    CoalitionChoice,
+    Member,
+    Role,
+    UserSetting,
+)
 from models.errors import Invalid, NotFound, PermissionDenied
 from models.services.base import Service, coalition_view
 from models.services.views import AreaView, ChatContext, CoalitionView
 
 LOCALES = ("sl", "en")
+ANONYMOUS_IDENTITIES = frozenset({"telegram:1087968824", "telegram:136817688"})
+"""Identities that stand for no one person: Telegram's GroupAnonymousBot (an admin posting
+as the group) and Channel_Bot (someone posting as a channel). They never get a role."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,21 @@ class CoalitionSpec:
     event_offsets: tuple[int, ...] | None = None
     deadline_offsets: tuple[int, ...] | None = None
     areas: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PrivateOptions:
+    """What is stored about the coalitions one person may see in a private chat."""
+
+    user_locale: str | None
+    chosen: str | None
+    """The slug of the coalition the person last chose, if any (not yet checked)."""
+    roles: tuple[tuple[CoalitionView, Role], ...]
+    """Coalitions where the person holds a role."""
+    seen: tuple[CoalitionView, ...]
+    """Other coalitions: the person was found in one of their bound chats, lately."""
+    unknown: tuple[tuple[CoalitionView, tuple[str, ...]], ...]
+    """Other coalitions with bound chats on the person's platform not lately checked."""
 
 
 @functools.cache
@@ -51,7 +84,9 @@ def bound_chat_context() -> Select[*tuple[Any, ...]]:
         )
         .select_from(asked)
         .outerjoin(ChatBinding, ChatBinding.chat_id == chat_id)
-        .outerjoin(Coalition, Coalition.id == ChatBinding.coalition_id)
+        .outerjoin(
+            Coalition, and_(Coalition.id == ChatBinding.coalition_id, Coalition.retired.is_(False))
+        )
         .outerjoin(Member, and_(Member.coalition_id == Coalition.id, Member.identity == user_id))
     )
 
@@ -64,13 +99,14 @@ class DirectoryService(Service):
         *,
         is_group: bool,
         coalition_hint: str | None = None,
-        default_coalition: str | None = None,
     ) -> ChatContext:
         """Which coalition a command is about, the asker's role there, and stored languages.
 
-        One statement for a bound chat or a group, two for a private chat or a coalition named
-        in the command (three for a private chat of someone with no role): this runs before
-        every command.
+        A bound chat gives its coalition; a coalition named in the command (the console's)
+        gives that one. A private chat gives none here: who may see what there is decided
+        with `private_options` and the platform (handlers/access.py). A retired coalition
+        counts as none. One statement, two with a named coalition: this runs before every
+        command.
         """
         async with self._sessions() as session:
             coalition: Coalition | None = None
@@ -92,7 +128,9 @@ class DirectoryService(Service):
                     )
                 ).one()
                 coalition, role = await self._with_role(
-                    session, Coalition.slug == coalition_hint, user_id
+                    session,
+                    and_(Coalition.slug == coalition_hint, Coalition.retired.is_(False)),
+                    user_id,
                 )
             else:
                 bound_coalition, chat_locale, user_locale, coalition, role = (
@@ -100,10 +138,8 @@ class DirectoryService(Service):
                         bound_chat_context(), {"chat_id": chat_id, "user_id": user_id}
                     )
                 ).one()
-                if bound_coalition is None and not is_group:
-                    coalition, role = await self._home_coalition(
-                        session, user_id, default_coalition
-                    )
+                if coalition is None:
+                    bound_coalition = None  # unbound, or bound to a retired coalition
             return ChatContext(
                 coalition=coalition_view(coalition) if coalition else None,
                 role=role or Role.MEMBER,
@@ -111,6 +147,114 @@ class DirectoryService(Service):
                 chat_locale=chat_locale,
                 chat_bound=bound_coalition is not None,
             )
+
+    async def private_options(
+        self, user_id: str, remembered_since: datetime, *, every: bool = False
+    ) -> PrivateOptions:
+        """What decides which coalitions a person may see in a private chat: their roles,
+        their last choice, and the bound chats of the other coalitions on their platform
+        with what is remembered (since `remembered_since`) about their presence there.
+
+        The chats are left out when the roles decide (a role, and no other choice), unless
+        `every` coalition open to the person is wanted."""
+        platform = user_id.split(":", 1)[0] + ":"
+        async with self._sessions() as session:
+            user_locale, chosen = (
+                await session.execute(
+                    select(
+                        select(UserSetting.locale)
+                        .where(UserSetting.identity == user_id)
+                        .scalar_subquery(),
+                        select(Coalition.slug)
+                        .join(CoalitionChoice, CoalitionChoice.coalition_id == Coalition.id)
+                        .where(CoalitionChoice.identity == user_id)
+                        .scalar_subquery(),
+                    )
+                )
+            ).one()
+            roles = (
+                await session.execute(
+                    select(Coalition, Member.role)
+                    .join(Member, Member.coalition_id == Coalition.id)
+                    .where(Member.identity == user_id, Coalition.retired.is_(False))
+                    .order_by(Coalition.id)
+                )
+            ).all()
+            with_role = {coalition.id for coalition, _ in roles}
+            if roles and not every and (chosen is None or any(c.slug == chosen for c, _ in roles)):
+                return PrivateOptions(
+                    user_locale, chosen, tuple((coalition_view(c), r) for c, r in roles), (), ()
+                )
+            chats = (
+                await session.execute(
+                    select(Coalition, ChatBinding.chat_id, ChatSighting.member)
+                    .join(ChatBinding, ChatBinding.coalition_id == Coalition.id)
+                    .outerjoin(
+                        ChatSighting,
+                        and_(
+                            ChatSighting.identity == user_id,
+                            ChatSighting.chat_id == ChatBinding.chat_id,
+                            ChatSighting.checked_at >= remembered_since,
+                        ),
+                    )
+                    .where(
+                        Coalition.retired.is_(False),
+                        Coalition.id.not_in(with_role),
+                        ChatBinding.active.is_(True),
+                        ChatBinding.chat_id.startswith(platform, autoescape=True),
+                    )
+                    .order_by(Coalition.id, ChatSighting.checked_at.desc(), ChatBinding.id)
+                )
+            ).all()
+        seen: dict[int, list[str]] = {}
+        unknown: dict[int, list[str]] = {}
+        views: dict[int, CoalitionView] = {}
+        for coalition, chat, member in chats:
+            views[coalition.id] = coalition_view(coalition)
+            if member is None:
+                unknown.setdefault(coalition.id, []).append(chat)
+            elif member:
+                seen.setdefault(coalition.id, []).append(chat)
+        return PrivateOptions(
+            user_locale=user_locale,
+            chosen=chosen,
+            roles=tuple((coalition_view(c), role) for c, role in roles),
+            seen=tuple(views[i] for i in seen),
+            unknown=tuple(
+                (views[i], tuple(chats)) for i, chats in unknown.items() if i not in seen
+            ),
+        )
+
+    async def record_presence(self, user_id: str, chat_id: str, member: bool) -> None:
+        """Remembers whether a person is in a chat (they wrote there, or the platform said)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            dialect = session.get_bind().dialect.name
+            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+            statement = insert(ChatSighting).values(
+                identity=user_id, chat_id=chat_id, member=member, checked_at=now
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[ChatSighting.identity, ChatSighting.chat_id],
+                    set_={"member": member, "checked_at": now},
+                )
+            )
+
+    async def choose_coalition(self, user_id: str, coalition_slug: str) -> None:
+        """Remembers the coalition a person's private chat is about (who may is checked
+        before: handlers/access.py)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            choice = await session.get(CoalitionChoice, user_id)
+            if choice is None:
+                session.add(
+                    CoalitionChoice(identity=user_id, coalition_id=coalition.id, chosen_at=now)
+                )
+            else:
+                choice.coalition_id = coalition.id
+                choice.chosen_at = now
 
     async def _with_role(
         self, session: AsyncSession, which: ColumnElement[bool], user_id: str
@@ -129,31 +273,11 @@ class DirectoryService(Service):
             return None, Role.MEMBER
         return row[0], row[1] or Role.MEMBER
 
-    async def _home_coalition(
-        self, session: AsyncSession, user_id: str, default_slug: str | None
-    ) -> tuple[Coalition | None, Role]:
-        """In a private chat: the coalition where the user holds the highest role, and that role."""
-        memberships = (
-            await session.execute(
-                select(Coalition, Member.role)
-                .join(Member, Member.coalition_id == Coalition.id)
-                .where(Member.identity == user_id)
-                .order_by(Coalition.id)
-            )
-        ).all()
-        if memberships:
-            ranked = sorted(memberships, key=lambda row: -list(Role).index(row[1]))
-            return ranked[0][0], ranked[0][1]
-        # no role anywhere: a member of the default (else the first) coalition
-        if default_slug:
-            default = await session.scalar(select(Coalition).where(Coalition.slug == default_slug))
-            return default, Role.MEMBER
-        first = await session.scalar(select(Coalition).order_by(Coalition.id).limit(1))
-        return first, Role.MEMBER
-
     async def coalitions(self) -> list[CoalitionView]:
         async with self._sessions() as session:
-            rows = await session.scalars(select(Coalition).order_by(Coalition.id))
+            rows = await session.scalars(
+                select(Coalition).where(Coalition.retired.is_(False)).order_by(Coalition.id)
+            )
             return [coalition_view(c) for c in rows]
 
     async def areas(self, coalition_slug: str) -> list[AreaView]:
@@ -168,6 +292,8 @@ class DirectoryService(Service):
         """Binds a group to a coalition; moving it from another needs admin rights there too."""
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
+            if coalition.retired:
+                raise NotFound("coalition", coalition_slug)
             await self._require(session, coalition.id, actor, Role.ADMIN)
             binding = await session.scalar(
                 select(ChatBinding).where(ChatBinding.chat_id == chat_id)
@@ -176,7 +302,9 @@ class DirectoryService(Service):
                 binding = ChatBinding(chat_id=chat_id, coalition_id=coalition.id)
                 session.add(binding)
             elif binding.coalition_id != coalition.id:
-                await self._require(session, binding.coalition_id, actor, Role.ADMIN)
+                previous = await session.get(Coalition, binding.coalition_id)
+                if previous is not None and not previous.retired:
+                    await self._require(session, binding.coalition_id, actor, Role.ADMIN)
                 binding.coalition_id = coalition.id
                 binding.area_id = None
             binding.active = True
@@ -191,7 +319,10 @@ class DirectoryService(Service):
             await self._require(session, coalition.id, actor, Role.ADMIN)
             if identity == actor and role is not Role.ADMIN:
                 raise Invalid("role", "own_admin")
-            await self._upsert_member(session, coalition.id, identity, role)
+            if identity in ANONYMOUS_IDENTITIES:
+                raise Invalid("role", "anonymous")
+            member = await self._upsert_member(session, coalition.id, identity, role)
+            member.from_config = False  # given here: the configuration no longer takes it back
             self._audit(
                 session,
                 coalition.id,
@@ -278,8 +409,15 @@ class DirectoryService(Service):
             )
             return True
 
-    async def apply_config(self, specs: list[CoalitionSpec]) -> None:
-        """Creates or updates the configured coalitions, their admins and bound chats."""
+    async def apply_config(self, specs: list[CoalitionSpec], *, complete: bool = False) -> None:
+        """Creates or updates the configured coalitions, their admins and bound chats.
+
+        With `complete` (at start, the whole configuration): admins the configuration granted
+        and no longer lists become members again (roles given with /role stay), and a
+        coalition once configured and no longer listed is retired: its data stays, it neither
+        answers nor sends until it is listed again. Only a complete application marks a
+        coalition as the configuration's (a partial one, e.g. a test's, leaves that alone).
+        """
         async with self._sessions.begin() as session:
             for spec in specs:
                 coalition = await session.scalar(
@@ -288,6 +426,8 @@ class DirectoryService(Service):
                 if coalition is None:
                     coalition = Coalition(slug=spec.slug)
                     session.add(coalition)
+                elif coalition.retired:
+                    log.info("coalition %s is configured again and answers again", spec.slug)
                 coalition.name = spec.name
                 coalition.timezone = spec.timezone
                 coalition.default_locale = spec.default_locale
@@ -295,11 +435,19 @@ class DirectoryService(Service):
                 coalition.deadline_offsets = (
                     list(spec.deadline_offsets) if spec.deadline_offsets else None
                 )
+                if complete:
+                    coalition.from_config = True
+                coalition.retired = False
                 await session.flush()
                 for slug, name in spec.areas.items():
                     await self._upsert_area(session, coalition.id, slug, name)
                 for admin in spec.admins:
-                    await self._upsert_member(session, coalition.id, admin, Role.ADMIN)
+                    if admin in ANONYMOUS_IDENTITIES:
+                        raise Invalid("role", "anonymous")
+                    member = await self._upsert_member(session, coalition.id, admin, Role.ADMIN)
+                    member.from_config = True
+                if complete:
+                    await self._demote_unlisted(session, coalition, spec.admins)
                 for chat_id in spec.chats:
                     binding = await session.scalar(
                         select(ChatBinding).where(ChatBinding.chat_id == chat_id)
@@ -315,23 +463,75 @@ class DirectoryService(Service):
                         )
                     else:
                         binding.coalition_id = coalition.id
+            if complete:
+                await self._retire_unlisted(session, {spec.slug for spec in specs})
+
+    async def _demote_unlisted(
+        self, session: AsyncSession, coalition: Coalition, admins: tuple[str, ...]
+    ) -> None:
+        """Config-granted admins the configuration no longer lists become members."""
+        unlisted = await session.scalars(
+            select(Member).where(
+                Member.coalition_id == coalition.id,
+                Member.from_config.is_(True),
+                Member.identity.not_in(admins),
+            )
+        )
+        for member in unlisted:
+            log.info(
+                "%s is no longer an admin of %s: the configuration does not list them",
+                member.identity,
+                coalition.slug,
+            )
+            member.role = Role.MEMBER
+            member.from_config = False
+            self._audit(
+                session,
+                coalition.id,
+                "config",
+                "member.role",
+                f"member:{member.identity}",
+                {"role": Role.MEMBER.value},
+            )
+
+    async def _retire_unlisted(self, session: AsyncSession, listed: set[str]) -> None:
+        """Coalitions once configured and no longer listed stop answering and sending."""
+        gone = await session.scalars(
+            select(Coalition).where(
+                Coalition.from_config.is_(True),
+                Coalition.retired.is_(False),
+                Coalition.slug.not_in(listed),
+            )
+        )
+        for coalition in gone:
+            log.warning(
+                "coalition %s is no longer in the configuration: it stays in the database "
+                "but neither answers nor sends reminders",
+                coalition.slug,
+            )
+            coalition.retired = True
+            self._audit(session, coalition.id, "config", "coalition.retired", coalition.slug)
 
     async def ensure_role(self, coalition_slug: str, identity: str, role: Role) -> None:
         """Gives an identity a role without a permission check (operator and console use)."""
+        if identity in ANONYMOUS_IDENTITIES:
+            raise Invalid("role", "anonymous")
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._upsert_member(session, coalition.id, identity, role)
 
     async def _upsert_member(
         self, session: AsyncSession, coalition_id: int, identity: str, role: Role
-    ) -> None:
+    ) -> Member:
         member = await session.scalar(
             select(Member).where(Member.coalition_id == coalition_id, Member.identity == identity)
         )
         if member is None:
-            session.add(Member(coalition_id=coalition_id, identity=identity, role=role))
+            member = Member(coalition_id=coalition_id, identity=identity, role=role)
+            session.add(member)
         else:
             member.role = role
+        return member
 
     async def _upsert_area(
         self, session: AsyncSession, coalition_id: int, slug: str, name: str
@@ -345,4 +545,12 @@ class DirectoryService(Service):
             area.name = name
 
 
-__all__ = ["LOCALES", "CoalitionSpec", "DirectoryService", "NotFound", "PermissionDenied"]
+__all__ = [
+    "ANONYMOUS_IDENTITIES",
+    "LOCALES",
+    "CoalitionSpec",
+    "DirectoryService",
+    "NotFound",
+    "PermissionDenied",
+    "PrivateOptions",
+]

@@ -162,7 +162,13 @@ class ReminderService(Service):
                 ),
                 and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
             )
-            candidates = select(Reminder.id).where(due).order_by(Reminder.due_at).limit(limit)
+            candidates = (
+                select(Reminder.id)
+                .where(due)
+                .where(Reminder.coalition_id.not_in(select(Coalition.id).where(Coalition.retired)))
+                .order_by(Reminder.due_at)
+                .limit(limit)
+            )
             claim = update(Reminder).values(
                 state=ReminderState.CLAIMED,
                 claimed_by=worker,

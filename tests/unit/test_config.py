@@ -95,3 +95,33 @@ def test_the_cli_stops_with_one_clear_line(tmp_path: Path) -> None:
         "coalition-bot: configuration error: bot.timezone: unknown time zone "
         "'Europe/Ljublana' (e.g. \"Europe/Ljubljana\")"
     ]
+
+
+def test_a_chat_under_two_coalitions_stops_start_up_naming_both_places() -> None:
+    raw = {
+        "coalitions": [
+            {"slug": "sasa", "chats": ["telegram:-1001"]},
+            {"slug": "ljubljana", "chats": ["slack:T1:C1", "telegram:-1001"]},
+        ]
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, {})
+    message = str(caught.value)
+    assert message.startswith("coalitions[1].chats (ljubljana)")
+    assert "'telegram:-1001'" in message
+    assert "coalitions[0].chats (sasa)" in message
+
+
+def test_a_slug_twice_stops_start_up_naming_both_places() -> None:
+    raw = {"coalitions": [{"slug": "sasa"}, {"slug": "lj"}, {"slug": "sasa"}]}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, {})
+    assert str(caught.value) == "coalitions[2].slug: 'sasa' is already the slug of coalitions[0]"
+
+
+def test_telegrams_anonymous_admin_id_cannot_be_an_admin() -> None:
+    raw = {"coalitions": [{"slug": "sasa", "admins": ["telegram:1087968824"]}]}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, {})
+    assert str(caught.value).startswith("coalitions[0].admins: 'telegram:1087968824'")
+    assert "anonymous" in str(caught.value)

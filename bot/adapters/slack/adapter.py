@@ -71,6 +71,8 @@ ANSWER_IN_ACK_SECONDS = 1.5
 instead of two); a slower one is acknowledged empty and sent to response_url when ready."""
 CONNECT_SECONDS = 30.0
 HOME_SECTIONS = ("events", "deadlines")
+MEMBERS_TTL = 300.0
+"""Seconds a channel's member list (conversations.members) is remembered."""
 
 
 class SlackSetupError(RuntimeError):
@@ -161,6 +163,7 @@ class SlackAdapter:
         )
         self.profiles: TtlCache[str, Profile] = TtlCache(profile_cache_size, profile_ttl)
         self.seen = SeenIds(seen_events)
+        self.channel_members: TtlCache[str, frozenset[str]] = TtlCache(256, MEMBERS_TTL)
         self.http_port: int | None = None
         self.modal_ack_seconds = MODAL_ACK_SECONDS
         self.answer_in_ack_seconds = ANSWER_IN_ACK_SECONDS
@@ -168,6 +171,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._register()
+        app.probes["slack"] = self
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -382,6 +386,33 @@ class SlackAdapter:
         self.profiles.put(key, found)
         return found
 
+    async def is_member(self, chat_id: str, user_id: str) -> bool | None:
+        """Whether a person is in a channel (conversations.members, every page, remembered a
+        few minutes); None when Slack cannot say."""
+        channel, user = chat_id.rsplit(":", 1)[-1], user_id.rsplit(":", 1)[-1]
+        members = self.channel_members.get(channel)
+        if members is None:
+            found: set[str] = set()
+            cursor = ""
+            try:
+                while True:
+                    page = await self.client.conversations_members(
+                        channel=channel, limit=1000, cursor=cursor or None
+                    )
+                    found.update(str(member) for member in page.get("members") or [])
+                    cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                    if not cursor:
+                        break
+            except SlackApiError as error:
+                log.warning("Slack: conversations.members %s: %s", chat_id, _error_code(error))
+                return None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                log.warning("Slack: conversations.members %s failed: %r", chat_id, error)
+                return None
+            members = frozenset(found)
+            self.channel_members.put(channel, members)
+        return user in members
+
     async def _ask(self, line: str, where: Where, *, display_name: str = "") -> Reply:
         who = await self.profile(where.team, where.user)
         command = command_line(
@@ -484,11 +515,8 @@ class SlackAdapter:
     async def _stored(self, where: Where) -> ChatContext | None:
         """The stored coalition and language choices of this person and chat (None if down)."""
         try:
-            return await self.app.services.directory.context(
-                where.user_id,
-                where.chat_id,
-                is_group=where.chat_kind is ChatKind.GROUP,
-                default_coalition=self.app.dispatcher.default_coalition,
+            return await self.app.dispatcher.context_of(
+                where.user_id, where.chat_id, where.chat_kind
             )
         except Exception as error:
             log.warning("Slack: no chat context for %s: %r", where.chat_id, error)

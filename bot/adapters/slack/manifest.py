@@ -15,6 +15,8 @@ BOT_NAME = "coalition-bot"
 PUBLIC_URL_PLACEHOLDER = "https://bot.example.org"
 SCOPES = (
     "app_mentions:read",  # @bot events in channels
+    "channels:read",  # conversations.members: who may see a coalition in a DM
+    "groups:read",  # the same for private channels
     "chat:write",  # answers, page updates, reminders
     "commands",  # the slash commands
     "im:history",  # direct messages to the bot (message.im)

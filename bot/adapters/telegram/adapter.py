@@ -7,6 +7,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -24,7 +25,7 @@ from bot.adapters.telegram.limits import (
 )
 from bot.adapters.telegram.render import CallbackCommands
 from bot.adapters.telegram.transport import AiohttpRequest
-from bot.adapters.telegram.updates import UpdateHandlers
+from bot.adapters.telegram.updates import UpdateHandlers, is_inside
 from bot.app import App
 from bot.config import TelegramConfig
 from bot.delivery import DeliveryFailed
@@ -115,6 +116,7 @@ class TelegramAdapter:
         )
         self.handlers = UpdateHandlers(app, self.delivery, self.callbacks)
         self._wire()
+        app.probes["telegram"] = self
 
     def _wire(self) -> None:
         """Every handler of the bot, in one place."""
@@ -184,6 +186,22 @@ class TelegramAdapter:
         except ValueError as error:
             raise DeliveryFailed(chat_id, str(error), permanent=True) from None
         await self.delivery.send(number, reply)
+
+    async def is_member(self, chat_id: str, user_id: str) -> bool | None:
+        """Whether a person is in a group (getChatMember); None when Telegram cannot say."""
+        try:
+            chat, user = chat_number(chat_id), int(user_id.removeprefix("telegram:"))
+        except ValueError:
+            return None
+        try:
+            member = await self.application.bot.get_chat_member(chat, user)
+        except BadRequest as error:  # user not found, chat not found: not there
+            log.info("getChatMember %s in %s: %s", user_id, chat_id, error.message)
+            return False
+        except TelegramError as error:
+            log.warning("getChatMember %s in %s failed: %s", user_id, chat_id, error)
+            return None
+        return is_inside(member)
 
     async def _publish_menus(self) -> None:
         bot, translators = self.application.bot, self.app.translators

@@ -1,7 +1,8 @@
 """A fake Slack Web API on 127.0.0.1: records what users would see, validates Block Kit.
 
 It answers the methods the adapter uses (auth.test, chat.postMessage, chat.postEphemeral,
-chat.update, views.open, views.publish, users.info, conversations.info, apps.connections.open)
+chat.update, views.open, views.publish, users.info, conversations.info, conversations.members,
+apps.connections.open)
 and the `response_url` endpoint. Failures can be queued per method: a Slack error, or an HTTP
 status such as 429 with Retry-After.
 """
@@ -160,6 +161,9 @@ class FakeSlackWebApi:
         self.users: dict[str, dict[str, str]] = {}
         self.missing_channels: set[str] = set()
         self.outsider_channels: set[str] = set()
+        self.channel_members: dict[str, list[str]] = {}
+        """Who is in which channel (conversations.members); a channel not listed has none."""
+        self.members_page = 100
         self.socket_url = ""
         self.failures: dict[str, list[Failure]] = {}
         self._ts = 0
@@ -402,6 +406,22 @@ class FakeSlackWebApi:
         return {
             "ok": True,
             "channel": {"id": channel, "is_im": channel.startswith("D"), "name": channel.lower()},
+        }
+
+    async def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Members of a channel, `members_page` at a time, with Slack's next_cursor."""
+        channel = str(args.get("channel", ""))
+        if channel in self.missing_channels or channel in self.outsider_channels:
+            return {"ok": False, "error": "channel_not_found"}
+        members = self.channel_members.get(channel, [])
+        start = int(args.get("cursor") or 0)
+        page = min(int(args.get("limit") or 100), self.members_page)
+        end = start + page
+        more = str(end) if end < len(members) else ""
+        return {
+            "ok": True,
+            "members": members[start:end],
+            "response_metadata": {"next_cursor": more},
         }
 
     async def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,15 @@ from tests.adapters.slack.harness import SIGNING_SECRET, HttpTransport, slash_pa
 
 ROOT = Path(__file__).resolve().parents[3]
 EVERY_NAME = {f"/{name}" for spec in COMMANDS for name in (spec.name, spec.alias)}
-SCOPES = {"app_mentions:read", "chat:write", "commands", "im:history", "users:read"}
+SCOPES = {
+    "app_mentions:read",
+    "channels:read",
+    "groups:read",
+    "chat:write",
+    "commands",
+    "im:history",
+    "users:read",
+}
 
 
 def clean_environment() -> dict[str, str]:

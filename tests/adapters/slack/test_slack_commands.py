@@ -138,6 +138,14 @@ STEPS = (
         True,
     ),
     Step(
+        "coalition",
+        "sasa",
+        "sasa",
+        text("From now on I answer you about %(name)s. Try /events.", name="coalition"),
+        False,
+        direct=True,
+    ),
+    Step(
         "subscribe",
         "",
         "",

@@ -13,8 +13,13 @@ from bot.app import App
 from bot.config import TelegramConfig
 from handlers.i18n import Translator
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, Sent, user
+from tests.adapters.telegram.helpers import bind_group
 
 SL_MARK = "[sl] "
+COALITION_GROUP = -100999
+"""SAŠA's own Telegram group. The fake Bot API counts everyone as its member unless a test
+lists `fake_api.members[COALITION_GROUP]`, so a person writing privately sees SAŠA as a
+member of its group would; the tests of who sees what list the members."""
 
 
 class MarkedCatalog(gettext.NullTranslations):
@@ -49,6 +54,7 @@ def marked(app: App) -> App:
 @pytest.fixture
 async def telegram(app: App, fake_api: FakeBotApi) -> AsyncIterator[TelegramAdapter]:
     """The adapter, started in polling mode against the fake server; stopped afterwards."""
+    await bind_group(app, COALITION_GROUP)
     adapter = TelegramAdapter(app, settings(fake_api), poll_timeout=5, backoff=0.05)
     await adapter.start()
     yield adapter

@@ -213,6 +213,9 @@ class FakeBotApi:
     blocked: set[int] = field(default_factory=set)
     upgraded: dict[int, int] = field(default_factory=dict)
     """Groups that became supergroups: old id -> new id."""
+    members: dict[int, set[int]] = field(default_factory=dict)
+    """Who is in which group, for getChatMember: a group listed here has exactly these
+    members (anyone else has left); in a group not listed everyone is a member."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -503,11 +506,14 @@ class FakeBotApi:
         return True
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
-        user_id = int(params["user_id"])
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         user = (
             self.me() if user_id == BOT_ID else {"id": user_id, "is_bot": False, "first_name": "U"}
         )
-        return {"user": user, "status": "member"}
+        if chat_id in self.blocked:
+            raise ApiError(400, "Bad Request: chat not found")
+        inside = user_id == BOT_ID or user_id in self.members.get(chat_id, {user_id})
+        return {"user": user, "status": "member" if inside else "left"}
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         if len(params.get("text") or "") > 200:

@@ -31,6 +31,7 @@ EVERY_COMMAND = [
     ("contacts", "IPAK", "Kontaktna točka LDK"),
     ("areas", "", "pametno-mesto"),
     ("language", "{lang}", ""),
+    ("coalition", "sasa", SASA),
     ("addevent", "Delavnica {LANG} | jutri ob 10h | Velenje", "Delavnica {LANG}"),
     ("editevent", "{event} where=Celje", "Celje"),
     ("cancelevent", "{event}", "Delavnica {LANG}"),

@@ -11,8 +11,9 @@ import pytest
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
-from tests.adapters.telegram.conftest import settings
+from tests.adapters.telegram.conftest import COALITION_GROUP, settings
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, user
+from tests.adapters.telegram.helpers import bind_group
 
 SECRET = "s3cret-Token_1"
 HOOK = "https://bot.example.org/telegram/hook"
@@ -31,6 +32,7 @@ def free_port() -> int:
 @pytest.fixture
 async def webhook(app: App, fake_api: FakeBotApi) -> AsyncIterator[str]:
     """The adapter in webhook mode on a free loopback port; yields the URL to POST to."""
+    await bind_group(app, COALITION_GROUP)
     port = free_port()
     config = settings(
         fake_api,

@@ -1,0 +1,202 @@
+"""Who sees what in a private chat, on real SQLite and PostgreSQL: only coalitions where the
+person has a role or sits in a bound group; several are switched with /coalition; none get a
+greeting and no content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import App
+from models.entities import Role
+from models.reminders import Subscription
+from models.services.directory import CoalitionSpec
+from tests.conftest import FakeClock
+from tests.support import ask
+
+SASA_GROUP = "telegram:-100100"
+LJUBLJANA_GROUP = "telegram:-100200"
+LJUBLJANA_ONLY = "telegram:501"  # sits in Ljubljana's group, holds no role anywhere
+STRANGER = "telegram:502"
+SASA_CONTACT, SASA_MAIL = "Kontaktna točka LDK", "ldk@ldk.si"
+LJUBLJANA_CONTACT = "Strateški svet za digitalni razvoj MOL"
+GREETING = "I answer the members of a coalition"
+
+
+@dataclass
+class Groups:
+    """Telegram as these tests set it up: who is in which group; counts the questions."""
+
+    members: dict[str, set[str]] = field(default_factory=dict)
+    asked: list[tuple[str, str]] = field(default_factory=list)
+
+    async def is_member(self, chat_id: str, user_id: str) -> bool | None:
+        self.asked.append((chat_id, user_id))
+        return user_id in self.members.get(chat_id, set())
+
+
+async def bind(app: App, slug: str, chat: str) -> None:
+    [coalition] = [c for c in await app.services.directory.coalitions() if c.slug == slug]
+    await app.services.directory.apply_config(
+        [CoalitionSpec(slug=slug, name=coalition.name, timezone=coalition.timezone, chats=(chat,))]
+    )
+
+
+@pytest.fixture
+async def groups(any_app: App) -> Groups:
+    """SAŠA and Ljubljana each have a bound Telegram group; 501 sits in Ljubljana's only."""
+    await bind(any_app, "sasa", SASA_GROUP)
+    await bind(any_app, "ljubljana", LJUBLJANA_GROUP)
+    telegram = Groups({SASA_GROUP: set(), LJUBLJANA_GROUP: {LJUBLJANA_ONLY}})
+    any_app.probes["telegram"] = telegram
+    return telegram
+
+
+async def privately(app: App, line: str, user: str, *, locale: str = "en") -> str:
+    reply = await ask(app, line, user=user, coalition=None, locale=locale)
+    return reply.plain_text()
+
+
+async def subscriptions(app: App) -> int:
+    async with app.database.sessions() as session:
+        return await session.scalar(select(func.count(Subscription.id))) or 0
+
+
+async def test_a_member_of_ljubljanas_group_gets_ljubljanas_contacts_never_sasas(
+    any_app: App, groups: Groups
+) -> None:
+    answer = await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert LJUBLJANA_CONTACT in answer
+    assert SASA_CONTACT not in answer
+    assert SASA_MAIL not in answer
+    searched = await privately(any_app, "/contacts ldk", LJUBLJANA_ONLY)
+    assert SASA_CONTACT not in searched
+    assert SASA_MAIL not in searched
+
+
+async def test_a_stranger_gets_the_greeting_and_no_content(any_app: App, groups: Groups) -> None:
+    for line in ("/contacts", "/contacts ldk", "/events", "/deadlines", "/areas", "/help"):
+        answer = await privately(any_app, line, STRANGER)
+        assert GREETING in answer, (line, answer)
+        assert SASA_CONTACT not in answer
+        assert SASA_MAIL not in answer
+        assert "eAlijansa" not in answer
+    slovenian = await privately(any_app, "/kontakti", STRANGER, locale="sl")
+    assert "Odgovarjam članom koalicije" in slovenian
+
+
+async def test_subscribe_by_a_stranger_subscribes_to_nothing(any_app: App, groups: Groups) -> None:
+    answer = await privately(any_app, "/subscribe", STRANGER)
+    assert GREETING in answer
+    assert await subscriptions(any_app) == 0
+    assert "Digitalni ekosistem Ljubljane" in await privately(any_app, "/subscribe", LJUBLJANA_ONLY)
+    assert await subscriptions(any_app) == 1
+
+
+async def test_a_role_is_enough_and_coalition_switches_between_several(
+    any_app: App, groups: Groups
+) -> None:
+    await any_app.services.directory.ensure_role("sasa", LJUBLJANA_ONLY, Role.COORDINATOR)
+    assert SASA_CONTACT in await privately(any_app, "/contacts", LJUBLJANA_ONLY)  # highest role
+    listed = await privately(any_app, "/coalition", LJUBLJANA_ONLY)
+    assert "Digitalni ekosistem Ljubljane" in listed
+    assert "SAŠA" in listed
+    switched = await privately(any_app, "/coalition ljubljana", LJUBLJANA_ONLY)
+    assert "From now on I answer you about Digitalni ekosistem Ljubljane" in switched
+    answer = await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert LJUBLJANA_CONTACT in answer
+    assert SASA_CONTACT not in answer
+    back = await privately(any_app, "/koalicija sasa", LJUBLJANA_ONLY, locale="sl")
+    assert "Odslej vam odgovarjam o koaliciji" in back
+    assert SASA_CONTACT in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+
+
+async def test_coalition_refuses_one_the_person_is_not_in(any_app: App, groups: Groups) -> None:
+    refused = await privately(any_app, "/coalition sasa", LJUBLJANA_ONLY)
+    assert "You are not a member of a coalition “sasa”" in refused
+    assert "Digitalni ekosistem Ljubljane" in refused
+    answer = await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert LJUBLJANA_CONTACT in answer
+    assert SASA_CONTACT not in answer
+    assert GREETING in await privately(any_app, "/coalition sasa", STRANGER)
+
+
+async def test_start_with_a_coalition_picks_it_for_a_member_and_greets_a_stranger(
+    any_app: App, groups: Groups
+) -> None:
+    await any_app.services.directory.ensure_role("sasa", LJUBLJANA_ONLY, Role.MEMBER)
+    assert SASA_CONTACT in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    started = await privately(any_app, "/start ljubljana", LJUBLJANA_ONLY)
+    assert "Digitalni ekosistem Ljubljane" in started
+    assert GREETING not in started
+    assert LJUBLJANA_CONTACT in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert GREETING in await privately(any_app, "/start ljubljana", STRANGER)
+    assert GREETING in await privately(any_app, "/contacts", STRANGER)
+
+
+async def test_a_command_in_a_bound_group_records_that_the_person_is_there(
+    any_app: App, groups: Groups, clock: FakeClock
+) -> None:
+    newcomer = "telegram:503"  # joined the group after the platform was asked
+    assert GREETING in await privately(any_app, "/contacts", newcomer)
+    await ask(any_app, "/events", user=newcomer, chat=LJUBLJANA_GROUP, group=True, coalition=None)
+    groups.asked.clear()
+    clock.now += timedelta(minutes=1)
+    answer = await privately(any_app, "/contacts", newcomer)
+    assert LJUBLJANA_CONTACT in answer
+    assert SASA_CONTACT not in answer
+    assert (LJUBLJANA_GROUP, newcomer) not in groups.asked
+
+
+async def test_presence_is_remembered_for_minutes_then_asked_again(
+    any_app: App, groups: Groups, clock: FakeClock
+) -> None:
+    assert LJUBLJANA_CONTACT in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert (LJUBLJANA_GROUP, LJUBLJANA_ONLY) in groups.asked
+    groups.asked.clear()
+    clock.now += timedelta(minutes=2)
+    assert LJUBLJANA_CONTACT in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert groups.asked == []
+    groups.members[LJUBLJANA_GROUP].clear()  # they left the group
+    clock.now += timedelta(minutes=4)
+    assert GREETING in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    assert (LJUBLJANA_GROUP, LJUBLJANA_ONLY) in groups.asked
+
+
+async def test_a_remembered_private_answer_never_reaches_someone_who_may_not_see_it(
+    any_app: App, groups: Groups
+) -> None:
+    await any_app.services.directory.ensure_role("sasa", "telegram:504", Role.MEMBER)
+    for line in ("/contacts", "/events", "/help", "/start"):
+        member = await privately(any_app, line, "telegram:504")
+        assert GREETING not in member, line
+        stranger = await privately(any_app, line, STRANGER)
+        assert GREETING in stranger, line
+        assert stranger != member, line
+        other = await privately(any_app, line, LJUBLJANA_ONLY)
+        assert SASA_CONTACT not in other, line
+        assert "eAlijansa" not in other, line
+
+
+async def test_without_a_platform_probe_only_roles_and_recorded_presence_count(
+    any_app: App, groups: Groups
+) -> None:
+    del any_app.probes["telegram"]
+    assert GREETING in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+
+
+async def test_presence_and_choices_are_bookkeeping_and_keep_remembered_answers(
+    any_app: App, groups: Groups
+) -> None:
+    changes = any_app.database.changes
+    await changes.refresh_if_due()
+    before = changes.generation
+    await ask(
+        any_app, "/events", user="telegram:505", chat=LJUBLJANA_GROUP, group=True, coalition=None
+    )
+    await privately(any_app, "/contacts", LJUBLJANA_ONLY)
+    await privately(any_app, "/coalition ljubljana", LJUBLJANA_ONLY)
+    assert changes.generation == before
