@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.cache import SeenIds, TtlCache
+from bot.adapters.slack.home import LISTS, HomeParts, home_view, short_help, tools
 from bot.adapters.slack.modal import CALLBACK_ID as MODAL_CALLBACK_ID
 from bot.adapters.slack.modal import EventForm, Origin, addevent_view, errors_response
 from bot.adapters.slack.parse import (
@@ -41,14 +42,12 @@ from bot.adapters.slack.parse import (
     command_line,
     plain_text,
     slack_locale,
+    unnamed_users,
     without_mention,
 )
 from bot.adapters.slack.render import (
     ACTION_PREFIX,
-    MAX_MESSAGE_BLOCKS,
-    MAX_VIEW_BLOCKS,
     message,
-    render_blocks,
     response_type,
 )
 from bot.app import App
@@ -56,6 +55,7 @@ from bot.delivery import DeliveryFailed
 from handlers.dispatcher import find_command
 from handlers.i18n import Translator
 from handlers.types import ChatKind, Reply
+from models.entities import Role
 from models.services.views import AreaView, ChatContext
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,6 @@ ANSWER_IN_ACK_SECONDS = 1.5
 """A slash command's answer ready within this rides in the acknowledgement itself (one request
 instead of two); a slower one is acknowledged empty and sent to response_url when ready."""
 CONNECT_SECONDS = 30.0
-HOME_SECTIONS = ("events", "deadlines")
 
 
 class SlackSetupError(RuntimeError):
@@ -382,6 +381,15 @@ class SlackAdapter:
         self.profiles.put(key, found)
         return found
 
+    async def _readable(self, text: str, where: Where, command: str) -> str:
+        """What the person typed, Slack's markup read token by token: people mentioned by id
+        alone are named from users.info; /role keeps the ids it needs."""
+        spec = find_command(command)
+        if spec is not None and spec.name == "role":
+            return plain_text(text, keep_users=True)
+        names = {user: (await self.profile(where.team, user)).name for user in unnamed_users(text)}
+        return plain_text(text, {user: name for user, name in names.items() if name})
+
     async def _ask(self, line: str, where: Where, *, display_name: str = "") -> Reply:
         who = await self.profile(where.team, where.user)
         command = command_line(
@@ -397,7 +405,7 @@ class SlackAdapter:
             channel_name=str(command.get("channel_name", "")),
         )
         name = str(command.get("command", "")).lstrip("/")
-        text = plain_text(str(command.get("text", "")))
+        text = await self._readable(str(command.get("text", "")), where, name)
         response_url = str(command.get("response_url", ""))
         spec = find_command(name)
         trigger = command.get("trigger_id")
@@ -430,7 +438,8 @@ class SlackAdapter:
         if event.get("bot_id") or not event.get("user"):
             return
         where = Where(_team(body, event), str(event["user"]), str(event.get("channel", "")))
-        line = plain_text(without_mention(str(event.get("text", "")), context.bot_user_id))
+        words = without_mention(str(event.get("text", "")), context.bot_user_id)
+        line = await self._readable(words, where, _first_word(words))
         reply = await self._ask(line, where)
         await self._post(where, reply, thread_ts=event.get("thread_ts"))
 
@@ -445,7 +454,8 @@ class SlackAdapter:
         where = Where(
             _team(body, event), str(event["user"]), str(event.get("channel", "")), private=True
         )
-        line = plain_text(without_mention(str(event.get("text", "")), context.bot_user_id))
+        words = without_mention(str(event.get("text", "")), context.bot_user_id)
+        line = await self._readable(words, where, _first_word(words))
         reply = await self._ask(line, where)
         await self._post(where, reply, thread_ts=event.get("thread_ts"))
 
@@ -586,23 +596,31 @@ class SlackAdapter:
         await self._publish_home(where)
 
     async def _publish_home(self, where: Where, line: str = "") -> None:
-        """The person's coalition at a glance: the /events and /deadlines answers as blocks."""
+        """The person's coalition at a glance: a short help, the /events and /deadlines
+        answers, and for coordinators and admins their tools (admins: /status too)."""
         clicked = find_command(line.split(maxsplit=1)[0]) if line.strip() else None
-        budget = (MAX_VIEW_BLOCKS - len(HOME_SECTIONS)) // len(HOME_SECTIONS)
-        blocks: list[dict[str, Any]] = []
-        for section in HOME_SECTIONS:
+        lists: list[tuple[str, Reply]] = []
+        for section in LISTS:
             ask = line if clicked is not None and clicked.name == section else f"/{section}"
-            reply = await self._ask(ask, where)
-            if blocks:
-                blocks.append({"type": "divider"})
-            blocks.extend(render_blocks(reply, max_blocks=min(budget, MAX_MESSAGE_BLOCKS)))
+            lists.append((section, await self._ask(ask, where)))
+        who = await self.profile(where.team, where.user)
+        stored = await self._stored(where)
+        t = self.translator(self._locale(stored, who.locale))
+        role = stored.role if stored is not None and stored.coalition is not None else None
+        status: Reply | None = None
+        if role is Role.ADMIN:
+            status = await self._ask("/status", where)
+            status = None if status.is_error else status
+        parts = HomeParts(short_help(t), tuple(lists), tools(t, role) if role else None, status)
         try:
-            await self.client.views_publish(
-                user_id=where.user, view={"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
-            )
+            await self.client.views_publish(user_id=where.user, view=home_view(parts))
         except SlackApiError as error:
             log.error("Slack: views.publish for %s failed: %s", where.user_id, _error_code(error))
 
 
 def _team(body: dict[str, Any], event: dict[str, Any]) -> str:
     return str(body.get("team_id") or event.get("team") or event.get("user_team") or "")
+
+
+def _first_word(text: str) -> str:
+    return (text.split(maxsplit=1) or [""])[0]

@@ -61,8 +61,10 @@ class Said:
 
     @property
     def readable(self) -> str:
-        """What the reader sees, with Slack's &amp; &lt; &gt; shown as the characters."""
-        return self.shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        """What the reader sees, with Slack's &amp; &lt; &gt; shown as the characters (and
+        without the zero-width spaces that keep * _ ~ ` from formatting)."""
+        shown = self.shown.replace("\u200b", "")
+        return shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
     @property
     def private(self) -> bool:
@@ -104,6 +106,9 @@ def block_problems(blocks: object, limit: int) -> list[str]:
     if len(blocks) > limit:
         problems.append(f"{len(blocks)} blocks, more than {limit}")
     action_ids: list[str] = []
+    block_ids = [b["block_id"] for b in blocks if isinstance(b, dict) and "block_id" in b]
+    if len(block_ids) != len(set(block_ids)):
+        problems.append(f"duplicate block_id in {block_ids}")
     for index, block in enumerate(blocks):
         if not isinstance(block, dict):
             problems.append(f"block {index} is not an object")
