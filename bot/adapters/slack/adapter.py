@@ -161,6 +161,8 @@ class SlackAdapter:
         self.profiles: TtlCache[str, Profile] = TtlCache(profile_cache_size, profile_ttl)
         self.seen = SeenIds(seen_events)
         self.http_port: int | None = None
+        self.team = ""
+        """The workspace the bot is installed in (auth.test): every conversation's team."""
         self.modal_ack_seconds = MODAL_ACK_SECONDS
         self.answer_in_ack_seconds = ANSWER_IN_ACK_SECONDS
         self._session: aiohttp.ClientSession | None = None
@@ -187,6 +189,7 @@ class SlackAdapter:
                 raise SlackSetupError(
                     f"Slack refused the bot token: {_error_code(error)}"
                 ) from None
+            self.team = str(identity.get("team_id") or "")
             log.info(
                 "Slack: signed in as %s in team %s", identity.get("user"), identity.get("team")
             )
@@ -360,6 +363,10 @@ class SlackAdapter:
         await next()
         return None
 
+    def _workspace(self, *named: object) -> str:
+        """The conversation's workspace: the bot's own, else the first the payload names."""
+        return self.team or next((str(team) for team in named if team), "")
+
     async def profile(self, team: str, user: str) -> Profile:
         """The person's Slack language and name (users.info), cached for a while."""
         key = f"{team}:{user}"
@@ -391,7 +398,7 @@ class SlackAdapter:
         return plain_text(text, {user: name for user, name in names.items() if name})
 
     async def _ask(self, line: str, where: Where, *, display_name: str = "") -> Reply:
-        who = await self.profile(where.team, where.user)
+        who = await self.profile(where.user_team or where.team, where.user)
         command = command_line(
             line, where, locale=who.locale, display_name=display_name or who.name
         )
@@ -399,10 +406,11 @@ class SlackAdapter:
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         where = Where(
-            team=str(command.get("team_id", "")),
+            team=self._workspace(command.get("team_id")),
             user=str(command.get("user_id", "")),
             channel=str(command.get("channel_id", "")),
             channel_name=str(command.get("channel_name", "")),
+            user_team=str(command.get("user_team") or command.get("team_id") or ""),
         )
         name = str(command.get("command", "")).lstrip("/")
         text = await self._readable(str(command.get("text", "")), where, name)
@@ -437,7 +445,12 @@ class SlackAdapter:
     ) -> None:
         if event.get("bot_id") or not event.get("user"):
             return
-        where = Where(_team(body, event), str(event["user"]), str(event.get("channel", "")))
+        where = Where(
+            self._workspace(body.get("team_id"), event.get("team")),
+            str(event["user"]),
+            str(event.get("channel", "")),
+            user_team=_person_team(body, event),
+        )
         words = without_mention(str(event.get("text", "")), context.bot_user_id)
         line = await self._readable(words, where, _first_word(words))
         reply = await self._ask(line, where)
@@ -452,7 +465,11 @@ class SlackAdapter:
         if not event.get("user"):
             return
         where = Where(
-            _team(body, event), str(event["user"]), str(event.get("channel", "")), private=True
+            self._workspace(body.get("team_id"), event.get("team")),
+            str(event["user"]),
+            str(event.get("channel", "")),
+            private=True,
+            user_team=_person_team(body, event),
         )
         words = without_mention(str(event.get("text", "")), context.bot_user_id)
         line = await self._readable(words, where, _first_word(words))
@@ -467,11 +484,15 @@ class SlackAdapter:
         container = body.get("container") or {}
         view = body.get("view") or {}
         team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
+        workspace = self._workspace((body.get("team") or {}).get("id"), team)
         line = str(action.get("value", ""))
         if container.get("type") == "view" and view.get("type") == "home":
-            await self._publish_home(Where(team, str(user.get("id", "")), "", private=True), line)
+            home = Where(workspace, str(user.get("id", "")), "", private=True, user_team=team)
+            await self._publish_home(home, line)
             return
-        where = Where(team, str(user.get("id", "")), str(channel.get("id", "")))
+        where = Where(
+            workspace, str(user.get("id", "")), str(channel.get("id", "")), user_team=team
+        )
         reply = await self._ask(line, where)
         private = reply.is_error or reply.personal
         was_private = bool(container.get("is_ephemeral")) or where.chat_kind is ChatKind.PRIVATE
@@ -517,7 +538,7 @@ class SlackAdapter:
 
     async def _open_modal(self, trigger_id: str, where: Where, origin: Origin) -> bool:
         """Opens the /addevent modal; False when it cannot (the typed command answers then)."""
-        who = await self.profile(where.team, where.user)
+        who = await self.profile(where.user_team or where.team, where.user)
         stored = await self._stored(where)
         if stored is None:
             return False
@@ -546,9 +567,18 @@ class SlackAdapter:
         user = body.get("user") or {}
         origin = Origin.from_metadata(str(view.get("private_metadata", "")))
         team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
+        workspace = self._workspace((body.get("team") or {}).get("id"), team)
         if origin is None:
-            origin = Origin(team, str(user.get("id", "")), str(user.get("id", "")), "directmessage")
-        where = Where(origin.team or team, str(user.get("id", "")), origin.channel)
+            origin = Origin(
+                workspace, str(user.get("id", "")), str(user.get("id", "")), "directmessage"
+            )
+        where = Where(
+            origin.team or workspace,
+            str(user.get("id", "")),
+            origin.channel,
+            origin.channel_name,
+            user_team=team,
+        )
         form = EventForm.from_state((view.get("state") or {}).get("values") or {})
         work = asyncio.ensure_future(self._submit(form, origin, where))
         try:
@@ -570,7 +600,7 @@ class SlackAdapter:
         self, form: EventForm, origin: Origin, where: Where
     ) -> tuple[dict[str, str], Reply | None]:
         """The errors to show under the fields, and the dispatcher's reply (if it was asked)."""
-        who = await self.profile(where.team, where.user)
+        who = await self.profile(where.user_team or where.team, where.user)
         stored = await self._stored(where)
         problems = form.pipe_problems(self.translator(self._locale(stored, who.locale)))
         if problems:
@@ -591,7 +621,11 @@ class SlackAdapter:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
         where = Where(
-            _team(body, event), str(event["user"]), str(event.get("channel") or ""), private=True
+            self._workspace(body.get("team_id"), event.get("team")),
+            str(event["user"]),
+            str(event.get("channel") or ""),
+            private=True,
+            user_team=_person_team(body, event),
         )
         await self._publish_home(where)
 
@@ -603,7 +637,7 @@ class SlackAdapter:
         for section in LISTS:
             ask = line if clicked is not None and clicked.name == section else f"/{section}"
             lists.append((section, await self._ask(ask, where)))
-        who = await self.profile(where.team, where.user)
+        who = await self.profile(where.user_team or where.team, where.user)
         stored = await self._stored(where)
         t = self.translator(self._locale(stored, who.locale))
         role = stored.role if stored is not None and stored.coalition is not None else None
@@ -618,8 +652,16 @@ class SlackAdapter:
             log.error("Slack: views.publish for %s failed: %s", where.user_id, _error_code(error))
 
 
-def _team(body: dict[str, Any], event: dict[str, Any]) -> str:
-    return str(body.get("team_id") or event.get("team") or event.get("user_team") or "")
+def _person_team(body: dict[str, Any], event: dict[str, Any]) -> str:
+    """The person's own team: a Slack Connect guest's differs from the workspace's."""
+    profile = event.get("user_profile") or {}
+    return str(
+        event.get("user_team")
+        or profile.get("team")
+        or body.get("team_id")
+        or event.get("team")
+        or ""
+    )
 
 
 def _first_word(text: str) -> str:

@@ -15,17 +15,23 @@ MAX_NAME = 64
 
 @dataclass(frozen=True)
 class Where:
-    """Who asks and in which conversation, as Slack names them."""
+    """Who asks and in which conversation, as Slack names them.
+
+    `team` is the workspace the conversation lives in (the bot's own); `user_team` the
+    person's own team, which differs for a Slack Connect guest from another organisation.
+    """
 
     team: str
     user: str
     channel: str
     channel_name: str = ""
     private: bool = False
+    user_team: str = ""
 
     @property
     def user_id(self) -> str:
-        return f"slack:{self.team}:{self.user}"
+        """The person, the same on every path: `slack:<their own team>:<user id>`."""
+        return f"slack:{self.user_team or self.team}:{self.user}"
 
     @property
     def chat_id(self) -> str:
