@@ -162,6 +162,7 @@ class SlackAdapter:
         self.seen = SeenIds(seen_events)
         self.http_port: int | None = None
         self.team = ""
+        self._background: set[asyncio.Future[None]] = set()
         """The workspace the bot is installed in (auth.test): every conversation's team."""
         self.modal_ack_seconds = MODAL_ACK_SECONDS
         self.answer_in_ack_seconds = ANSWER_IN_ACK_SECONDS
@@ -249,6 +250,10 @@ class SlackAdapter:
         socket, self._socket = self._socket, None
         runner, self._runner = self._runner, None
         session, self._session = self._session, None
+        background, self._background = self._background, set()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         try:
             if socket is not None:
                 await socket.close_async()  # type: ignore[no-untyped-call]
@@ -536,25 +541,75 @@ class SlackAdapter:
             self.app.dispatcher.default_locale,
         )
 
+    def _may_add_events(self, stored: ChatContext, where: Where) -> bool:
+        """Whether /addevent could succeed here: a coordinator or admin, in a bound channel
+        (or their own direct messages, where their coalition is known)."""
+        return (
+            stored.coalition is not None
+            and stored.role.at_least(Role.COORDINATOR)
+            and (stored.chat_bound or where.chat_kind is ChatKind.PRIVATE)
+        )
+
     async def _open_modal(self, trigger_id: str, where: Where, origin: Origin) -> bool:
-        """Opens the /addevent modal; False when it cannot (the typed command answers then)."""
-        who = await self.profile(where.user_team or where.team, where.user)
+        """Opens the /addevent modal for whom it can help; False otherwise (the typed command
+        answers then, with its refusal).
+
+        Slack's trigger_id lasts 3 seconds, so the view opens first in the language known
+        from the database (or a remembered Slack profile); the Slack language, when still
+        unknown, is asked afterwards and the view updated if it differs.
+        """
         stored = await self._stored(where)
-        if stored is None:
+        if stored is None or not self._may_add_events(stored, where):
             return False
-        areas: list[AreaView] = []
-        if stored.coalition is not None:
-            try:
-                areas = await self.app.services.directory.areas(stored.coalition.slug)
-            except Exception as error:
-                log.warning("Slack: no areas for the modal: %r", error)
-        view = addevent_view(self.translator(self._locale(stored, who.locale)), areas, origin)
+        assert stored.coalition is not None
         try:
-            await self.client.views_open(trigger_id=trigger_id, view=view)
+            areas = await self.app.services.directory.areas(stored.coalition.slug)
+        except Exception as error:
+            log.warning("Slack: no areas for the modal: %r", error)
+            areas = []
+        person = where.user_team or where.team
+        known = self.profiles.get(f"{person}:{where.user}")
+        locale = self._locale(stored, known.locale if known else None)
+        try:
+            opened = await self.client.views_open(
+                trigger_id=trigger_id, view=addevent_view(self.translator(locale), areas, origin)
+            )
         except SlackApiError as error:
             log.warning("Slack: views.open failed: %s", _error_code(error))
             return False
+        if known is None:
+            view = opened.get("view") or {}
+            self._later(
+                self._relabel_modal(str(view.get("id", "")), where, stored, areas, origin, locale)
+            )
         return True
+
+    async def _relabel_modal(
+        self,
+        view_id: str,
+        where: Where,
+        stored: ChatContext,
+        areas: list[AreaView],
+        origin: Origin,
+        shown: str,
+    ) -> None:
+        """Asks Slack for the person's language after the modal opened; relabels it if needed."""
+        who = await self.profile(where.user_team or where.team, where.user)
+        locale = self._locale(stored, who.locale)
+        if locale == shown or not view_id:
+            return
+        try:
+            await self.client.views_update(
+                view_id=view_id, view=addevent_view(self.translator(locale), areas, origin)
+            )
+        except SlackApiError as error:
+            log.info("Slack: views.update of the modal failed: %s", _error_code(error))
+
+    def _later(self, work: Awaitable[None]) -> None:
+        """Runs `work` in the background, keeping a reference until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _on_modal_submit(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
@@ -612,7 +667,15 @@ class SlackAdapter:
             return {}, reply
         coalition = stored.coalition if stored is not None else None
         zone = ZoneInfo(coalition.timezone) if coalition is not None else None
-        field = form.field_of_error(self.app.clock(), zone)
+        areas: list[AreaView] = []
+        if coalition is not None:
+            try:
+                areas = await self.app.services.directory.areas(coalition.slug)
+            except Exception as error:
+                log.warning("Slack: no areas to check the modal against: %r", error)
+        field = form.field_of_error(self.app.clock(), zone, areas)
+        if field is None:  # not about a field: the modal closes, the refusal comes as a message
+            return {}, reply
         return {field: reply.lines[0] if reply.lines else "?"}, reply
 
     # ------------------------------------------------------------------ App Home
