@@ -47,6 +47,7 @@ from bot.adapters.slack.parse import (
 )
 from bot.adapters.slack.render import (
     ACTION_PREFIX,
+    fallback_text,
     message,
     response_type,
 )
@@ -62,6 +63,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+UNREACHABLE = CHANNEL_ERRORS | {"restricted_action", "user_not_in_channel"}
+"""Answers refused for where they go, not for what they say: plain text there would fail too."""
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
@@ -286,24 +289,28 @@ class SlackAdapter:
         )
 
     async def _post(self, where: Where, reply: Reply, *, thread_ts: str | None = None) -> None:
-        """Answers in the conversation: privately (ephemeral) for errors and personal views."""
-        private = reply.is_error or reply.personal
-        try:
-            if private and where.chat_kind is ChatKind.GROUP:
-                await self.client.chat_postEphemeral(
-                    channel=where.channel, user=where.user, thread_ts=thread_ts, **message(reply)
-                )
-            else:
-                await self.client.chat_postMessage(
-                    channel=where.channel, thread_ts=thread_ts, **message(reply)
-                )
-        except SlackApiError as error:
-            code = _error_code(error)
-            if code not in CHANNEL_ERRORS or where.channel == where.user:
-                log.error(
-                    "Slack: could not answer %s in %s: %s", where.user_id, where.chat_id, code
-                )
+        """Answers in the conversation: privately (ephemeral) for errors and personal views.
+
+        Nobody is left without an answer: when Slack refuses the blocks (or keeps answering
+        429), the plain text goes to the same place; when the place itself is out of reach
+        (the bot or the person is not in the channel, posting is restricted), or the text
+        fails too, the answer goes to the person's direct messages.
+        """
+        ephemeral = (reply.is_error or reply.personal) and where.chat_kind is ChatKind.GROUP
+        code = await self._try_post(where, message(reply), ephemeral, thread_ts)
+        if code is None:
+            return
+        if code not in UNREACHABLE:
+            plain = {"text": fallback_text(reply)}
+            retried = await self._try_post(where, plain, ephemeral, thread_ts)
+            if retried is None:
                 return
+            code = retried
+        direct = replace(where, channel=where.user, private=True)
+        if where.chat_kind is ChatKind.PRIVATE and where.channel in ("", where.user):
+            log.error("Slack: could not answer %s at all: %s", where.user_id, code)
+            return
+        if code in CHANNEL_ERRORS | {"restricted_action"} and where.chat_kind is ChatKind.GROUP:
             log.warning(
                 "Slack: cannot post in %s (%s); answering %s directly",
                 where.chat_id,
@@ -313,10 +320,33 @@ class SlackAdapter:
             note = self.translator(reply.locale).gettext(
                 "I cannot post in that channel. Invite me there, or talk to me here."
             )
-            direct = replace(where, channel=where.user, private=True)
-            await self._post(direct, replace(reply, lines=(note, *reply.lines)))
+            reply = replace(reply, lines=(note, *reply.lines))
+        else:
+            log.warning("Slack: answering %s directly after %s", where.user_id, code)
+        for body in (message(reply), {"text": fallback_text(reply)}):
+            last = await self._try_post(direct, body, False, None)
+            if last is None:
+                return
+        log.error("Slack: could not answer %s at all: %s", where.user_id, last)
+
+    async def _try_post(
+        self, where: Where, body: dict[str, Any], ephemeral: bool, thread_ts: str | None
+    ) -> str | None:
+        """Posts once (with the client's retries); None when it went out, else why not."""
+        try:
+            if ephemeral:
+                await self.client.chat_postEphemeral(
+                    channel=where.channel, user=where.user, thread_ts=thread_ts, **body
+                )
+            else:
+                await self.client.chat_postMessage(
+                    channel=where.channel, thread_ts=thread_ts, **body
+                )
+        except SlackApiError as error:
+            return _error_code(error)
         except (aiohttp.ClientError, TimeoutError) as error:
-            log.error("Slack: could not answer %s: %r", where.user_id, error)
+            return type(error).__name__
+        return None
 
     async def _respond(
         self,
@@ -326,8 +356,10 @@ class SlackAdapter:
         *,
         replace_original: bool = False,
         thread_ts: str | None = None,
+        original_ts: str = "",
     ) -> None:
-        """Answers through the interaction's response_url, else through the Web API."""
+        """Answers through the interaction's response_url, else through the Web API: a message
+        that was to be replaced (`original_ts`) is edited with chat.update."""
         if response_url:
             body: dict[str, Any] = {
                 **message(reply),
@@ -344,7 +376,21 @@ class SlackAdapter:
                 log.warning("Slack: response_url answered %s %s", answer.status_code, answer.body)
             except (aiohttp.ClientError, TimeoutError) as error:
                 log.warning("Slack: response_url failed: %r", error)
+        if replace_original and original_ts and await self._update(where, original_ts, reply):
+            return
         await self._post(where, reply, thread_ts=thread_ts)
+
+    async def _update(self, where: Where, ts: str, reply: Reply) -> bool:
+        """Edits the message `ts` to show the reply; False when Slack refuses."""
+        try:
+            await self.client.chat_update(channel=where.channel, ts=ts, **message(reply))
+        except SlackApiError as error:
+            log.warning("Slack: chat.update failed: %s", _error_code(error))
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Slack: chat.update failed: %r", error)
+            return False
+        return True
 
     # ------------------------------------------------------------------ incoming
 
@@ -503,17 +549,11 @@ class SlackAdapter:
         was_private = bool(container.get("is_ephemeral")) or where.chat_kind is ChatKind.PRIVATE
         replace_original = not private or was_private
         response_url = str(body.get("response_url", ""))
-        if response_url:
-            await self._respond(response_url, reply, where, replace_original=replace_original)
-            return
-        ts = container.get("message_ts")
-        if replace_original and ts:
-            try:
-                await self.client.chat_update(channel=where.channel, ts=ts, **message(reply))
-                return
-            except SlackApiError as error:
-                log.warning("Slack: chat.update failed: %s", _error_code(error))
-        await self._post(where, reply)
+        # an ephemeral message cannot be edited through the Web API, only through response_url
+        ts = "" if container.get("is_ephemeral") else str(container.get("message_ts") or "")
+        await self._respond(
+            response_url, reply, where, replace_original=replace_original, original_ts=ts
+        )
 
     # ------------------------------------------------------------------ /addevent modal
 
