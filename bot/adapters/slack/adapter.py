@@ -8,6 +8,7 @@ becomes Block Kit. Permissions, validation and languages stay in the dispatcher.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.cache import SeenIds, TtlCache
 from bot.adapters.slack.home import LISTS, HomeParts, home_view, short_help, tools
+from bot.adapters.slack.manifest import BOT_NAME
+from bot.adapters.slack.membership import Membership
 from bot.adapters.slack.modal import CALLBACK_ID as MODAL_CALLBACK_ID
 from bot.adapters.slack.modal import EventForm, Origin, addevent_view, errors_response
 from bot.adapters.slack.parse import (
@@ -53,7 +56,8 @@ from bot.adapters.slack.render import (
 )
 from bot.app import App
 from bot.delivery import DeliveryFailed
-from handlers.dispatcher import find_command
+from handlers.arguments import fold
+from handlers.dispatcher import LOOKUP, find_command
 from handlers.i18n import Translator
 from handlers.types import ChatKind, Reply
 from models.entities import Role
@@ -172,6 +176,7 @@ class SlackAdapter:
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self.membership = Membership(app.services.directory, self.client, self._workspace)
         self._register()
 
     # ------------------------------------------------------------------ lifecycle
@@ -396,6 +401,7 @@ class SlackAdapter:
 
     def _register(self) -> None:
         self.bolt.use(self._once_per_event)
+        self.membership.register(self.bolt)
         self.bolt.command(re.compile(r"^/"))(self._on_command)
         self.bolt.event("app_mention")(self._on_mention)
         self.bolt.event("message")(self._on_message)
@@ -480,6 +486,11 @@ class SlackAdapter:
             )
             await self._respond(response_url, reply, where)
             return
+        binding = spec is not None and spec.name == "bind" and where.chat_kind is ChatKind.GROUP
+        if binding and await self.membership.bot_in(where.channel) is False:
+            refusal = await self._invite_first(where, name)
+            await ack(response_type=response_type(refusal), **message(refusal))
+            return
         answering = asyncio.ensure_future(
             self._ask(f"{name} {text}", where, display_name=command.get("user_name", ""))
         )
@@ -490,6 +501,21 @@ class SlackAdapter:
             return
         await ack()
         await self._respond(response_url, await answering, where)
+
+    async def _invite_first(self, where: Where, command: str) -> Reply:
+        """Binding a channel the bot is not in would bind a channel it cannot post in."""
+        who = await self.profile(where.user_team or where.team, where.user)
+        t = self.translator(self._locale(await self._stored(where), who.locale))
+        return Reply(
+            lines=(
+                t.gettext("I am not in this channel yet, so I could not post there."),
+                t.gettext("Invite me first with /invite @%(bot)s, then send /%(command)s again.")
+                % {"bot": BOT_NAME, "command": command},
+            ),
+            is_error=True,
+            personal=True,
+            locale=t.locale,
+        )
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
@@ -504,7 +530,7 @@ class SlackAdapter:
         )
         words = without_mention(str(event.get("text", "")), context.bot_user_id)
         line = await self._readable(words, where, _first_word(words))
-        reply = await self._ask(line, where)
+        reply = await self._ask(_as_command(line), where)
         await self._post(where, reply, thread_ts=event.get("thread_ts"))
 
     async def _on_message(
@@ -524,7 +550,7 @@ class SlackAdapter:
         )
         words = without_mention(str(event.get("text", "")), context.bot_user_id)
         line = await self._readable(words, where, _first_word(words))
-        reply = await self._ask(line, where)
+        reply = await self._ask(_as_command(line), where)
         await self._post(where, reply, thread_ts=event.get("thread_ts"))
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -769,3 +795,16 @@ def _person_team(body: dict[str, Any], event: dict[str, Any]) -> str:
 
 def _first_word(text: str) -> str:
     return (text.split(maxsplit=1) or [""])[0]
+
+
+def _as_command(line: str) -> str:
+    """Words that start with no command and resemble none (`Živjo!`, a question) are
+    answered with the help, as a greeting; a near miss (`dogotki`) keeps its hint."""
+    word = _first_word(line)
+    if not word or word.startswith("/") or find_command(word) is not None:
+        return line
+    typed = fold(word)
+    near = [name for name in LOOKUP if len(typed) >= 3 and name.startswith(typed)]
+    if near or difflib.get_close_matches(typed, list(LOOKUP), n=1, cutoff=0.7):
+        return line
+    return "help"

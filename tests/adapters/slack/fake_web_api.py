@@ -436,10 +436,14 @@ class FakeSlackWebApi:
         channel = str(args.get("channel", ""))
         if channel in self.missing_channels:
             return {"ok": False, "error": "channel_not_found"}
-        return {
-            "ok": True,
-            "channel": {"id": channel, "is_im": channel.startswith("D"), "name": channel.lower()},
+        info: dict[str, Any] = {
+            "id": channel,
+            "is_im": channel.startswith("D"),
+            "name": channel.lower(),
         }
+        if not channel.startswith("D"):
+            info["is_member"] = channel not in self.outsider_channels
+        return {"ok": True, "channel": info}
 
     async def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         if not self.socket_url:

@@ -20,7 +20,15 @@ from tests.adapters.slack.harness import SIGNING_SECRET, HttpTransport, slash_pa
 
 ROOT = Path(__file__).resolve().parents[3]
 EVERY_NAME = {f"/{name}" for spec in COMMANDS for name in (spec.name, spec.alias)}
-SCOPES = {"app_mentions:read", "chat:write", "commands", "im:history", "users:read"}
+SCOPES = {
+    "app_mentions:read",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:read",
+    "im:history",
+    "users:read",
+}
 
 
 def clean_environment() -> dict[str, str]:
@@ -184,6 +192,14 @@ def test_slack_manifest_lists_every_command_in_both_languages() -> None:
         "app_mention",
         "message.im",
         "app_home_opened",
+        "channel_left",
+        "group_left",
+        "member_left_channel",
+        "member_joined_channel",
+        "channel_archive",
+        "group_archive",
+        "channel_unarchive",
+        "group_unarchive",
     }
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
