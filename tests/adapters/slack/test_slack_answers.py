@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.app import App
 from tests.adapters.slack.conftest import ADMIN, MEMBER
-from tests.adapters.slack.fake_web_api import TEAM
+from tests.adapters.slack.fake_web_api import BOT_USER, TEAM
 from tests.adapters.slack.harness import Slack, button_payload
 from tests.conftest import FakeClock
 
@@ -43,7 +43,12 @@ async def test_an_ephemeral_refusal_to_someone_not_in_the_channel_goes_directly(
 async def test_a_rate_limit_that_persists_still_gets_the_answer_through(bound: Slack) -> None:
     """429 on every try in the channel (with the client's own retries): a direct message."""
     bound.api.fail("chat.postMessage", status=429, retry_after=0, times=6)
-    said = await bound.mention("areas", user=ADMIN)
+    before = len(bound.api.said)
+    await bound.event(
+        {"type": "app_mention", "user": ADMIN, "text": f"<@{BOT_USER}> areas", "channel": "C1"}
+    )
+    # each retry waits Retry-After plus up to a second of jitter: four of them before the DM
+    said = (await bound.api.wait_said(before + 1, within=10.0))[before]
     assert said.channel == ADMIN
     assert "project areas" in said.readable
     assert NOTE not in said.readable, "the channel is not the problem"
