@@ -20,6 +20,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -61,6 +62,7 @@ from handlers.dispatcher import LOOKUP, find_command
 from handlers.i18n import Translator
 from handlers.types import ChatKind, Reply
 from models.entities import Role
+from models.services.seen_requests import SeenRequestService
 from models.services.views import AreaView, ChatContext
 
 log = logging.getLogger(__name__)
@@ -167,6 +169,7 @@ class SlackAdapter:
         )
         self.profiles: TtlCache[str, Profile] = TtlCache(profile_cache_size, profile_ttl)
         self.seen = SeenIds(seen_events)
+        self.seen_requests = SeenRequestService(app.database.sessions, app.clock)
         self.http_port: int | None = None
         self.team = ""
         self._background: set[asyncio.Future[None]] = set()
@@ -410,15 +413,28 @@ class SlackAdapter:
         self.bolt.view(MODAL_CALLBACK_ID)(self._on_modal_submit)
 
     async def _once_per_event(
-        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+        self,
+        body: dict[str, Any],
+        req: AsyncBoltRequest,
+        next: Callable[[], Awaitable[None]],
     ) -> BoltResponse | None:
-        """Slack redelivers an event it thinks was not acknowledged: handle each event id once."""
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if isinstance(event_id, str) and not self.seen.first_time(event_id):
-            log.info("Slack: event %s delivered again; it was handled already", event_id)
+        """Each request is handled once, whichever process Slack (or anyone replaying a signed
+        request) sends it to: an event by its id, any other request by its signature."""
+        key = _request_key(body, req)
+        if key is not None and not await self._first_time(key):
+            log.info("Slack: %s came again; it was handled already", key)
             return BoltResponse(status=200, body="")
         await next()
         return None
+
+    async def _first_time(self, key: str) -> bool:
+        if not self.seen.first_time(key):
+            return False
+        try:
+            return await self.seen_requests.first_time(key)
+        except Exception as error:  # the database is down: better twice than never
+            log.warning("Slack: could not record %s as handled: %r", key, error)
+            return True
 
     def _workspace(self, *named: object) -> str:
         """The conversation's workspace: the bot's own, else the first the payload names."""
@@ -808,3 +824,13 @@ def _as_command(line: str) -> str:
     if near or difflib.get_close_matches(typed, list(LOOKUP), n=1, cutoff=0.7):
         return line
     return "help"
+
+
+def _request_key(body: object, req: AsyncBoltRequest) -> str | None:
+    """What makes a request the same request: an event's id (Slack's retries carry it, with a
+    new signature), else the request's signature (only a replay repeats it)."""
+    event_id = body.get("event_id") if isinstance(body, dict) else None
+    if isinstance(event_id, str) and event_id:
+        return f"event:{event_id}"
+    signature = (req.headers.get("x-slack-signature") or [""])[0]
+    return f"signed:{signature}" if signature else None
