@@ -419,17 +419,24 @@ class SlackAdapter:
         next: Callable[[], Awaitable[None]],
     ) -> BoltResponse | None:
         """Each request is handled once, whichever process Slack (or anyone replaying a signed
-        request) sends it to: an event by its id, any other request by its signature."""
+        request) sends it to: an event by its id, any other request by its signature.
+
+        A slash command that only reads (a list, the help) is remembered by this process
+        alone: a replay elsewhere shows the same list again and changes nothing, and it saves
+        a database write on the commands people use most.
+        """
         key = _request_key(body, req)
-        if key is not None and not await self._first_time(key):
+        if key is not None and not await self._first_time(key, durable=not _reads_only(body)):
             log.info("Slack: %s came again; it was handled already", key)
             return BoltResponse(status=200, body="")
         await next()
         return None
 
-    async def _first_time(self, key: str) -> bool:
+    async def _first_time(self, key: str, *, durable: bool = True) -> bool:
         if not self.seen.first_time(key):
             return False
+        if not durable:
+            return True
         try:
             return await self.seen_requests.first_time(key)
         except Exception as error:  # the database is down: better twice than never
@@ -834,3 +841,11 @@ def _request_key(body: object, req: AsyncBoltRequest) -> str | None:
         return f"event:{event_id}"
     signature = (req.headers.get("x-slack-signature") or [""])[0]
     return f"signed:{signature}" if signature else None
+
+
+def _reads_only(body: object) -> bool:
+    """A slash command whose answer only reads shared content (`/events`, `/help`, ...)."""
+    if not isinstance(body, dict) or "command" not in body:
+        return False
+    spec = find_command(str(body.get("command", "")))
+    return spec is not None and spec.shared_answer
