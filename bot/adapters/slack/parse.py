@@ -92,7 +92,7 @@ def plain_text(
         if target.startswith("#"):
             return f"#{label}" if label else target
         if target.startswith("!"):
-            return f"@{label or target[1:].split('^', 1)[0]}"
+            return f"@{label.removeprefix('@') or target[1:].split('^', 1)[0]}"
         if target.startswith("mailto:"):
             return target.removeprefix("mailto:")
         return target or label
