@@ -749,9 +749,7 @@ class SlackAdapter:
         problems = form.pipe_problems(self.translator(self._locale(stored, who.locale)))
         if problems:
             return problems, None
-        line = form.command_line(origin.command)
-        command = command_line(line, where, locale=who.locale, display_name=who.name)
-        reply = await self.app.dispatcher.handle(command)
+        reply = await self._ask(form.command_line(origin.command), where)
         if not reply.is_error:
             return {}, reply
         coalition = stored.coalition if stored is not None else None
