@@ -259,3 +259,16 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
     at: Mapped[datetime]
+
+
+class SlackSeenRequest(Base):
+    """A Slack request already handled (an event id, a slash command's signature), kept until
+    it expires so that a retry or a replay, served by any process, is not handled again.
+
+    Bookkeeping, not content: no answer shows it, so it never refreshes remembered answers.
+    """
+
+    __tablename__ = "slack_seen_requests"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -6,6 +6,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from bot.adapters.slack.membership import EVENTS as MEMBERSHIP_EVENTS
 from bot.config import Config
 from bot.i18n import load_translators
 from handlers.commands import COMMANDS
@@ -15,14 +16,16 @@ BOT_NAME = "coalition-bot"
 PUBLIC_URL_PLACEHOLDER = "https://bot.example.org"
 SCOPES = (
     "app_mentions:read",  # @bot events in channels
-    "channels:read",  # conversations.members: who may see a coalition in a DM
-    "groups:read",  # the same for private channels
+    "channels:read",  # conversations.members (who may see a coalition in a DM), /bind, joined/left
     "chat:write",  # answers, page updates, reminders
     "commands",  # the slash commands
+    "groups:read",  # the same for private channels
     "im:history",  # direct messages to the bot (message.im)
     "users:read",  # users.info: the person's Slack language
 )
-BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
+BOT_EVENTS = ("app_home_opened", "app_mention", "message.im", *MEMBERSHIP_EVENTS)
+"""What the bot hears: the App Home, mentions, direct messages, and its own joining, leaving
+and the archiving of channels (a binding is inactive while the bot is out of its channel)."""
 MAX_DESCRIPTION = 100
 MAX_USAGE_HINT = 100
 MAX_SLASH_COMMANDS = 50  # Slack's limit per app

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from handlers.i18n import Translator
 from handlers.when import WhenError, parse_when
+from models.errors import Invalid
 from models.services.events import LOCATION_MAX, TITLE_MAX
 from models.services.views import AreaView
+from models.validation import clean_text
 
 CALLBACK_ID = "cb_addevent"
 ACTION = "value"
@@ -145,17 +147,31 @@ class EventForm:
         """`/addevent TITLE | WHEN | WHERE | AREA`, the same line a person could type."""
         return f"/{command} {self.title} | {self.when} | {self.place} | {self.area}"
 
-    def field_of_error(self, now: datetime, zone: ZoneInfo | None) -> str:
-        """Where an error shows: under the date or time when they do not work, else the title."""
-        if zone is None:
-            return TITLE
-        try:
-            parse_when(self.when, now, zone)
-        except WhenError as error:
-            if self.time and error.reason in ("nonexistent_time", "ambiguous"):
-                return TIME
-            return DATE
-        return TITLE
+    def field_of_error(
+        self, now: datetime, zone: ZoneInfo | None, areas: list[AreaView]
+    ) -> str | None:
+        """The field a refusal of this form is about, checked in the order /addevent reads
+        them (date and time, title, place, area); None when no field is wrong (a refusal of
+        the person or the chat, which is not for under a field)."""
+        if zone is not None:
+            try:
+                parse_when(self.when, now, zone)
+            except WhenError as error:
+                if self.time and error.reason in ("nonexistent_time", "ambiguous"):
+                    return TIME
+                return DATE
+        checks = (
+            (TITLE, self.title, "title", TITLE_MAX, True),
+            (PLACE, self.place, "location", LOCATION_MAX, False),
+        )
+        for block, value, name, limit, required in checks:
+            try:
+                clean_text(value, name, limit, required=required)
+            except Invalid:
+                return block
+        if self.area and self.area not in {area.slug for area in areas}:
+            return AREA
+        return None
 
 
 def errors_response(errors: dict[str, str]) -> dict[str, Any]:

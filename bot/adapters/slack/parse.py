@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from handlers.types import ChatKind, IncomingCommand
@@ -14,17 +15,23 @@ MAX_NAME = 64
 
 @dataclass(frozen=True)
 class Where:
-    """Who asks and in which conversation, as Slack names them."""
+    """Who asks and in which conversation, as Slack names them.
+
+    `team` is the workspace the conversation lives in (the bot's own); `user_team` the
+    person's own team, which differs for a Slack Connect guest from another organisation.
+    """
 
     team: str
     user: str
     channel: str
     channel_name: str = ""
     private: bool = False
+    user_team: str = ""
 
     @property
     def user_id(self) -> str:
-        return f"slack:{self.team}:{self.user}"
+        """The person, the same on every path: `slack:<their own team>:<user id>`."""
+        return f"slack:{self.user_team or self.team}:{self.user}"
 
     @property
     def chat_id(self) -> str:
@@ -53,23 +60,42 @@ def slack_locale(value: object) -> str | None:
     return language if language in ("sl", "en") else None
 
 
-def plain_text(text: str) -> str:
-    """Slack's message markup back to what the person typed.
+USER_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^<>]*))?>")
 
-    Links `<https://x|label>` and `<mailto:a@b.si|a@b.si>` become their label, channel
-    mentions `<#C1|name>` become `#name`; user mentions `<@U1>` stay (commands like /role read
-    them); `&amp;`, `&lt;` and `&gt;` become `&`, `<` and `>`.
+
+def unnamed_users(text: str) -> list[str]:
+    """The people mentioned as `<@U1>`, without a name Slack wrote along (`<@U1|ana>`)."""
+    found = [m.group(1) for m in USER_MENTION.finditer(text) if not (m.group(2) or "").strip()]
+    return list(dict.fromkeys(found))
+
+
+def plain_text(
+    text: str, names: Mapping[str, str] | None = None, *, keep_users: bool = False
+) -> str:
+    """Slack's message markup back to what the person meant, before anything splits on `|`.
+
+    Each `<…>` is one token: a person `<@U1|ana>` becomes their name (the label, else
+    `names[U1]`, else the id), a channel `<#C1|general>` becomes `#general`, an address
+    `<mailto:a@b.si|a@b.si>` the address and a link `<https://x.si|x.si>` the URL, so no
+    markup reaches what is stored. With `keep_users` a person stays `<@U1>`: /role reads the id.
+    `&amp;`, `&lt;` and `&gt;` become `&`, `<` and `>`.
     """
+    known = names or {}
 
     def replace(match: re.Match[str]) -> str:
-        target, label = match.group(1), match.group(2)
+        target, label = match.group(1), (match.group(2) or "").strip()
         if target.startswith("@"):
-            return match.group(0)
+            user = target[1:]
+            if keep_users:
+                return f"<@{user}>"
+            return label.removeprefix("@") or known.get(user) or user
         if target.startswith("#"):
             return f"#{label}" if label else target
         if target.startswith("!"):
-            return f"@{label or target[1:].split('^', 1)[0]}"
-        return label if label else target.removeprefix("mailto:")
+            return f"@{label.removeprefix('@') or target[1:].split('^', 1)[0]}"
+        if target.startswith("mailto:"):
+            return target.removeprefix("mailto:")
+        return target or label
 
     return LINK.sub(replace, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

@@ -20,13 +20,29 @@ MAX_BUTTON_VALUE = 2000
 MAX_ACTIONS = 25
 MAX_FALLBACK_TEXT = 3000
 ACTION_PREFIX = "cb_"
+BUTTONS_BLOCK = f"{ACTION_PREFIX}buttons"
 PAGE = re.compile(r"(?:^|\s)(?:page|stran)=(\d{1,6})(?:\s|$)")
 ELLIPSIS = "…"
+NO_FORMAT = "\u200b"
+"""A zero-width space: Slack has no escape for * _ ~ `, but a marker that touches one of these
+neither opens nor closes formatting, and the reader sees the character as typed."""
+MAY_OPEN = re.compile(r"(?<!\w)[*_~`]")
+MAY_CLOSE = re.compile(r"[*_~`](?!\w)")
+
+
+def _unformatted(text: str) -> str:
+    """* _ ~ and ` kept from opening or closing bold, italics, strike or code.
+
+    Only markers at a word's edge can format (`ana_novak` stays as it is, so addresses still
+    link); a zero-width space goes before one that could open and after one that could close.
+    """
+    text = MAY_OPEN.sub(lambda m: NO_FORMAT + m.group(0), text)
+    return MAY_CLOSE.sub(lambda m: m.group(0) + NO_FORMAT, text)
 
 
 def escape(text: str) -> str:
-    """User text made safe for mrkdwn: only &, < and > have a meaning to escape."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """User text made safe for mrkdwn: &, < and > as entities, formatting marks inert."""
+    return _unformatted(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -121,26 +137,33 @@ def action_ids(buttons: Iterable[Button]) -> list[str]:
     return ids
 
 
-def _actions(reply: Reply) -> list[Block]:
+def _actions(reply: Reply, block_id: str) -> list[Block]:
     usable = [b for b in reply.buttons if b.command.strip() and len(b.command) <= MAX_BUTTON_VALUE][
         :MAX_ACTIONS
     ]
     if not usable:
         return []
+    suffix = block_id.removeprefix(BUTTONS_BLOCK)  # unique across the view, not just the block
     elements = [
         {
             "type": "button",
-            "action_id": action_id,
+            "action_id": action_id + suffix,
             "text": _plain(button.label, MAX_BUTTON_TEXT),
             "value": button.command,
         }
         for button, action_id in zip(usable, action_ids(usable), strict=True)
     ]
-    return [{"type": "actions", "block_id": f"{ACTION_PREFIX}buttons", "elements": elements}]
+    return [{"type": "actions", "block_id": block_id, "elements": elements}]
 
 
-def render_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[Block]:
-    """The reply as Block Kit blocks: header, sections, a context footer and buttons."""
+def render_blocks(
+    reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS, buttons_block: str = BUTTONS_BLOCK
+) -> list[Block]:
+    """The reply as Block Kit blocks: header, sections, a context footer and buttons.
+
+    `buttons_block` names the buttons' block: block ids must differ within one message or
+    view, so a view showing several replies gives each its own.
+    """
     head: list[Block] = []
     if not reply.title.strip():
         pass
@@ -158,7 +181,7 @@ def render_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list
                 ],
             }
         )
-    tail.extend(_actions(reply))
+    tail.extend(_actions(reply, buttons_block))
     body = _body(reply, max_blocks - len(head) - len(tail))
     if not head and not body:
         body = [_section(ELLIPSIS)]

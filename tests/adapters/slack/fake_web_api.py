@@ -1,10 +1,10 @@
 """A fake Slack Web API on 127.0.0.1: records what users would see, validates Block Kit.
 
 It answers the methods the adapter uses (auth.test, chat.postMessage, chat.postEphemeral,
-chat.update, views.open, views.publish, users.info, conversations.info, conversations.members,
-apps.connections.open)
-and the `response_url` endpoint. Failures can be queued per method: a Slack error, or an HTTP
-status such as 429 with Retry-After.
+chat.update, views.open (within 3 s of its trigger), views.update, views.publish, users.info,
+conversations.info, conversations.members, apps.connections.open) and the `response_url`
+endpoint. Failures can be queued per method: a Slack error, or an HTTP status such as 429
+with Retry-After.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,19 @@ BUTTON_TEXT = 75
 HEADER_TEXT = 150
 MODAL_TITLE = 24
 DROP = -1  # a Failure status: close the connection without answering
+TRIGGER_SECONDS = 3.0  # a trigger_id opens a view only this long after the click or command
+
+
+def new_trigger_id() -> str:
+    """A trigger id that tells the fake when it was issued (Slack's expire in 3 seconds)."""
+    return f"trigger-{time.monotonic():.3f}-{uuid.uuid4().hex[:8]}"
+
+
+def trigger_issued_at(trigger: str) -> float | None:
+    try:
+        return float(trigger.split("-")[1])
+    except (IndexError, ValueError):
+        return None
 
 
 @dataclass
@@ -62,8 +76,10 @@ class Said:
 
     @property
     def readable(self) -> str:
-        """What the reader sees, with Slack's &amp; &lt; &gt; shown as the characters."""
-        return self.shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        """What the reader sees, with Slack's &amp; &lt; &gt; shown as the characters (and
+        without the zero-width spaces that keep * _ ~ ` from formatting)."""
+        shown = self.shown.replace("\u200b", "")
+        return shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
     @property
     def private(self) -> bool:
@@ -105,6 +121,9 @@ def block_problems(blocks: object, limit: int) -> list[str]:
     if len(blocks) > limit:
         problems.append(f"{len(blocks)} blocks, more than {limit}")
     action_ids: list[str] = []
+    block_ids = [b["block_id"] for b in blocks if isinstance(b, dict) and "block_id" in b]
+    if len(block_ids) != len(set(block_ids)):
+        problems.append(f"duplicate block_id in {block_ids}")
     for index, block in enumerate(blocks):
         if not isinstance(block, dict):
             problems.append(f"block {index} is not an object")
@@ -156,6 +175,7 @@ class FakeSlackWebApi:
         self.said: list[Said] = []
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self.views_opened: list[dict[str, Any]] = []
+        self.views_updated: list[dict[str, Any]] = []
         self.views_published: list[dict[str, Any]] = []
         self.rejected: list[tuple[str, list[str]]] = []
         self.users: dict[str, dict[str, str]] = {}
@@ -366,14 +386,31 @@ class FakeSlackWebApi:
         return problems
 
     async def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("trigger_id"):
+        trigger = str(args.get("trigger_id", ""))
+        if not trigger:
             return {"ok": False, "error": "invalid_trigger_id"}
+        issued = trigger_issued_at(trigger)
+        if issued is not None and args["_at"] - issued > TRIGGER_SECONDS:
+            self.rejected.append(("views.open", ["expired_trigger_id"]))
+            return {"ok": False, "error": "expired_trigger_id"}
         problems = self._check_view(args.get("view"), "modal")
         if problems:
             self.rejected.append(("views.open", problems))
             return {"ok": False, "error": "invalid_arguments", "errors": problems}
         view = {**args["view"], "id": f"V{len(self.views_opened) + 1}"}
         self.views_opened.append(view)
+        return {"ok": True, "view": view}
+
+    async def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        opened = next((v for v in self.views_opened if v["id"] == args.get("view_id")), None)
+        if opened is None:
+            return {"ok": False, "error": "not_found"}
+        problems = self._check_view(args.get("view"), "modal")
+        if problems:
+            self.rejected.append(("views.update", problems))
+            return {"ok": False, "error": "invalid_arguments", "errors": problems}
+        view = {**args["view"], "id": opened["id"]}
+        self.views_updated.append(view)
         return {"ok": True, "view": view}
 
     async def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -403,10 +440,14 @@ class FakeSlackWebApi:
         channel = str(args.get("channel", ""))
         if channel in self.missing_channels:
             return {"ok": False, "error": "channel_not_found"}
-        return {
-            "ok": True,
-            "channel": {"id": channel, "is_im": channel.startswith("D"), "name": channel.lower()},
+        info: dict[str, Any] = {
+            "id": channel,
+            "is_im": channel.startswith("D"),
+            "name": channel.lower(),
         }
+        if not channel.startswith("D"):
+            info["is_member"] = channel not in self.outsider_channels
+        return {"ok": True, "channel": info}
 
     async def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         """Members of a channel, `members_page` at a time, with Slack's next_cursor."""

@@ -15,7 +15,13 @@ import aiohttp
 
 from bot.adapters.slack import SlackAdapter
 from tests.adapters.slack.fake_socket_mode import FakeSocketMode
-from tests.adapters.slack.fake_web_api import BOT_USER, TEAM, FakeSlackWebApi, Said
+from tests.adapters.slack.fake_web_api import (
+    BOT_USER,
+    TEAM,
+    FakeSlackWebApi,
+    Said,
+    new_trigger_id,
+)
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -128,7 +134,7 @@ def slash_payload(
         "api_app_id": "A1",
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": unique("trigger-"),
+        "trigger_id": new_trigger_id(),
     }
 
 
@@ -161,7 +167,7 @@ def button_payload(said: Said, index: int, *, user: str) -> dict[str, Any]:
             "is_ephemeral": said.kind == "ephemeral"
             or said.body.get("response_type") == "ephemeral",
         },
-        "trigger_id": unique("trigger-"),
+        "trigger_id": new_trigger_id(),
         "channel": {"id": channel, "name": channel.lower()},
         "message": {"type": "message", "text": said.text, "blocks": said.blocks},
         "response_url": said.body.get("_response_url", ""),
@@ -192,7 +198,7 @@ def home_button_payload(view: dict[str, Any], index: int, *, user: str) -> dict[
         "api_app_id": "A1",
         "team": {"id": TEAM, "domain": "test"},
         "container": {"type": "view", "view_id": "VHOME"},
-        "trigger_id": unique("trigger-"),
+        "trigger_id": new_trigger_id(),
         "view": {"id": "VHOME", "type": "home", "blocks": view["blocks"]},
         "actions": [
             {
@@ -231,7 +237,7 @@ def submission_payload(
         "team": {"id": TEAM, "domain": "test"},
         "user": {"id": user, "username": user.lower(), "team_id": TEAM},
         "api_app_id": "A1",
-        "trigger_id": unique("trigger-"),
+        "trigger_id": new_trigger_id(),
         "view": {**view, "state": {"values": state}, "hash": "h1"},
     }
 

@@ -23,9 +23,9 @@ EVERY_NAME = {f"/{name}" for spec in COMMANDS for name in (spec.name, spec.alias
 SCOPES = {
     "app_mentions:read",
     "channels:read",
-    "groups:read",
     "chat:write",
     "commands",
+    "groups:read",
     "im:history",
     "users:read",
 }
@@ -192,6 +192,14 @@ def test_slack_manifest_lists_every_command_in_both_languages() -> None:
         "app_mention",
         "message.im",
         "app_home_opened",
+        "channel_left",
+        "group_left",
+        "member_left_channel",
+        "member_joined_channel",
+        "channel_archive",
+        "group_archive",
+        "channel_unarchive",
+        "group_unarchive",
     }
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -166,19 +166,6 @@ async def test_a_past_date_in_the_modal_comes_back_under_the_date_field(
     assert not bound.api.said[1:], "nothing is posted for a refused form"
 
 
-async def test_a_member_submitting_the_modal_is_refused_in_the_modal(
-    bound: Slack, app: App
-) -> None:
-    view = await open_modal(bound, user=MEMBER)
-    values = {"title": "Sestanek", "date": "2027-03-15", "time": "10:00"}
-    answer = await bound.interact(submission_payload(view, values, user=MEMBER))
-    assert answer.payload is not None
-    assert answer.payload["response_action"] == "errors"
-    assert "koordinatorji" in answer.payload["errors"]["title"]
-    listing = await app.services.events.upcoming("sasa", limit=50)
-    assert all(e.title != "Sestanek" for e in listing.items)
-
-
 async def test_a_bar_in_the_title_is_refused_in_the_modal(bound: Slack) -> None:
     view = await open_modal(bound)
     values = {"title": "A | B", "date": "2027-03-15"}

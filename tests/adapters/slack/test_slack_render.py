@@ -130,9 +130,12 @@ def test_slack_markup_back_to_typed_text() -> None:
     )
     assert (
         plain_text("<https://x.si|x.si> <https://y.si> <#C1|general>")
-        == "x.si https://y.si #general"
+        == "https://x.si https://y.si #general"
     )
-    assert plain_text("<@U3|cene> coordinator") == "<@U3|cene> coordinator"
+    assert plain_text("<@U3|cene> coordinator", keep_users=True) == "<@U3> coordinator"
+    assert plain_text("z <@U3|cene> | <@U4> | <@U5>", {"U4": "Bojan"}) == "z cene | Bojan | U5"
+    assert plain_text("<mailto:ana@x.si|Ana> | x") == "ana@x.si | x"
+    assert plain_text("<!subteam^S1|@ekipa> <!here>") == "@ekipa @here"
     assert without_mention("<@UBOT> events week", "UBOT") == "events week"
     assert without_mention("hey <@UBOT>: dogodki", "UBOT") == "dogodki"
     assert without_mention("<@UOTHER> events", None) == "events"

@@ -1,0 +1,106 @@
+"""Whether the bot is in a channel: asked before /bind, and followed through Slack's events.
+
+Removed from a channel (or the channel archived), the bot marks its binding inactive, so no
+reminder is tried there; invited back (or the channel unarchived with the bot still in it),
+it marks the binding active again and the channel's reminders resume.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from models.services import DirectoryService
+
+log = logging.getLogger(__name__)
+
+GONE_EVENTS = ("channel_left", "group_left", "channel_archive", "group_archive")
+"""The bot is out of the channel (or the channel is closed): its reminders stop."""
+BACK_EVENTS = ("channel_unarchive", "group_unarchive")
+"""The channel is open again: its reminders resume if the bot is still in it."""
+MEMBER_EVENTS = ("member_joined_channel", "member_left_channel")
+"""Someone joined or left; it matters when that someone is the bot."""
+EVENTS = (*GONE_EVENTS, *BACK_EVENTS, *MEMBER_EVENTS)
+NOT_VISIBLE = frozenset({"channel_not_found", "not_in_channel"})
+
+
+class Membership:
+    """Keeps chat bindings active exactly while the bot can post in their channel."""
+
+    def __init__(
+        self,
+        directory: DirectoryService,
+        client: AsyncWebClient,
+        workspace: Callable[..., str],
+    ) -> None:
+        self.directory = directory
+        self.client = client
+        self.workspace = workspace
+
+    def register(self, bolt: AsyncApp) -> None:
+        for name in GONE_EVENTS:
+            bolt.event(name)(self._gone)
+        for name in BACK_EVENTS:
+            bolt.event(name)(self._back)
+        for name in MEMBER_EVENTS:
+            bolt.event(name)(self._member)
+
+    async def bot_in(self, channel: str) -> bool | None:
+        """True when the bot is a member of the channel, False when not (a private channel
+        it is not in looks missing), None when Slack does not say."""
+        try:
+            answer = await self.client.conversations_info(channel=channel)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "")
+            if code in NOT_VISIBLE:
+                return False
+            log.warning("Slack: conversations.info for %s failed: %s", channel, code)
+            return None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Slack: conversations.info for %s failed: %r", channel, error)
+            return None
+        info = answer.get("channel") or {}
+        if info.get("is_im"):
+            return True
+        if "is_member" not in info:
+            return None
+        return bool(info["is_member"])
+
+    def _chat_id(self, body: dict[str, Any], event: dict[str, Any]) -> str:
+        channel = event.get("channel")
+        if isinstance(channel, dict):  # some events name the channel as an object
+            channel = channel.get("id")
+        team = self.workspace(body.get("team_id"), event.get("team"))
+        return f"slack:{team}:{channel or ''}"
+
+    async def _set(self, chat_id: str, active: bool, why: str) -> None:
+        try:
+            changed = await self.directory.set_chat_active(chat_id, active)
+        except Exception as error:
+            log.error("Slack: could not mark %s %s: %r", chat_id, why, error)
+            return
+        if changed:
+            state = "active again" if active else "inactive"
+            log.info("Slack: %s is %s (%s)", chat_id, state, why)
+
+    async def _gone(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        await self._set(self._chat_id(body, event), False, str(event.get("type")))
+
+    async def _back(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        channel = self._chat_id(body, event).rsplit(":", 1)[1]
+        if await self.bot_in(channel):
+            await self._set(self._chat_id(body, event), True, str(event.get("type")))
+
+    async def _member(
+        self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        if not context.bot_user_id or event.get("user") != context.bot_user_id:
+            return
+        joined = event.get("type") == "member_joined_channel"
+        await self._set(self._chat_id(body, event), joined, str(event.get("type")))
