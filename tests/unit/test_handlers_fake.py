@@ -246,7 +246,7 @@ async def test_list_events_renders_items_footer_and_buttons(fakes: Fakes) -> Non
     reply = await events.list_events(context(fakes, "events", "page=2", locale="en"))
     assert fakes.events.calls[-1] == ("upcoming", {"area": None, "until": None, "offset": 10})
     assert len(reply.items) == 10
-    assert reply.items[0].title == "Fri, Dec 4, 2026, 10:00\u202fAM — Dogodek 11"
+    assert reply.items[0].title == "Fri 4 Dec 2026, 10:00 — Dogodek 11"
     assert reply.items[0].details == ("Where: Velenje", "#11 · meeting · Pametno mesto")
     assert reply.items[1].details == ("#12 · meeting",)
     assert reply.footer == "Page 2 of 3"
@@ -315,8 +315,8 @@ async def test_show_event_renders_translated_labels(fakes: Fakes) -> None:
     )
     english = await events.show_event(context(fakes, "event", "1", locale="en"))
     assert english.lines[:5] == (
-        "When: Wed, Dec 2, 2026, 2:00\u202fPM",
-        "Until: Wed, Dec 2, 2026, 4:00\u202fPM",
+        "When: Wed 2 Dec 2026, 14:00",
+        "Until: Wed 2 Dec 2026, 16:00",
         "Where: Velenje",
         "Kind: workshop",
         "Area: Pametno mesto (mesto)",
@@ -329,7 +329,7 @@ async def test_show_event_marks_a_cancelled_one_and_shows_a_whole_day(fakes: Fak
     ]
     reply = await events.show_event(context(fakes, "event", "4", locale="en"))
     assert reply.title == "#4 Dogodek 4 (event cancelled)"
-    assert reply.lines == ("When: Fri, Nov 27, 2026", "Kind: deadline")
+    assert reply.lines == ("When: Fri 27 Nov 2026", "Kind: deadline")
 
 
 async def test_show_event_wants_a_number(fakes: Fakes) -> None:

@@ -494,16 +494,11 @@ class SlackAdapter:
             log.warning("Slack: no chat context for %s: %r", where.chat_id, error)
             return None
 
-    def _locale(self, stored: ChatContext | None, slack: str | None) -> str:
-        """The reader's language in the dispatcher's order: person, chat, Slack, coalition."""
-        choices: tuple[str | None, ...] = (slack,)
-        if stored is not None:
-            default = stored.coalition.default_locale if stored.coalition else None
-            choices = (stored.user_locale, stored.chat_locale, slack, default)
-        return next(
-            (c for c in choices if c and c in self.app.translators),
-            self.app.dispatcher.default_locale,
-        )
+    def _locale(self, stored: ChatContext | None, where: Where, slack: str | None) -> str:
+        """The reader's language by the one rule: a channel's own, a person's own in private."""
+        return self.app.dispatcher.reader(
+            stored, is_group=where.chat_kind is ChatKind.GROUP, platform=slack
+        ).locale
 
     async def _open_modal(self, trigger_id: str, where: Where, origin: Origin) -> bool:
         """Opens the /addevent modal; False when it cannot (the typed command answers then)."""
@@ -517,7 +512,9 @@ class SlackAdapter:
                 areas = await self.app.services.directory.areas(stored.coalition.slug)
             except Exception as error:
                 log.warning("Slack: no areas for the modal: %r", error)
-        view = addevent_view(self.translator(self._locale(stored, who.locale)), areas, origin)
+        view = addevent_view(
+            self.translator(self._locale(stored, where, who.locale)), areas, origin
+        )
         try:
             await self.client.views_open(trigger_id=trigger_id, view=view)
         except SlackApiError as error:
@@ -562,7 +559,7 @@ class SlackAdapter:
         """The errors to show under the fields, and the dispatcher's reply (if it was asked)."""
         who = await self.profile(where.team, where.user)
         stored = await self._stored(where)
-        problems = form.pipe_problems(self.translator(self._locale(stored, who.locale)))
+        problems = form.pipe_problems(self.translator(self._locale(stored, where, who.locale)))
         if problems:
             return problems, None
         line = form.command_line(origin.command)

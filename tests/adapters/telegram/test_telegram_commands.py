@@ -75,7 +75,9 @@ async def test_every_command_answers_in_the_users_language(
         line = f"/{typed} {arguments.format(**values)}".strip()
         [answer] = await chat.ask(line, sender=admin, chat_id=group)
         assert expected.format(**values) in answer.text, (line, answer.text)
-        assert (SL_MARK in answer.text) is (lang == "sl"), (line, answer.text)
+        # a group speaks the group's language: the one just bound has its coalition's, sl
+        in_slovenian = lang == "sl" or name == "bind"
+        assert (SL_MARK in answer.text) is in_slovenian, (line, answer.text)
         assert "I do not know the command" not in answer.text
         if name in ("addevent", "addactivity"):
             found = re.search(r"#(\d+)", answer.text)
@@ -102,6 +104,22 @@ async def test_the_users_own_choice_beats_the_telegram_language(marked: App, cha
     assert SL_MARK in (await chat.ask("/events", sender=english))[0].text
 
 
+async def test_in_a_group_the_groups_language_wins_over_the_persons(
+    marked: App, chat: Chat
+) -> None:
+    await bind_group(marked, -100510)
+    coordinator, person = user(3010, language="sl"), user(3011, language="en")
+    await grant(marked, 3010, Role.COORDINATOR)
+    await chat.ask("/jezik sl", sender=person)
+    [switched] = await chat.ask("/jezik en", sender=coordinator, chat_id=-100510)
+    assert switched.text == "I'll answer in English in this chat from now on."
+    [in_group] = await chat.ask("/pomoc", sender=person, chat_id=-100510)
+    assert in_group.text.startswith("What I can do for you")
+    assert SL_MARK not in in_group.text
+    [in_private] = await chat.ask("/help", sender=person)
+    assert in_private.text.startswith(SL_MARK + "What I can do for you")
+
+
 async def test_a_bound_group_answers_with_data_quoting_the_asker(app: App, chat: Chat) -> None:
     await bind_group(app, -100500)
     [answer] = await chat.ask("/dogodki", sender=user(3001), chat_id=-100500)
@@ -113,15 +131,16 @@ async def test_a_bound_group_answers_with_data_quoting_the_asker(app: App, chat:
 
 
 async def test_an_unbound_group_is_told_how_to_bind_and_gets_no_data(chat: Chat) -> None:
+    """A group without a coalition speaks the deployment's language, whoever asks."""
     [answer] = await chat.ask("/events", sender=user(3002, language="en"), chat_id=-100501)
-    assert "/bind" in answer.text
+    assert "/povezi" in answer.text
     assert "eAlijansa" not in answer.text
 
 
 async def test_commands_addressed_to_this_bot_are_answered_and_others_ignored(
     app: App, chat: Chat
 ) -> None:
-    await bind_group(app, -100502)
+    await bind_group(app, -100502, default_locale="en")
     asker = user(3003, language="en")
     [answer] = await chat.ask(f"/events@{BOT_USERNAME}", sender=asker, chat_id=-100502)
     assert "eAlijansa" in answer.text
