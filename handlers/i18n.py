@@ -53,7 +53,7 @@ class Translator:
         return format_time(value, "short", locale=self._babel_locale)
 
     def moment(self, value: datetime, zone: ZoneInfo, *, all_day: bool = False) -> str:
-        """A moment in the coalition's zone, e.g. `sre., 10. mar. 2027, 14:00`, `Wed 10 Mar 2027, 14:00`.
+        """A moment in the coalition's zone: `sre., 10. mar. 2027, 14:00`, `Wed 10 Mar 2027, 14:00`.
 
         Lists show the same few moments again and again, and Babel takes longer to format
         one than the rest of a list item: up to MOMENTS_KEPT are kept, and forgotten together.

@@ -49,15 +49,16 @@ def test_in_private_the_persons_language_wins(
 ) -> None:
     context = stored(user=user, chat="en", coalition=coalition)  # a chat choice plays no part
     assert (
-        reader_locale(
-            context, is_group=False, platform=platform, supported=SUPPORTED, default="sl"
-        )
+        reader_locale(context, is_group=False, platform=platform, supported=SUPPORTED, default="sl")
         == expected
     )
 
 
 def test_without_a_stored_context_the_platform_or_the_default() -> None:
-    assert reader_locale(None, is_group=False, platform="en", supported=SUPPORTED, default="sl")
+    assert (
+        reader_locale(None, is_group=False, platform="en", supported=SUPPORTED, default="sl")
+        == "en"
+    )
     assert (
         reader_locale(None, is_group=True, platform="en", supported=SUPPORTED, default="sl") == "sl"
     )
