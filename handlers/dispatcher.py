@@ -92,7 +92,7 @@ class Dispatcher:
         t = self.reader(stored, is_group=True, platform=None)
         if stored.coalition is not None:
             lines: tuple[str, ...] = (
-                t.gettext("This chat belongs to %(name)s. Try /events.")
+                t.gettext("This chat belongs to the coalition — %(name)s. Try /events.")
                 % {"name": stored.coalition.name},
             )
         else:

@@ -27,6 +27,7 @@ def reader_locale(
 ) -> str:
     """The language of a reply to this reader in this chat (see the module's rule)."""
     coalition = stored.coalition.default_locale if stored and stored.coalition else None
+    choices: tuple[str | None, ...]
     if is_group:
         choices = (stored.chat_locale if stored else None, coalition)
     else:

@@ -318,7 +318,7 @@ async def _fill(
 
     existing_areas = await session.scalars(select(Area).where(Area.coalition_id == coalition.id))
     areas = {area.slug: area for area in existing_areas}
-    added = [
+    added: list[Area | Organisation] = [
         areas.setdefault(slug, Area(coalition_id=coalition.id, slug=slug, name=name))
         for slug, name in seed.areas
         if slug not in areas

@@ -164,7 +164,8 @@ async def test_fills_a_coalition_whose_config_made_an_area_first(db: Database) -
             select(func.count(Event.id)).where(Event.coalition_id == sasa)
         )
     slugs = [a.slug for a in areas]
-    assert len(slugs) == 7 and len(set(slugs)) == 7, slugs
+    assert len(slugs) == 7, slugs
+    assert len(set(slugs)) == 7, slugs
     assert "lastno" in slugs
     assert events == 8
     before = await counts(db)

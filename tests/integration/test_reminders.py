@@ -68,10 +68,10 @@ async def test_event_reminders_reach_every_bound_chat_once_in_its_language(
     assert len(slovenian) == 1
     assert len(english) == 1
     assert "Opomnik: Sestanek koordinatorjev" in slovenian[0]
-    assert "čez 1 dan" in slovenian[0]
+    assert "Začne se jutri." in slovenian[0]
     assert "Kje: Velenje" in slovenian[0]
     assert "Reminder: Sestanek koordinatorjev" in english[0]
-    assert "in 1 day" in english[0]
+    assert "Starts tomorrow." in english[0]
 
     clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 09:00 local, one hour before
     await scheduler.sweep()
@@ -123,8 +123,8 @@ async def test_deadline_reminders_seven_days_one_day_and_on_the_day_at_nine(
     texts = sender.texts(GROUP)
     assert "Rok: Oddaja poročila" in texts[0]
     assert "čez 7 dni" in texts[0]
-    assert "čez 1 dan" in texts[1]
-    assert "danes" in texts[2]
+    assert "Rok: pet., 4. dec. 2026, jutri." in texts[1]
+    assert "Rok: pet., 4. dec. 2026, danes." in texts[2]
 
 
 async def test_weekly_digest_on_monday_at_eight_local(rem_app: App, clock: FakeClock) -> None:
@@ -141,7 +141,8 @@ async def test_weekly_digest_on_monday_at_eight_local(rem_app: App, clock: FakeC
     digests = [t for t in sender.texts(GROUP)[before:] if t.startswith("Ta teden")]
     assert len(digests) == 1
     assert "Poročilo" in digests[0]
-    assert any(t.startswith("This week in") for t in sender.texts(ENGLISH_GROUP))
+    assert digests[0].startswith("Ta teden — ")
+    assert any(t.startswith("This week — ") for t in sender.texts(ENGLISH_GROUP))
     pending = await rem_app.services.reminders.next_due_times()
     assert datetime(2026, 12, 7, 7, 0, tzinfo=UTC) in pending, "the next digest is planned"
 
@@ -296,7 +297,7 @@ async def test_the_day_before_reminder_is_at_the_same_local_time_across_dst(
     await scheduler.sweep()
     assert len(sender.texts(GROUP)) == 1
     assert "09:00" in sender.texts(GROUP)[0]
-    assert "čez 1 dan" in sender.texts(GROUP)[0]
+    assert "jutri" in sender.texts(GROUP)[0]
 
 
 async def test_restart_between_planning_and_due_time_sends_once(

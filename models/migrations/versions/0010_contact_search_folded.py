@@ -32,11 +32,12 @@ def upgrade() -> None:
     organisations = sa.table(
         "organisations", sa.column("id"), sa.column("name"), sa.column("search")
     )
-    for row in connection.execute(sa.select(organisations.c.id, organisations.c.name)).all():
+    named = connection.execute(sa.select(organisations.c.id, organisations.c.name)).all()
+    for organisation in named:
         connection.execute(
             organisations.update()
-            .where(organisations.c.id == row.id)
-            .values(search=folded(row.name))
+            .where(organisations.c.id == organisation.id)
+            .values(search=folded(organisation.name))
         )
     contacts = sa.table(
         "contacts", sa.column("id"), sa.column("name"), sa.column("role"), sa.column("search")
