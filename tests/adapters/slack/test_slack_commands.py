@@ -57,10 +57,20 @@ STEPS = (
         "bind",
         "sasa",
         "sasa",
-        text("This chat is now bound to %(name)s. Try /events.", name="coalition"),
+        text("This chat is now bound to the coalition — %(name)s. Try /events.", name="coalition"),
         True,
     ),
-    Step("language", "en", "sl", text("This chat now speaks English."), True),
+    Step(
+        "language",
+        "en",
+        "sl",
+        lambda t, v: t.gettext(
+            "I'll answer in English in this chat from now on."
+            if t.locale == "en"
+            else "I'll answer in Slovenian in this chat from now on."
+        ),
+        True,
+    ),
     Step("start", "", "", text("What I can do for you"), False),
     Step("help", "", "", text("What I can do for you"), False),
     Step("events", "", "", plural("%(count)d upcoming event", "%(count)d upcoming events"), True),
@@ -129,7 +139,7 @@ STEPS = (
         "<@U3|cene> coordinator",
         "<@U3|cene> koordinator",
         lambda t, v: (
-            t.gettext("%(who)s is now %(role)s in %(coalition)s.")
+            t.gettext("%(who)s now has the role “%(role)s” — %(coalition)s")
             % {
                 "who": f"slack:{TEAM}:U3",
                 "role": t.gettext("coordinator"),
@@ -142,7 +152,7 @@ STEPS = (
         "subscribe",
         "",
         "",
-        text("You will get reminders of %(coalition)s here.", coalition="coalition"),
+        text("You will get the coalition's reminders here — %(coalition)s", coalition="coalition"),
         False,
         direct=True,
     ),
@@ -153,7 +163,7 @@ STEPS = (
         "status",
         "",
         "",
-        text("Reminders in %(coalition)s, last 7 days", coalition="coalition"),
+        text("Reminders, last 7 days — %(coalition)s", coalition="coalition"),
         False,
     ),
 )
