@@ -85,6 +85,12 @@ async def test_area_filter_and_personal_subscriptions(rem_app: App, clock: FakeC
     subscriber = "telegram:777"
     reply = await ask(rem_app, "/narocisi seniorji", user=subscriber, coalition="rem")
     assert not reply.is_error, reply.plain_text()
+    assert reply.title == "Tu boste prejemali opomnike področja »Seniorji« — Koalicija opomnikov"
+    assert reply.lines == ("Ustavite jih z ukazom /odjava.",)
+    english = await ask(rem_app, "/subscribe", user=subscriber, coalition="rem", locale="en")
+    assert english.title == "You will get the coalition's reminders here — Koalicija opomnikov"
+    assert english.lines == ("Stop them with /unsubscribe.",)
+    await ask(rem_app, "/narocisi seniorji", user=subscriber, coalition="rem")
     await add(rem_app, "/addevent Pametni pločniki | jutri ob 10h | | pametno-mesto")
     await add(rem_app, "/addevent Seniorji in tablice | jutri ob 11h | | seniorji")
     clock.now += timedelta(hours=2)
@@ -200,6 +206,7 @@ async def test_cancelling_drops_reminders_and_tells_only_the_chats_reminded(
     texts = sender.texts(GROUP)
     assert len(texts) == 2
     assert texts[1].startswith("Preklicano: Sestanek")
+    assert "Dogodek, načrtovan za sre., 25. nov. 2026, 10:00, odpade." in texts[1]
 
 
 async def test_after_downtime_a_due_reminder_is_sent_once_late_with_the_real_time_left(
@@ -225,7 +232,10 @@ async def test_a_reminder_whose_event_is_past_is_skipped_and_counted(
     await scheduler_for(rem_app, sender).sweep()
     assert sender.sent == []
     status = await ask(rem_app, "/status", user="telegram:500", coalition="rem")
+    assert status.title == "Opomniki, zadnjih 7 dni — Koalicija opomnikov"
     assert "Izpuščeni (prepozno): 1" in status.plain_text()
+    english = await ask(rem_app, "/status", user="telegram:500", coalition="rem", locale="en")
+    assert english.title == "Reminders, last 7 days — Koalicija opomnikov"
 
 
 async def test_failures_are_retried_with_backoff_then_marked_failed(
