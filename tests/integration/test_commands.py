@@ -843,6 +843,21 @@ async def test_contacts_by_person_organisation_and_sector(
     assert titles(reply) == expected
 
 
+async def test_contacts_are_found_with_or_without_diacritics(any_app: App) -> None:
+    coordinator = await as_role(any_app, "ana", Role.COORDINATOR)
+    added = await ask(
+        any_app, "/dodajkontakt Mojca Žagar | Občina Šoštanj | vodja oddelka", user=coordinator
+    )
+    assert not added.is_error, added.plain_text()
+    for query in ("sostanj", "šoštanj", "ŠOŠTANJ", "Sostanj", "zagar", "obcina sos"):
+        found = await ask(any_app, f"/kontakti {query}")
+        assert titles(found) == ["Mojca Žagar, vodja oddelka"], query
+    municipalities = await ask(any_app, "/contacts municipality", locale="en")
+    assert "Mojca Žagar, vodja oddelka" in titles(municipalities)
+    assert titles(await ask(any_app, "/kontakti 100%")) == []
+    assert titles(await ask(any_app, "/kontakti s_stanj")) == []
+
+
 async def test_contacts_without_a_match_say_so(app: App) -> None:
     english = await ask(app, "/contacts zzz", locale="en")
     assert not english.is_error
