@@ -116,6 +116,16 @@ async def test_addevent_without_arguments_opens_a_modal_with_the_areas(
     assert not [s for s in bound.api.said if s.channel == key], "no message besides the modal"
 
 
+async def test_the_modal_in_a_channel_speaks_the_channels_language(bound: Slack) -> None:
+    await bound.ask("/jezik", "sl", user=COORDINATOR, channel="D2")  # U2's own choice: sl
+    await bound.ask("/language", "en", user=ADMIN)
+    await bound.slash("/dodajdogodek", "", user=COORDINATOR)
+    await bound.api.wait_until(lambda: bool(bound.api.views_opened))
+    view = bound.api.views_opened[-1]
+    assert view["blocks"][-1]["label"]["text"] == "Area"
+    assert view["blocks"][3]["label"]["text"] == "Where"
+
+
 async def open_modal(slack: Slack, user: str = COORDINATOR) -> dict[str, object]:
     await slack.slash("/addevent", "", user=user)
     await slack.api.wait_until(lambda: bool(slack.api.views_opened))

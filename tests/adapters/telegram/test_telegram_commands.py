@@ -287,6 +287,17 @@ async def test_in_a_bound_group_the_greeting_uses_the_coalitions_language(
     assert "/bind" not in greeting.text
 
 
+async def test_the_greeting_speaks_the_language_the_group_chose(marked: App, chat: Chat) -> None:
+    await bind_group(marked, -100702)
+    await grant(marked, 5003, Role.COORDINATOR)
+    await chat.ask("/jezik en", sender=user(5003, language="sl"), chat_id=-100702)
+    before = len(chat.api.messages_to(-100702))
+    chat.api.bot_added(-100702, by=user(5004, language="sl"))
+    greeting = (await chat.api.replies(-100702, before + 1))[before]
+    assert greeting.text.startswith("Hello! I keep the coalition's events")
+    assert SL_MARK not in greeting.text
+
+
 async def test_removed_from_a_group_the_binding_goes_inactive(app: App, chat: Chat) -> None:
     await bind_group(app, -100702)
     chat.api.bot_removed(-100702, by=user(5003))
