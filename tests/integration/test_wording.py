@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 
 from bot.app import App
+from handlers.reminders import reminder_reply
 from models.entities import Event, Role
+from models.reminders import ReminderKind
+from models.services.reminders import ReminderJob
 from tests.support import as_role, ask
 
 GROUP = "telegram:-1004"
@@ -103,3 +106,26 @@ async def test_an_end_on_another_day_shows_its_date(app: App) -> None:
         "Kdaj: čet., 10. dec. 2026, 09:00",
         "Do: pet., 11. dec. 2026, 16:00",
     )
+
+
+async def test_a_new_organisation_is_quoted_in_slovenian_too(app: App) -> None:
+    coordinator = await as_role(app, "ana", Role.COORDINATOR)
+    added = await ask(app, "/dodajkontakt Ana Novak | Nova firma d.o.o.", user=coordinator)
+    assert added.lines == (
+        "Organizacije »Nova firma d.o.o.« še ni bilo v imeniku, zato sem jo dodal.",
+    )
+
+
+async def test_a_quiet_week_says_there_are_neither_events_nor_deadlines(app: App) -> None:
+    [sasa] = [c for c in await app.services.directory.coalitions() if c.slug == "sasa"]
+    now = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    job = ReminderJob(1, ReminderKind.DIGEST, sasa, now, 0, None, None, (), (), (), frozenset())
+    slovenian = reminder_reply(job, app.translators["sl"], now)
+    english = reminder_reply(job, app.translators["en"], now)
+    assert slovenian is not None
+    assert english is not None
+    assert (slovenian.title, slovenian.lines) == (
+        "Ta teden — Lokalna digitalna koalicija SAŠA regije",
+        ("Ta teden ni ne dogodkov ne rokov.",),
+    )
+    assert english.lines == ("No events or deadlines this week.",)
