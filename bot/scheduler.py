@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
 from bot.delivery import Sender, platform_of
+from handlers.language import chat_locale
 from handlers.reminders import reminder_reply
 from handlers.types import Reply
 from models.reminders import ReminderKind, ReminderState
@@ -256,9 +257,14 @@ class ReminderScheduler:
             replies: dict[str, Reply | None] = {}
             for destination in job.destinations:
                 if destination.locale not in replies:
-                    translator = (
-                        self.app.translators.get(destination.locale) or self.app.translators["sl"]
-                    )
+                    translator = self.app.translators[
+                        chat_locale(
+                            destination.locale,
+                            job.coalition.default_locale,
+                            supported=self.app.translators,
+                            default=self.app.dispatcher.default_locale,
+                        )
+                    ]
                     replies[destination.locale] = reminder_reply(job, translator, self.app.clock())
             results = await asyncio.gather(
                 *(

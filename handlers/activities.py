@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.arguments import fold, padded, parse_id, split_pipes
 from handlers.context import Context
-from handlers.errors import BadInput, read_when
+from handlers.errors import BadInput, read_when, too_many_parts
 from handlers.listing import (
     ACTIVITY_STATUSES,
     PAGE_SIZE,
@@ -73,7 +73,7 @@ async def list_activities(ctx: Context) -> Reply:
     return paged(
         ctx,
         result,
-        f"{ctx.coalition.name}: {title}",
+        title,
         [activity_item(ctx, activity) for activity in result.items],
         f"/activities {args}".strip(),
         ctx._("No activities found."),
@@ -83,7 +83,9 @@ async def list_activities(ctx: Context) -> Reply:
 async def add_activity(ctx: Context) -> Reply:
     """Adds an activity from `TITLE | DUE [| AREA] [| ORGANISATION]`."""
     parts = split_pipes(ctx.command.args)
-    if not parts or not parts[0] or len(parts) > 4:
+    if len(parts) > 4:
+        raise BadInput(too_many_parts(ctx, 4))
+    if not parts or not parts[0]:
         raise BadInput(ctx._("Write the title and the due date, separated by |."))
     title, due_text, area, organisation = padded(parts, 4)
     due = read_when(ctx, due_text).local.date() if due_text else None
@@ -133,7 +135,7 @@ async def list_deadlines(ctx: Context) -> Reply:
     return paged(
         ctx,
         result,
-        f"{ctx.coalition.name}: {title}",
+        title,
         [deadline_item(ctx, deadline) for deadline in result.items],
         "/deadlines",
         ctx._("No upcoming deadlines."),

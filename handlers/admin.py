@@ -11,6 +11,7 @@ from handlers.errors import BadInput
 from handlers.i18n import N_
 from handlers.types import ChatKind, ListItem, Reply
 from models.entities import Role
+from models.errors import PermissionDenied
 
 ROLE_WORDS = {
     "member": Role.MEMBER,
@@ -37,6 +38,15 @@ IDENTITY = re.compile(
     r"^(telegram:-?\d{1,20}|slack:[A-Z0-9]{1,20}:[A-Z0-9]{1,20}|console:[\w.-]{1,40})$"
 )
 SLACK_MENTION = re.compile(r"^<@([A-Z0-9]+)(\|[^>]*)?>$")
+# one message per language the chat or person switches to, each written in that language
+CHAT_SWITCHED = {
+    "sl": N_("I'll answer in Slovenian in this chat from now on."),
+    "en": N_("I'll answer in English in this chat from now on."),
+}
+PERSON_SWITCHED = {
+    "sl": N_("I will now answer you in Slovenian."),
+    "en": N_("I will now answer you in English."),
+}
 
 
 async def list_areas(ctx: Context) -> Reply:
@@ -48,7 +58,7 @@ async def list_areas(ctx: Context) -> Reply:
     return ctx.reply(
         f"{ctx.coalition.name}: {title % {'count': len(areas)}}",
         items=tuple(ListItem(area.name, (area.slug,)) for area in areas),
-        footer=ctx._("Use the short name after a command, e.g. /events %(slug)s")
+        footer=ctx._("Use the short name after a command, e.g. /events %(slug)s.")
         % {"slug": areas[0].slug},
     )
 
@@ -60,11 +70,16 @@ async def set_language(ctx: Context) -> Reply:
         raise BadInput(ctx._("Choose sl (slovenščina) or en (English)."))
     t = ctx.t if locale == ctx.locale else ctx.translators[locale]
     if ctx.command.chat_kind is ChatKind.GROUP:
-        await ctx.services.directory.set_chat_locale(ctx.actor, ctx.command.chat_id, locale)
-        reply = ctx.reply(t.gettext("This chat now speaks English."))
+        try:
+            await ctx.services.directory.set_chat_locale(ctx.actor, ctx.command.chat_id, locale)
+        except PermissionDenied:
+            raise BadInput(
+                ctx._("Only coordinators and admins may change the group's language.")
+            ) from None
+        reply = ctx.reply(t.gettext(CHAT_SWITCHED[locale]))
     else:
         await ctx.services.directory.set_user_locale(ctx.actor, locale)
-        reply = ctx.reply(t.gettext("I will now answer you in English."), personal=True)
+        reply = ctx.reply(t.gettext(PERSON_SWITCHED[locale]), personal=True)
     return replace(reply, locale=locale)  # written in the new language, and marked so
 
 
@@ -81,7 +96,8 @@ async def bind_chat(ctx: Context) -> Reply:
         )
     coalition = await ctx.services.directory.bind_chat(ctx.actor, ctx.command.chat_id, slug[:40])
     return ctx.reply(
-        ctx._("This chat is now bound to %(name)s. Try /events.") % {"name": coalition.name}
+        ctx._("This chat is now bound to the coalition — %(name)s. Try /events.")
+        % {"name": coalition.name}
     )
 
 
@@ -105,7 +121,7 @@ async def set_role(ctx: Context) -> Reply:
         raise BadInput(ctx._("Give the person's id and a role: member, coordinator or admin."))
     await ctx.services.directory.set_role(ctx.actor, ctx.coalition.slug, identity, role)
     return ctx.reply(
-        ctx._("%(who)s is now %(role)s in %(coalition)s.")
+        ctx._("%(who)s now has the role “%(role)s” — %(coalition)s")
         % {"who": identity, "role": ctx._(role_label(role)), "coalition": ctx.coalition.name}
     )
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Collection
+
+from models.search import fold
+
+__all__ = ["fold", "is_number", "padded", "parse_fields", "parse_id", "split_pipes", "take_page"]
 
 PAGE = re.compile(r"(?:^|\s)(?:page|stran)=(\S*)", re.IGNORECASE)
 FIELD = re.compile(r"(?:^|\s)([^\W\d][\w]*)=", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: `Področja` -> `podrocja`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def split_pipes(args: str) -> list[str]:
@@ -39,9 +37,15 @@ def take_page(args: str) -> tuple[str, int | None]:
     return rest, page
 
 
-def parse_fields(args: str) -> tuple[str, dict[str, str]]:
-    """`12 title=New name when=jutri ob 10h` -> ('12', {'title': 'New name', 'when': ...})."""
-    matches = list(FIELD.finditer(args))
+def parse_fields(args: str, known: Collection[str] = ()) -> tuple[str, dict[str, str]]:
+    """`12 title=New name when=jutri ob 10h` -> ('12', {'title': 'New name', 'when': ...}).
+
+    Field names are folded (`področje` -> `podrocje`). After the first field, only a `name=`
+    whose folded name is in `known` starts another: `opis=Vstop: koda=ABC` is one description.
+    The first is taken whatever its name, so a mistyped one can be pointed out.
+    """
+    found = list(FIELD.finditer(args))
+    matches = [m for i, m in enumerate(found) if i == 0 or fold(m.group(1)) in known]
     if not matches:
         return args.strip(), {}
     head = args[: matches[0].start()].strip()

@@ -41,10 +41,11 @@ async def show_help(ctx: Context) -> Reply:
             name = spec.alias if slovenian else spec.name
             summary = ctx._(spec.summary)
             lines.append(f"/{name} — {summary}")
-    where = ctx.coalition_or_none.name if ctx.coalition_or_none else ""
+    unbound = ctx.command.chat_kind is ChatKind.GROUP and not ctx.chat_bound
+    where = ctx.coalition_or_none.name if ctx.coalition_or_none and not unbound else ""
     title = ctx._("What I can do for you") + (f" ({where})" if where else "")
     footer = ctx._("Example: %(example)s") % {"example": ctx._(EVENTS_EXAMPLE)}
-    if ctx.command.chat_kind is ChatKind.GROUP and not ctx.chat_bound:
+    if unbound:
         lines = [
             ctx._("This chat is not bound to a coalition yet."),
             ctx._("An admin binds it with /bind COALITION, e.g. /bind sasa."),
@@ -59,7 +60,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "start",
         "zacetek",
         Role.MEMBER,
-        N_("what this chat can do"),
+        N_("show what this chat can do"),
         N_("/help"),
         show_help,
         needs_coalition=False,
@@ -70,7 +71,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "help",
         "pomoc",
         Role.MEMBER,
-        N_("what this chat can do"),
+        N_("show what this chat can do"),
         N_("/help"),
         show_help,
         needs_coalition=False,
@@ -80,7 +81,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "events",
         "dogodki",
         Role.MEMBER,
-        N_("upcoming events [area] [week|month]"),
+        N_("list upcoming events [area] [week|month]"),
         N_("/events week"),
         events.list_events,
         shared_answer=True,
@@ -89,7 +90,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "event",
         "dogodek",
         Role.MEMBER,
-        N_("one event in full"),
+        N_("show one event in full"),
         N_("/event 12"),
         events.show_event,
         shared_answer=True,
@@ -98,7 +99,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "activities",
         "aktivnosti",
         Role.MEMBER,
-        N_("the yearly plan [area] [status]"),
+        N_("show the yearly plan [area] [status]"),
         N_("/activities active"),
         activities.list_activities,
         shared_answer=True,
@@ -107,7 +108,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "deadlines",
         "roki",
         Role.MEMBER,
-        N_("upcoming deadlines"),
+        N_("list upcoming deadlines"),
         N_("/deadlines"),
         activities.list_deadlines,
         shared_answer=True,
@@ -125,7 +126,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "areas",
         "podrocja",
         Role.MEMBER,
-        N_("the coalition's project areas"),
+        N_("list the coalition's project areas"),
         N_("/areas"),
         admin.list_areas,
         shared_answer=True,
@@ -134,7 +135,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "language",
         "jezik",
         Role.MEMBER,
-        N_("answer in sl or en"),
+        N_("set my language: sl or en"),
         N_("/language en"),
         admin.set_language,
         needs_coalition=False,
@@ -143,7 +144,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "coalition",
         "koalicija",
         Role.MEMBER,
-        N_("your coalitions in this private chat; switch with a short name"),
+        N_("list your coalitions in a private chat, or switch to one by its short name"),
         N_("/coalition ljubljana"),
         admin.choose_coalition,
         needs_coalition=False,
@@ -201,7 +202,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "subscribe",
         "narocisi",
         Role.MEMBER,
-        N_("personal reminders in this private chat [area]"),
+        N_("get personal reminders in this private chat [area]"),
         N_("/subscribe pametno-mesto"),
         reminders.subscribe,
     ),
@@ -217,7 +218,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "status",
         "stanje",
         Role.ADMIN,
-        N_("reminders of the last 7 days: pending, sent, failed"),
+        N_("show reminders of the last 7 days: pending, sent, failed, skipped"),
         N_("/status"),
         reminders.show_status,
     ),

@@ -15,6 +15,7 @@ from handlers.commands import COMMANDS, CommandSpec
 from handlers.context import Context, NoCoalition, Services
 from handlers.errors import BadInput, explain, shorten
 from handlers.i18n import Translator
+from handlers.language import reader_locale
 from handlers.types import ChatKind, IncomingCommand, Reply
 from models.errors import DomainError, PermissionDenied, is_unavailable
 from models.services.directory import ANONYMOUS_IDENTITIES
@@ -73,6 +74,42 @@ class Dispatcher:
                 message = t.gettext("Sorry, something went wrong on my side. Please try again.")
             return Reply(lines=(message,), is_error=True, personal=True, locale=t.locale)
 
+    def reader(
+        self, stored: ChatContext | None, *, is_group: bool, platform: str | None
+    ) -> Translator:
+        """The language of a reply to this reader in this chat, by the one rule of
+        handlers.language (for forms and notes an adapter writes outside a command)."""
+        return self.translators[
+            reader_locale(
+                stored,
+                is_group=is_group,
+                platform=platform,
+                supported=self.translators,
+                default=self.default_locale,
+            )
+        ]
+
+    async def greet(self, user_id: str, chat_id: str) -> Reply:
+        """The greeting for a group the bot was just added to, in the group's language."""
+        stored = await self.services.directory.context(user_id, chat_id, is_group=True)
+        t = self.reader(stored, is_group=True, platform=None)
+        if stored.coalition is not None:
+            lines: tuple[str, ...] = (
+                t.gettext("This chat belongs to the coalition — %(name)s. Try /events.")
+                % {"name": stored.coalition.name},
+            )
+        else:
+            lines = (
+                t.gettext("This chat is not bound to a coalition yet."),
+                t.gettext("An admin binds it with /bind COALITION, e.g. /bind sasa."),
+            )
+        return Reply(
+            title=t.gettext("Hello! I keep the coalition's events, activities and contacts."),
+            lines=lines,
+            footer=t.gettext("Type /help for the list of commands."),
+            locale=t.locale,
+        )
+
     async def _handle(self, command: IncomingCommand) -> Reply:
         is_group = command.chat_kind is ChatKind.GROUP
         now = self.clock()
@@ -83,22 +120,13 @@ class Dispatcher:
         spec = find_command(command.name)
         picked = await self._pick(command, spec)
         stored = await self._stored_context(command, current, fresh=picked)
-        coalition_locale = stored.coalition.default_locale if stored.coalition else None
-        locale = next(
-            (
-                choice
-                for choice in (
-                    stored.user_locale,
-                    stored.chat_locale,
-                    command.locale,
-                    coalition_locale,
-                    self.default_locale,
-                )
-                if choice in self.translators
-            ),
-            self.default_locale,
+        locale = reader_locale(
+            stored,
+            is_group=is_group,
+            platform=command.locale,
+            supported=self.translators,
+            default=self.default_locale,
         )
-        assert locale is not None
         ctx = Context(
             command=command,
             services=self.services,

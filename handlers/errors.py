@@ -12,6 +12,9 @@ from handlers.when import ParsedWhen, WhenError, parse_when
 from models.entities import Role
 from models.errors import DomainError, Invalid, NotFound, PermissionDenied
 
+AMBIGUOUS_SHOWN = 5
+"""The matches an ambiguous name shows at most."""
+
 
 class BadInput(Exception):
     """The arguments cannot be used; the message is already in the reader's language."""
@@ -59,6 +62,17 @@ def not_found(ctx: Context, error: NotFound) -> str:
 
 
 def invalid(ctx: Context, error: Invalid) -> str:
+    if error.problem == "format" and error.field == "email":
+        return ctx._("The e-mail address is not in a valid format.")
+    if error.problem == "ambiguous" and error.field == "organisation" and error.choices:
+        shown = error.choices[:AMBIGUOUS_SHOWN]
+        names = ", ".join(shown) + (", …" if len(error.choices) > len(shown) else "")
+        return ctx._(
+            "“%(name)s” matches several organisations: %(names)s; please be more specific."
+        ) % {
+            "name": shorten(error.value),
+            "names": names,
+        }
     field = {"field": field_name(ctx, error.field), "limit": error.limit or 0}
     messages = {
         "empty": ctx._("The %(field)s is missing."),
@@ -75,6 +89,11 @@ def invalid(ctx: Context, error: Invalid) -> str:
         ),
     }
     return messages.get(error.problem, ctx._("The %(field)s is not valid.")) % field
+
+
+def too_many_parts(ctx: Context, most: int) -> str:
+    """More `|` parts than a command takes."""
+    return ctx._("Too many parts separated by | (at most %(count)d).") % {"count": most}
 
 
 def read_when(ctx: Context, text: str) -> ParsedWhen:

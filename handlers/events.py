@@ -6,11 +6,16 @@ from datetime import timedelta
 
 from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
 from handlers.context import Context
-from handlers.errors import BadInput, read_when
+from handlers.errors import BadInput, read_when, shorten, too_many_parts
 from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
 from handlers.types import Reply
+from models.errors import NotFound
 
 PERIODS = {"week": 7, "teden": 7, "month": 31, "mesec": 31}
+# words people may try as a period, told apart from an area's name
+OTHER_PERIODS = frozenset(
+    {"day", "today", "year", "dan", "danes", "jutri", "tomorrow", "leto", "letos", "mesece"}
+)
 EDIT_FIELDS = {
     "title": "title",
     "naslov": "title",
@@ -30,22 +35,54 @@ async def list_events(ctx: Context) -> Reply:
     args, page = arguments_and_page(ctx)
     words = args.split()
     days = next((PERIODS[fold(w)] for w in words if fold(w) in PERIODS), None)
+    unknown = next((w for w in words if fold(w) in OTHER_PERIODS), None)
+    if unknown is not None:
+        raise BadInput(
+            ctx._("I do not know the period “%(word)s”; write week or month.")
+            % {"word": shorten(unknown)}
+        )
     area = " ".join(w for w in words if fold(w) not in PERIODS) or None
     until = ctx.now + timedelta(days=days) if days else None
-    result = await ctx.services.events.upcoming(
-        ctx.coalition.slug, area=area, until=until, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
+    try:
+        result = await ctx.services.events.upcoming(
+            ctx.coalition.slug,
+            area=area,
+            until=until,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+    except NotFound as error:
+        rest = await words_after_an_area(ctx, [w for w in words if fold(w) not in PERIODS])
+        if error.what != "area" or not rest:
+            raise
+        raise BadInput(
+            ctx._("I do not know the period “%(word)s”; write week or month.")
+            % {"word": shorten(" ".join(rest))}
+        ) from None
     title = ctx.t.ngettext(
         "%(count)d upcoming event", "%(count)d upcoming events", result.total
     ) % {"count": result.total}
     return paged(
         ctx,
         result,
-        f"{ctx.coalition.name}: {title}",
+        title,
         [event_item(ctx, event) for event in result.items],
         f"/events {args}".strip(),
         ctx._("No upcoming events."),
     )
+
+
+async def words_after_an_area(ctx: Context, words: list[str]) -> list[str]:
+    """The words left after the leading words that name an area (none: no area leads)."""
+    names = {
+        fold(name)
+        for area in await ctx.services.directory.areas(ctx.coalition.slug)
+        for name in (area.slug, area.name)
+    }
+    for cut in range(len(words) - 1, 0, -1):
+        if fold(" ".join(words[:cut])) in names:
+            return words[cut:]
+    return []
 
 
 async def show_event(ctx: Context) -> Reply:
@@ -64,7 +101,9 @@ async def show_event(ctx: Context) -> Reply:
 async def add_event(ctx: Context) -> Reply:
     """Creates an event from `TITLE | WHEN [| WHERE] [| AREA]`."""
     parts = split_pipes(ctx.command.args)
-    if len(parts) < 2 or len(parts) > 4:
+    if len(parts) > 4:
+        raise BadInput(too_many_parts(ctx, 4))
+    if len(parts) < 2:
         raise BadInput(ctx._("Write the title and the date, separated by |."))
     title, when_text, where, area = padded(parts, 4)
     when = read_when(ctx, when_text)
@@ -86,7 +125,7 @@ async def add_event(ctx: Context) -> Reply:
 
 async def edit_event(ctx: Context) -> Reply:
     """Changes fields of an event: `ID title=… when=… where=… area=… description=…`."""
-    head, fields = parse_fields(ctx.command.args)
+    head, fields = parse_fields(ctx.command.args, EDIT_FIELDS)
     event_id = parse_id(head)
     if event_id is None or not fields:
         raise BadInput(ctx._("Give the event's number and at least one change."))

@@ -7,10 +7,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time
 
 MOMENTS_KEPT = 4096
 """Formatted moments a Translator keeps (about 1 MB)."""
+
+FORMATS = {"en": "en_GB"}
+"""The CLDR locale whose date and time forms a catalog's readers expect: English is for a
+European audience, so British forms (`Mon 30 Nov 2026, 10:00`, a 24-hour clock)."""
+DAY_PATTERNS = {"en": "EEE d MMM y"}
+"""Where CLDR's `yMMMEd` is not what readers write (en_GB has `Mon, 30 Nov 2026`)."""
 
 
 def N_(message: str) -> str:
@@ -24,7 +30,8 @@ class Translator:
     def __init__(self, locale: str, catalog: gettext.NullTranslations) -> None:
         self.locale = locale
         self._catalog = catalog
-        self._babel_locale = Locale.parse(locale)
+        self._babel_locale = Locale.parse(FORMATS.get(locale, locale))
+        self._day_pattern = DAY_PATTERNS.get(locale)
         self._moments: dict[tuple[datetime, ZoneInfo, bool], str] = {}
 
     def gettext(self, message: str) -> str:
@@ -34,7 +41,9 @@ class Translator:
         return self._catalog.ngettext(singular, plural, count)
 
     def day(self, value: date) -> str:
-        """`sre., 10. mar. 2027` / `Wed, Mar 10, 2027`."""
+        """`sre., 10. mar. 2027` / `Wed 10 Mar 2027`."""
+        if self._day_pattern:
+            return format_date(value, self._day_pattern, locale=self._babel_locale)
         return format_skeleton("yMMMEd", value, locale=self._babel_locale)
 
     def day_month(self, value: date) -> str:
@@ -44,7 +53,7 @@ class Translator:
         return format_time(value, "short", locale=self._babel_locale)
 
     def moment(self, value: datetime, zone: ZoneInfo, *, all_day: bool = False) -> str:
-        """A moment in the coalition's zone, e.g. `sre., 10. mar. 2027, 14:00`.
+        """A moment in the coalition's zone: `sre., 10. mar. 2027, 14:00`, `Wed 10 Mar 2027, 14:00`.
 
         Lists show the same few moments again and again, and Babel takes longer to format
         one than the rest of a list item: up to MOMENTS_KEPT are kept, and forgotten together.

@@ -73,7 +73,7 @@ LABELS = {
     "When": N_("When"),
     "Until": N_("Until"),
     "Where": N_("Where"),
-    "Kind": N_("Kind"),
+    "Type": N_("Type"),
     "Area": N_("Area"),
     "Organiser": N_("Organiser"),
 }
@@ -98,10 +98,18 @@ def event_details(ctx: Reader, event: EventView) -> tuple[str, ...]:
     when = ctx.t.moment(event.starts_at, ctx.zone, all_day=event.all_day)
     lines = [labelled(ctx, "When", when)]
     if event.ends_at:
-        lines.append(labelled(ctx, "Until", ctx.t.moment(event.ends_at, ctx.zone)))
+        same_day = (
+            event.ends_at.astimezone(ctx.zone).date() == event.starts_at.astimezone(ctx.zone).date()
+        )
+        until = (
+            ctx.t.clock(event.ends_at.astimezone(ctx.zone))
+            if same_day and not event.all_day
+            else ctx.t.moment(event.ends_at, ctx.zone)
+        )
+        lines.append(labelled(ctx, "Until", until))
     if event.location:
         lines.append(labelled(ctx, "Where", event.location))
-    lines.append(labelled(ctx, "Kind", ctx._(EVENT_KINDS[event.kind])))
+    lines.append(labelled(ctx, "Type", ctx._(EVENT_KINDS[event.kind])))
     if event.area:
         lines.append(labelled(ctx, "Area", f"{event.area.name} ({event.area.slug})"))
     if event.organiser:
@@ -122,16 +130,21 @@ def activity_item(ctx: Reader, activity: ActivityView) -> ListItem:
 
 
 def deadline_item(ctx: Reader, deadline: Deadline) -> ListItem:
-    days = (deadline.due - ctx.now.astimezone(ctx.zone).date()).days
-    if days == 0:
-        left = ctx._("today")
-    else:
-        left = ctx.t.ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+    left = days_from_today(ctx.t, (deadline.due - ctx.now.astimezone(ctx.zone).date()).days)
     source = ctx._("activity") if deadline.source == "activity" else ctx._("event")
     meta = [f"{source} #{deadline.source_id}", left]
     if deadline.area:
         meta.append(deadline.area.name)
     return ListItem(f"{ctx.t.day(deadline.due)} — {deadline.title}", (" · ".join(meta),))
+
+
+def days_from_today(t: Translator, days: int) -> str:
+    """`today`, `tomorrow`, `in 3 days` (`danes`, `jutri`, `čez 3 dni`)."""
+    if days <= 0:
+        return t.gettext("today")
+    if days == 1:
+        return t.gettext("tomorrow")
+    return t.ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
 
 
 def contact_item(ctx: Reader, contact: ContactView) -> ListItem:
@@ -162,9 +175,11 @@ def paged(
     next_command: str,
     empty: str,
 ) -> Reply:
-    """A list reply with a count, the page number and buttons to move between pages."""
+    """A list reply titled `Coalition: <count>`, with the page number and buttons to move
+    between pages; an empty list says `empty` under the coalition's name (no `0 events`)."""
     if not page.total:
-        return ctx.reply(title, lines=(empty,))
+        return ctx.reply(ctx.coalition.name, lines=(empty,))
+    title = f"{ctx.coalition.name}: {title}"
     pages = (page.total + page.limit - 1) // page.limit
     if not items:
         raise BadInput(

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from handlers.context import Context
 from handlers.errors import BadInput
 from handlers.i18n import Translator
-from handlers.listing import Audience, Reader, activity_item, event_details, event_item
+from handlers.listing import (
+    Audience,
+    Reader,
+    activity_item,
+    days_from_today,
+    event_details,
+    event_item,
+)
 from handlers.types import ChatKind, Reply
 from models.reminders import ReminderKind
 from models.services.reminders import ReminderJob
@@ -22,15 +30,15 @@ async def subscribe(ctx: Context) -> Reply:
         ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area
     )
     if area_name:
-        text = ctx._("You will get reminders of %(area)s in %(coalition)s here.") % {
+        text = ctx._("You will get reminders of the area “%(area)s” here — %(coalition)s") % {
             "area": area_name,
             "coalition": ctx.coalition.name,
         }
     else:
-        text = ctx._("You will get reminders of %(coalition)s here.") % {
+        text = ctx._("You will get the coalition's reminders here — %(coalition)s") % {
             "coalition": ctx.coalition.name
         }
-    return ctx.reply(text, lines=(ctx._("/unsubscribe stops them."),), personal=True)
+    return ctx.reply(text, lines=(ctx._("Stop them with /unsubscribe."),), personal=True)
 
 
 async def unsubscribe(ctx: Context) -> Reply:
@@ -54,29 +62,27 @@ async def show_status(ctx: Context) -> Reply:
         ctx._("Skipped (too late): %(count)d") % {"count": counts.skipped},
     )
     return ctx.reply(
-        ctx._("Reminders in %(coalition)s, last 7 days") % {"coalition": ctx.coalition.name},
+        ctx._("Reminders, last 7 days — %(coalition)s") % {"coalition": ctx.coalition.name},
         lines=lines,
         personal=True,
     )
 
 
-def time_left(t: Translator, until: datetime, now: datetime) -> str:
-    """`čez 2 uri`, `in 3 days`: the real time left, rounded to the unit that fits."""
+def time_left(t: Translator, until: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """`čez 2 uri`, `jutri`, `in 3 days`: the real time left, rounded to the unit that fits
+    (a day away is `tomorrow` when it is tomorrow's date, else counted in hours)."""
     left = until - now
     if left >= timedelta(hours=23, minutes=30):
         days = round(left / timedelta(days=1))
-        return t.ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+        if days > 1:
+            return t.ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+        if (until.astimezone(zone).date() - now.astimezone(zone).date()).days == 1:
+            return t.gettext("tomorrow")
     if left >= timedelta(minutes=55):
         hours = round(left / timedelta(hours=1))
         return t.ngettext("in %(count)d hour", "in %(count)d hours", hours) % {"count": hours}
     minutes = max(1, round(left / timedelta(minutes=1)))
     return t.ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
-
-
-def days_left(t: Translator, day_count: int) -> str:
-    if day_count <= 0:
-        return t.gettext("today")
-    return t.ngettext("in %(count)d day", "in %(count)d days", day_count) % {"count": day_count}
 
 
 def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | None:
@@ -99,19 +105,19 @@ def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | No
             title=t.gettext("Deadline: %(title)s") % {"title": job.activity.title},
             lines=(
                 t.gettext("Due %(date)s, %(left)s.")
-                % {"date": t.day(job.activity.due_on), "left": days_left(t, day_count)},
+                % {"date": t.day(job.activity.due_on), "left": days_from_today(t, day_count)},
             ),
             items=(activity_item(reader, job.activity),),
             locale=t.locale,
         )
     if job.event is not None:
-        left = time_left(t, job.event.starts_at, now)
+        left = time_left(t, job.event.starts_at, now, reader.zone)
         if job.kind is ReminderKind.DEADLINE:
             day_count = (
                 job.event.starts_at.astimezone(reader.zone).date()
                 - now.astimezone(reader.zone).date()
             ).days
-            left = days_left(t, day_count)
+            left = days_from_today(t, day_count)
             title = t.gettext("Deadline: %(title)s")
         else:
             title = t.gettext("Reminder: %(title)s")
@@ -136,7 +142,7 @@ def digest_reply(job: ReminderJob, reader: Reader) -> Reply:
     count = len(items)
     lines = () if items else (t.gettext("No events or deadlines this week."),)
     return Reply(
-        title=t.gettext("This week in %(coalition)s") % {"coalition": job.coalition.name},
+        title=t.gettext("This week — %(coalition)s") % {"coalition": job.coalition.name},
         lines=lines,
         items=items,
         footer=t.ngettext("%(count)d item", "%(count)d items", count) % {"count": count}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.entities import (
@@ -298,35 +298,42 @@ def _due(seed: ActivitySeed, today: date) -> date | None:
     return None if seed.in_days is None else today + timedelta(days=seed.in_days)
 
 
-async def _coalition_to_fill(session: AsyncSession, seed: CoalitionSeed) -> Coalition | None:
-    """The coalition row to fill with demo content, or None when it already has some."""
+async def _coalition_to_fill(session: AsyncSession, seed: CoalitionSeed) -> Coalition:
+    """The coalition row to fill with demo content: the one already there (made by the
+    config, say), or a new one."""
     coalition = await session.scalar(select(Coalition).where(Coalition.slug == seed.slug))
     if coalition is None:
         coalition = Coalition(slug=seed.slug, name=seed.name, timezone=ZONE, default_locale="sl")
         session.add(coalition)
         await session.flush()
-        return coalition
-    areas = await session.scalar(
-        select(func.count(Area.id)).where(Area.coalition_id == coalition.id)
-    )
-    return None if areas else coalition
+    return coalition
 
 
 async def _fill(
     session: AsyncSession, coalition: Coalition, seed: CoalitionSeed, today: date
-) -> None:
+) -> bool:
+    """Adds what of the seed is missing (areas, organisations, contacts, events, activities,
+    each known by its name or title); True when anything was added."""
     zone = ZoneInfo(ZONE)
-    areas = {
-        slug: Area(coalition_id=coalition.id, slug=slug, name=name) for slug, name in seed.areas
-    }
+
+    existing_areas = await session.scalars(select(Area).where(Area.coalition_id == coalition.id))
+    areas = {area.slug: area for area in existing_areas}
+    added: list[Area | Organisation] = [
+        areas.setdefault(slug, Area(coalition_id=coalition.id, slug=slug, name=name))
+        for slug, name in seed.areas
+        if slug not in areas
+    ]
     existing = await session.scalars(
         select(Organisation).where(Organisation.coalition_id == coalition.id)
     )
     orgs = {o.name: o for o in existing}
     for o in seed.organisations:
-        orgs.setdefault(o.name, Organisation(coalition_id=coalition.id, name=o.name))
-        orgs[o.name].sector, orgs[o.name].website = o.sector, o.website
-    session.add_all([*areas.values(), *orgs.values()])
+        if o.name not in orgs:
+            orgs[o.name] = Organisation(
+                coalition_id=coalition.id, name=o.name, sector=o.sector, website=o.website
+            )
+            added.append(orgs[o.name])
+    session.add_all(added)
     await session.flush()
 
     def area_id(slug: str | None) -> int | None:
@@ -335,8 +342,31 @@ async def _fill(
     def org_id(name: str | None) -> int | None:
         return orgs[name].id if name is not None else None
 
+    people = {
+        (organisation_id, name)
+        for organisation_id, name in (
+            await session.execute(
+                select(Contact.organisation_id, Contact.name).where(
+                    Contact.coalition_id == coalition.id
+                )
+            )
+        ).all()
+    }
+    events = set(
+        (await session.scalars(select(Event.title).where(Event.coalition_id == coalition.id))).all()
+    )
+    activities = set(
+        (
+            await session.scalars(
+                select(Activity.title).where(Activity.coalition_id == coalition.id)
+            )
+        ).all()
+    )
+    new: list[object] = []
     for c in seed.contacts:
-        session.add(
+        if (orgs[c.organisation].id, c.name) in people:
+            continue
+        new.append(
             Contact(
                 coalition_id=coalition.id,
                 organisation_id=orgs[c.organisation].id,
@@ -347,8 +377,10 @@ async def _fill(
             )
         )
     for e in seed.events:
+        if e.title in events:
+            continue
         starts_at = datetime.combine(today + timedelta(days=e.in_days), e.at, tzinfo=zone)
-        session.add(
+        new.append(
             Event(
                 coalition_id=coalition.id,
                 area_id=area_id(e.area),
@@ -363,7 +395,9 @@ async def _fill(
             )
         )
     for a in seed.activities:
-        session.add(
+        if a.title in activities:
+            continue
+        new.append(
             Activity(
                 coalition_id=coalition.id,
                 area_id=area_id(a.area),
@@ -374,18 +408,20 @@ async def _fill(
                 notes=a.notes,
             )
         )
+    session.add_all(new)
+    return bool(added or new)
 
 
 async def load_demo(sessions: async_sessionmaker[AsyncSession], today: date) -> bool:
-    """Loads the demo coalitions; returns False (and changes nothing) when they are already there.
+    """Loads what is missing of the demo coalitions; returns False (and changes nothing) when
+    everything is already there.
 
-    A coalition whose row exists but has no areas yet (made by the config, say) is filled in.
+    Whatever the config made first (the coalition, some of its areas) is kept and completed:
+    the seed's areas, organisations, contacts, events and activities not yet there are added.
     """
     loaded = False
     async with sessions.begin() as session:
         for seed in DEMO:
             coalition = await _coalition_to_fill(session, seed)
-            if coalition is not None:
-                await _fill(session, coalition, seed, today)
-                loaded = True
+            loaded = await _fill(session, coalition, seed, today) or loaded
     return loaded

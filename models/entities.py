@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Connection,
     Date,
     Enum,
     ForeignKey,
@@ -14,11 +16,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from models.base import Base
+from models.search import searchable
 
 
 class Role(StrEnum):
@@ -108,6 +112,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     sector: Mapped[Sector | None] = mapped_column(stored_as_value(Sector))
     website: Mapped[str | None] = mapped_column(String(300))
+    search: Mapped[str] = mapped_column(Text, server_default="", default="")
+    """The name folded for searching (kept in sync on every insert and update)."""
 
 
 class Contact(Base):
@@ -125,8 +131,22 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     chat_identities: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    search: Mapped[str] = mapped_column(Text, server_default="", default="")
+    """The name and role folded for searching (kept in sync on every insert and update)."""
 
     organisation: Mapped[Organisation] = relationship()
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _fold_organisation(_mapper: Mapper[Any], _connection: Connection, target: Organisation) -> None:
+    target.search = searchable(target.name)
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _fold_contact(_mapper: Mapper[Any], _connection: Connection, target: Contact) -> None:
+    target.search = searchable(target.name, target.role)
 
 
 class Event(Base):

@@ -28,11 +28,23 @@ class PermissionDenied(DomainError):
 class Invalid(DomainError):
     """A value a person typed that cannot be stored; `problem` names the rule."""
 
-    def __init__(self, field: str, problem: str, limit: int | None = None) -> None:
+    def __init__(
+        self,
+        field: str,
+        problem: str,
+        limit: int | None = None,
+        *,
+        value: str = "",
+        choices: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
         self.limit = limit
+        self.value = value
+        """What was typed, for a problem that names it (an ambiguous name)."""
+        self.choices = choices
+        """What it could have meant (the entries an ambiguous name matches)."""
 
 
 def is_unavailable(error: BaseException) -> bool:

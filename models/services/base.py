@@ -117,7 +117,8 @@ class Service:
         if exact or len(partial) == 1:
             return (exact or partial)[0]
         if partial:
-            raise Invalid("organisation", "ambiguous")
+            names = tuple(sorted(o.name for o in partial))
+            raise Invalid("organisation", "ambiguous", value=name.strip(), choices=names)
         raise NotFound("organisation", name)
 
     def _audit(

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from models.entities import Contact, Organisation, Role, Sector
 from models.errors import NotFound
+from models.search import fold
 from models.services.base import Service, page_and_total
 from models.services.views import ContactView, Page
 from models.validation import clean_email, clean_phone, clean_text, optional_text
+
+
+def like_pattern(words: str) -> str:
+    """`%šoštanj%` folded to `%sostanj%`; empty when nothing is left to look for.
+
+    Control characters match nothing (and PostgreSQL refuses NUL in a parameter); the LIKE
+    wildcards and the escape character are dropped, so a typed `%` is no wildcard.
+    """
+    kept = "".join(c for c in words if unicodedata.category(c) != "Cc")
+    folded = fold(kept).replace("\\", "").replace("%", "").replace("_", "").strip()
+    return f"%{folded}%" if folded else ""
 
 
 def contact_view(organisation: Organisation, contact: Contact | None) -> ContactView:
@@ -32,28 +44,25 @@ class ContactService(Service):
         coalition_slug: str,
         query: str = "",
         *,
+        also: tuple[str, ...] = (),
         sectors: tuple[Sector, ...] = (),
         offset: int = 0,
         limit: int = 10,
     ) -> Page[ContactView]:
-        """People and organisations whose name, role or organisation contains the query,
+        """People and organisations whose name, role or organisation contains the query or
+        one of the words in `also` (case and diacritics ignored: `sostanj` finds `Šoštanj`),
         or whose organisation is in one of the sectors; organisations without people too."""
         async with self._sessions() as session:
             coalition = await self._coalition(session, coalition_slug)
             conditions = [Organisation.coalition_id == coalition.id]
-            # control characters match nothing, and PostgreSQL refuses NUL in a parameter
-            words = "".join(c for c in query if unicodedata.category(c) != "Cc").strip().lower()
-            if words or sectors:
-                pattern = "%" + words.replace("\\", "").replace("%", "").replace("_", "") + "%"
-                matches = []
-                if words:
-                    matches += [
-                        func.lower(Contact.name).like(pattern),
-                        func.lower(Contact.role).like(pattern),
-                        func.lower(Organisation.name).like(pattern),
-                    ]
-                if sectors:
-                    matches.append(Organisation.sector.in_(sectors))
+            matches: list[ColumnElement[bool]] = []
+            for words in (query, *also):
+                pattern = like_pattern(words)
+                if pattern:
+                    matches += [Contact.search.like(pattern), Organisation.search.like(pattern)]
+            if sectors:
+                matches.append(Organisation.sector.in_(sectors))
+            if matches:
                 conditions.append(or_(*matches))
             base = (
                 select(Organisation, Contact)

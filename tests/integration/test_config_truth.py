@@ -44,7 +44,7 @@ async def test_removed_admins_are_demoted_and_a_removed_coalition_goes_quiet(
     clock.now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     first = await restarted(database_url, clock, A, B)
     granted = await in_group(first, f"/role {GRANTED} admin", DROPPED, A_GROUP)
-    assert "is now" in granted, granted
+    assert "»skrbnik«" in granted, granted
     added = await in_group(first, "/addevent Sestanek | jutri ob 10h", KEPT, B_GROUP)
     assert "#" in added, added
     await first.close()
@@ -52,11 +52,11 @@ async def test_removed_admins_are_demoted_and_a_removed_coalition_goes_quiet(
     second = await restarted(database_url, clock, replace_admins(A, (KEPT,)))
     try:
         refused = await in_group(second, "/addevent Sestanek | jutri ob 10h", DROPPED, A_GROUP)
-        assert "Only coordinators and admins" in refused
+        assert "lahko spreminjajo le koordinatorji" in refused
         assert "#" in await in_group(second, "/addevent Delavnica | jutri ob 11h", GRANTED, A_GROUP)
         assert "#" in await in_group(second, "/addevent Posvet | jutri ob 12h", KEPT, A_GROUP)
         quiet = await in_group(second, "/events", KEPT, B_GROUP)
-        assert "not bound to a coalition" in quiet
+        assert "ni povezan s koalicijo" in quiet
         assert "Sestanek" not in quiet
         mine = (
             await ask(second, "/coalition", user=KEPT, coalition=None, locale="en")
@@ -77,7 +77,7 @@ async def test_removed_admins_are_demoted_and_a_removed_coalition_goes_quiet(
         assert any("beta is no longer in the configuration" in r.message for r in caplog.records)
         assert any(f"{DROPPED} is no longer an admin of alfa" in r.message for r in caplog.records)
         rebound = await in_group(second, "/bind alfa", GRANTED, B_GROUP)  # no admin of beta
-        assert "now bound to Alfa" in rebound
+        assert "zdaj povezan s koalicijo — Alfa" in rebound
     finally:
         await second.close()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,6 +26,7 @@ from models.entities import (
     Sector,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = date.today()
 TABLES = (Coalition, Area, Organisation, Contact, Event, Activity)
 FOUNDERS = {
@@ -142,24 +146,56 @@ async def test_fills_a_coalition_created_without_areas(db: Database) -> None:
     assert (await counts(db))["coalitions"] == 2
 
 
-async def test_skips_a_coalition_that_already_has_areas(db: Database) -> None:
+async def test_fills_a_coalition_whose_config_made_an_area_first(db: Database) -> None:
+    """The config's `[coalitions.areas]` runs first; the demo still loads all that is missing."""
     async with db.sessions.begin() as session:
-        coalition = Coalition(slug="ljubljana", name="Ljubljana")
+        coalition = Coalition(slug="sasa", name="Lokalna digitalna koalicija SAŠA regije")
         session.add(coalition)
         await session.flush()
+        session.add(Area(coalition_id=coalition.id, slug="pametno-mesto", name="Pametno mesto"))
         session.add(Area(coalition_id=coalition.id, slug="lastno", name="Lastno področje"))
 
     assert await load_demo(db.sessions, TODAY) is True
 
-    ljubljana = await coalition_id(db, "ljubljana")
+    sasa = await coalition_id(db, "sasa")
     async with db.sessions() as session:
-        areas = (await session.scalars(select(Area).where(Area.coalition_id == ljubljana))).all()
+        areas = (await session.scalars(select(Area).where(Area.coalition_id == sasa))).all()
         events = await session.scalar(
-            select(func.count(Event.id)).where(Event.coalition_id == ljubljana)
+            select(func.count(Event.id)).where(Event.coalition_id == sasa)
         )
-    assert [a.slug for a in areas] == ["lastno"]
-    assert events == 0
+    slugs = [a.slug for a in areas]
+    assert len(slugs) == 7, slugs
+    assert len(set(slugs)) == 7, slugs
+    assert "lastno" in slugs
+    assert events == 8
+    before = await counts(db)
     assert await load_demo(db.sessions, TODAY) is False
+    assert await counts(db) == before
+
+
+def bot_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_the_readmes_setup_on_the_example_config_shows_the_sasa_events(tmp_path: Path) -> None:
+    """README, "Running it for real": copy config.example.toml, `db upgrade`, `demo`."""
+    shutil.copy(ROOT / "config.example.toml", tmp_path / "bot.toml")
+    for step in (("db", "upgrade"), ("demo",)):
+        done = bot_cli("--config", "bot.toml", *step, cwd=tmp_path)
+        assert done.returncode == 0, (step, done.stdout, done.stderr)
+    assert "demo data loaded" in done.stdout
+    chat = bot_cli("--config", "bot.toml", "chat", "--lang", "en", cwd=tmp_path, stdin="/events\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Lokalna digitalna koalicija SAŠA regije: 8 upcoming events" in chat.stdout, chat.stdout
+    assert "eAlijansa" in chat.stdout
 
 
 @pytest.mark.parametrize(

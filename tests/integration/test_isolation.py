@@ -170,7 +170,7 @@ async def test_a_contact_at_a_name_known_elsewhere_makes_an_organisation_here(
     )
     assert not reply.is_error, reply.plain_text()
     assert reply.lines == (
-        "Mestna občina Ljubljana was not in the directory yet and has been added.",
+        "“Mestna občina Ljubljana” was not in the directory yet and has been added.",
     )
     in_ljubljana = await ask(any_app, "/contacts Zupan", coalition="ljubljana", locale="en")
     assert in_ljubljana.items == ()
@@ -201,6 +201,8 @@ async def test_a_group_bound_to_ljubljana_gives_a_sasa_coordinator_no_rights(
         any_app, "/bind ljubljana", user=lj_admin, chat=chat, group=True, coalition=None
     )
     assert not bound.is_error, bound.plain_text()
+    # in a group the group's language wins: this one chooses English
+    await ask(any_app, "/language en", user=lj_admin, chat=chat, group=True, coalition=None)
     before = await counts(any_app)
     reply = await ask(
         any_app,
@@ -242,8 +244,9 @@ async def test_an_admin_of_one_coalition_cannot_bind_or_take_groups_of_the_other
         locale="en",
     )
     assert refused.is_error
-    assert refused.lines[0] == "Only a coalition admin may do this."
+    assert refused.lines[0] == "To lahko stori le skrbnik koalicije.", "unbound: the default sl"
     await ask(any_app, "/bind ljubljana", user=lj_admin, chat=chat, group=True, coalition=None)
+    await ask(any_app, "/language en", user=lj_admin, chat=chat, group=True, coalition=None)
     before = await counts(any_app)
     taken = await ask(
         any_app, "/bind sasa", user=sasa_admin, chat=chat, group=True, coalition=None, locale="en"

@@ -68,10 +68,10 @@ async def test_event_reminders_reach_every_bound_chat_once_in_its_language(
     assert len(slovenian) == 1
     assert len(english) == 1
     assert "Opomnik: Sestanek koordinatorjev" in slovenian[0]
-    assert "čez 1 dan" in slovenian[0]
+    assert "Začne se jutri." in slovenian[0]
     assert "Kje: Velenje" in slovenian[0]
     assert "Reminder: Sestanek koordinatorjev" in english[0]
-    assert "in 1 day" in english[0]
+    assert "Starts tomorrow." in english[0]
 
     clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 09:00 local, one hour before
     await scheduler.sweep()
@@ -85,6 +85,12 @@ async def test_area_filter_and_personal_subscriptions(rem_app: App, clock: FakeC
     subscriber = "telegram:777"
     reply = await ask(rem_app, "/narocisi seniorji", user=subscriber, coalition="rem")
     assert not reply.is_error, reply.plain_text()
+    assert reply.title == "Tu boste prejemali opomnike področja »Seniorji« — Koalicija opomnikov"
+    assert reply.lines == ("Ustavite jih z ukazom /odjava.",)
+    english = await ask(rem_app, "/subscribe", user=subscriber, coalition="rem", locale="en")
+    assert english.title == "You will get the coalition's reminders here — Koalicija opomnikov"
+    assert english.lines == ("Stop them with /unsubscribe.",)
+    await ask(rem_app, "/narocisi seniorji", user=subscriber, coalition="rem")
     await add(rem_app, "/addevent Pametni pločniki | jutri ob 10h | | pametno-mesto")
     await add(rem_app, "/addevent Seniorji in tablice | jutri ob 11h | | seniorji")
     clock.now += timedelta(hours=2)
@@ -123,8 +129,8 @@ async def test_deadline_reminders_seven_days_one_day_and_on_the_day_at_nine(
     texts = sender.texts(GROUP)
     assert "Rok: Oddaja poročila" in texts[0]
     assert "čez 7 dni" in texts[0]
-    assert "čez 1 dan" in texts[1]
-    assert "danes" in texts[2]
+    assert "Rok: pet., 4. dec. 2026, jutri." in texts[1]
+    assert "Rok: pet., 4. dec. 2026, danes." in texts[2]
 
 
 async def test_weekly_digest_on_monday_at_eight_local(rem_app: App, clock: FakeClock) -> None:
@@ -141,7 +147,8 @@ async def test_weekly_digest_on_monday_at_eight_local(rem_app: App, clock: FakeC
     digests = [t for t in sender.texts(GROUP)[before:] if t.startswith("Ta teden")]
     assert len(digests) == 1
     assert "Poročilo" in digests[0]
-    assert any(t.startswith("This week in") for t in sender.texts(ENGLISH_GROUP))
+    assert digests[0].startswith("Ta teden — ")
+    assert any(t.startswith("This week — ") for t in sender.texts(ENGLISH_GROUP))
     pending = await rem_app.services.reminders.next_due_times()
     assert datetime(2026, 12, 7, 7, 0, tzinfo=UTC) in pending, "the next digest is planned"
 
@@ -199,6 +206,7 @@ async def test_cancelling_drops_reminders_and_tells_only_the_chats_reminded(
     texts = sender.texts(GROUP)
     assert len(texts) == 2
     assert texts[1].startswith("Preklicano: Sestanek")
+    assert "Dogodek, načrtovan za sre., 25. nov. 2026, 10:00, odpade." in texts[1]
 
 
 async def test_after_downtime_a_due_reminder_is_sent_once_late_with_the_real_time_left(
@@ -224,7 +232,10 @@ async def test_a_reminder_whose_event_is_past_is_skipped_and_counted(
     await scheduler_for(rem_app, sender).sweep()
     assert sender.sent == []
     status = await ask(rem_app, "/status", user="telegram:500", coalition="rem")
+    assert status.title == "Opomniki, zadnjih 7 dni — Koalicija opomnikov"
     assert "Izpuščeni (prepozno): 1" in status.plain_text()
+    english = await ask(rem_app, "/status", user="telegram:500", coalition="rem", locale="en")
+    assert english.title == "Reminders, last 7 days — Koalicija opomnikov"
 
 
 async def test_failures_are_retried_with_backoff_then_marked_failed(
@@ -296,7 +307,7 @@ async def test_the_day_before_reminder_is_at_the_same_local_time_across_dst(
     await scheduler.sweep()
     assert len(sender.texts(GROUP)) == 1
     assert "09:00" in sender.texts(GROUP)[0]
-    assert "čez 1 dan" in sender.texts(GROUP)[0]
+    assert "jutri" in sender.texts(GROUP)[0]
 
 
 async def test_restart_between_planning_and_due_time_sends_once(

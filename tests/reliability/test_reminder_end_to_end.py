@@ -153,7 +153,7 @@ async def first_life(url: str, clock: FakeClock, platforms: Platforms) -> None:
         assert platforms.counts() == (1, 1)
         for text in (platforms.telegram_reminders()[0].text, platforms.slack_reminders()[0].text):
             assert "Opomnik: Sestanek" in text
-            assert "čez 1 dan" in text
+            assert "Začne se jutri." in text
     finally:
         await bot.stop()
 

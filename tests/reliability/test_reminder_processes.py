@@ -112,7 +112,7 @@ async def test_two_processes_deliver_500_reminders_exactly_once(
     assert sum(received.values()) == 500, [k for k, n in received.items() if n > 1]
     assert set(received.values()) == {1}
     texts = [m.text for m in bot_api.sent if m.text.startswith("Opomnik:")]
-    assert all("čez 1 dan" in text for text in texts), texts[0]
+    assert all("Začne se jutri." in text for text in texts), texts[0]
 
     rows = await reminder_rows(planner)
     assert rows.deliveries == {DeliveryState.SENT: 500}

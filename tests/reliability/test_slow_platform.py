@@ -111,7 +111,7 @@ async def test_slow_slack_gets_its_acks_in_time_and_every_answer_once_later(
     """2 s per Web API call: acks within 3 s over HTTP and Socket Mode, answers after."""
     await warm_up(slack, slack_http)
     await app.services.directory.bind_chat(f"slack:{TEAM}:{ADMIN}", f"slack:{TEAM}:C1", "sasa")
-    api.delay = SLOW
+    api.delay = SLOW  # C1 speaks the coalition's language, Slovenian, whoever asks
     lines = [
         ("/events", ""),
         ("/deadlines", ""),
@@ -144,8 +144,10 @@ async def test_slow_slack_gets_its_acks_in_time_and_every_answer_once_later(
     slowest = max(a.seconds for a in acks)
     assert slowest < SLACK_ACK, f"an ack took {slowest:.2f} s"
 
+    areas = "projektnih področij"  # /areas in C1
+
     def answered() -> bool:
-        mentions = [s for s in api.said if s.kind == "message" and "project area" in s.readable]
+        mentions = [s for s in api.said if s.kind == "message" and areas in s.readable]
         return all(any(s.channel == key for s in api.said) for key in keys) and len(mentions) >= 2
 
     await api.wait_until(answered, 30.0)
@@ -153,7 +155,7 @@ async def test_slow_slack_gets_its_acks_in_time_and_every_answer_once_later(
     await asyncio.sleep(SLOW + 1.0)  # anything sent twice would have arrived by now
     for key in keys:
         assert [s.channel for s in api.said].count(key) == 1, key
-    mentions = [s for s in api.said if s.kind == "message" and "project area" in s.readable]
+    mentions = [s for s in api.said if s.kind == "message" and areas in s.readable]
     assert len(mentions) == 2
     listing = await app.services.events.upcoming("sasa", limit=200)
     titles = [e.title for e in listing.items]

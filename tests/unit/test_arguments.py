@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes, take_page
+from handlers.events import EDIT_FIELDS
 
 
 @pytest.mark.parametrize(
@@ -119,8 +120,17 @@ def test_take_page_takes_only_the_first_page() -> None:
         ("12 title=E=mc²", "12", {"title": "E=mc²"}),
         ("12 where=https://x.si/?a=b", "12", {"where": "https://x.si/?a=b"}),
         ("12 title=a = b", "12", {"title": "a = b"}),
-        # a word right before `=` starts a new field, even inside a value
-        ("12 title=x y=z", "12", {"title": "x", "y": "z"}),
+        # only a known name (either language, any case or diacritics) starts another field
+        ("12 title=x y=z", "12", {"title": "x y=z"}),
+        ("11 description=Vstop: koda=ABC", "11", {"description": "Vstop: koda=ABC"}),
+        (
+            "11 opis=Vstop: koda=ABC kje=Velenje",
+            "11",
+            {"opis": "Vstop: koda=ABC", "kje": "Velenje"},
+        ),
+        ("11 opis=a PODROČJE=indeks", "11", {"opis": "a", "podrocje": "indeks"}),
+        # the first one is a field whatever its name, so a typo can be pointed out
+        ("12 colour=red", "12", {"colour": "red"}),
         # names start with a letter: digits and underscores do not make a field
         ("12 title=Top 10=best", "12", {"title": "Top 10=best"}),
         ("12 when=1.1.2027 title=a", "12", {"when": "1.1.2027", "title": "a"}),
@@ -128,7 +138,7 @@ def test_take_page_takes_only_the_first_page() -> None:
     ],
 )
 def test_parse_fields(args: str, head: str, fields: dict[str, str]) -> None:
-    assert parse_fields(args) == (head, fields)
+    assert parse_fields(args, EDIT_FIELDS) == (head, fields)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,13 +49,66 @@ def test_catalog_has_exactly_the_messages_in_the_code(locale: str) -> None:
     assert not stale, f"in locales/{locale} but no longer in the code: {stale}"
 
 
-def test_every_message_has_a_slovenian_translation() -> None:
+@pytest.mark.parametrize("locale", ["sl", "en"])
+def test_every_message_has_a_translation_in_both_languages(locale: str) -> None:
     untranslated = [
         message_key(m.id)
-        for m in catalog("sl")
+        for m in catalog(locale)
         if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
     ]
-    assert not untranslated, f"untranslated or fuzzy in locales/sl: {untranslated}"
+    assert not untranslated, f"untranslated or fuzzy in locales/{locale}: {untranslated}"
+
+
+# Slovenian words people often type without č, š, ž; the help must spell them properly
+# (commands still accept the plain forms: `/vloga 42 clan`, `kdaj=…`, `podrocje=…`).
+WITHOUT_CARONS = {
+    "clan": "član",
+    "clanica": "članica",
+    "nacrtovana": "načrtovana",
+    "nacrtovano": "načrtovano",
+    "zakljucena": "zaključena",
+    "zakljuceno": "zaključeno",
+    "podrocje": "področje",
+    "podrocja": "področja",
+    "naroci": "naroči",
+    "narocite": "naročite",
+    "obcina": "občina",
+    "obcine": "občine",
+    "sola": "šola",
+    "solski": "šolski",
+    "izobrazevanje": "izobraževanje",
+    "druzba": "družba",
+    "e-posta": "e-pošta",
+    "stevilka": "številka",
+    "stevilko": "številko",
+    "cakajoci": "čakajoči",
+    "izpusceni": "izpuščeni",
+    "zacne": "začne",
+    "prejsnja": "prejšnja",
+}
+COMMAND = re.compile(r"/\w+")
+
+
+def test_slovenian_texts_spell_c_s_z_with_their_carons() -> None:
+    misspelt = []
+    for message in catalog("sl"):
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for text in strings:
+            # command names are typed without carons on purpose (/pomoc, /podrocja)
+            words = re.findall(r"[\w-]+", COMMAND.sub("", text).lower())
+            misspelt += [
+                f"{word} → {WITHOUT_CARONS[word]} in {text!r}"
+                for word in words
+                if word in WITHOUT_CARONS
+            ]
+    assert not misspelt, misspelt
+
+
+def test_the_check_above_finds_a_missing_caron() -> None:
+    words = re.findall(r"[\w-]+", "dodeli vlogo: UPORABNIK clan|koordinator".lower())
+    assert [word for word in words if word in WITHOUT_CARONS] == ["clan"]
 
 
 @pytest.mark.parametrize("locale", ["sl", "en"])

@@ -135,18 +135,19 @@ class FakeActivities:
 @dataclass
 class FakeContacts:
     people: list[ContactView] = field(default_factory=list)
-    searched: list[tuple[str, tuple[Sector, ...]]] = field(default_factory=list)
+    searched: list[tuple[str, tuple[str, ...], tuple[Sector, ...]]] = field(default_factory=list)
 
     async def search(
         self,
         coalition_slug: str,
         query: str = "",
         *,
+        also: tuple[str, ...] = (),
         sectors: tuple[Sector, ...] = (),
         offset: int = 0,
         limit: int = 10,
     ) -> Page[ContactView]:
-        self.searched.append((query, sectors))
+        self.searched.append((query, also, sectors))
         found = [c for c in self.people if c.sector in sectors or query in (c.name or "")]
         return Page(tuple(found[offset : offset + limit]), len(found), offset, limit)
 
@@ -246,7 +247,7 @@ async def test_list_events_renders_items_footer_and_buttons(fakes: Fakes) -> Non
     reply = await events.list_events(context(fakes, "events", "page=2", locale="en"))
     assert fakes.events.calls[-1] == ("upcoming", {"area": None, "until": None, "offset": 10})
     assert len(reply.items) == 10
-    assert reply.items[0].title == "Fri, Dec 4, 2026, 10:00\u202fAM — Dogodek 11"
+    assert reply.items[0].title == "Fri 4 Dec 2026, 10:00 — Dogodek 11"
     assert reply.items[0].details == ("Where: Velenje", "#11 · meeting · Pametno mesto")
     assert reply.items[1].details == ("#12 · meeting",)
     assert reply.footer == "Page 2 of 3"
@@ -272,7 +273,7 @@ async def test_list_events_reads_the_period_and_area_words(fakes: Fakes) -> None
 
 async def test_list_events_without_events_says_so(fakes: Fakes) -> None:
     reply = await events.list_events(context(fakes, "dogodki"))
-    assert reply.title == "Testna koalicija: 0 prihajajočih dogodkov"
+    assert reply.title == "Testna koalicija", "no `0 events` above `No upcoming events`"
     assert reply.lines == ("Ni prihajajočih dogodkov.",)
     assert reply.buttons == ()
 
@@ -306,7 +307,7 @@ async def test_show_event_renders_translated_labels(fakes: Fakes) -> None:
     assert slovenian.title == "#1 Delavnica"
     assert slovenian.lines == (
         "Kdaj: sre., 2. dec. 2026, 14:00",
-        "Do: sre., 2. dec. 2026, 16:00",
+        "Do: 16:00",
         "Kje: Velenje",
         "Vrsta: delavnica",
         "Področje: Pametno mesto (mesto)",
@@ -315,10 +316,10 @@ async def test_show_event_renders_translated_labels(fakes: Fakes) -> None:
     )
     english = await events.show_event(context(fakes, "event", "1", locale="en"))
     assert english.lines[:5] == (
-        "When: Wed, Dec 2, 2026, 2:00\u202fPM",
-        "Until: Wed, Dec 2, 2026, 4:00\u202fPM",
+        "When: Wed 2 Dec 2026, 14:00",
+        "Until: 16:00",
         "Where: Velenje",
-        "Kind: workshop",
+        "Type: workshop",
         "Area: Pametno mesto (mesto)",
     )
 
@@ -328,8 +329,8 @@ async def test_show_event_marks_a_cancelled_one_and_shows_a_whole_day(fakes: Fak
         event(4, all_day=True, status=EventStatus.CANCELLED, kind=EventKind.DEADLINE)
     ]
     reply = await events.show_event(context(fakes, "event", "4", locale="en"))
-    assert reply.title == "#4 Dogodek 4 (event cancelled)"
-    assert reply.lines == ("When: Fri, Nov 27, 2026", "Kind: deadline")
+    assert reply.title == "#4 Dogodek 4 (cancelled)"
+    assert reply.lines == ("When: Fri 27 Nov 2026", "Type: deadline")
 
 
 async def test_show_event_wants_a_number(fakes: Fakes) -> None:
@@ -421,7 +422,7 @@ async def test_edit_event_refuses_an_unknown_field_in_the_readers_language(fakes
     with pytest.raises(BadInput) as refused:
         await events.edit_event(context(fakes, "uredidogodek", "1 barva=rdeča"))
     assert str(refused.value) == (
-        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, podrocje, opis."
+        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis."
     )
     assert fakes.events.calls == []
 
@@ -453,7 +454,7 @@ async def test_deadlines_say_how_many_days_are_left(fakes: Fakes) -> None:
     assert reply.title == "Testna koalicija: 4 prihajajoči roki"
     assert [item.details[0] for item in reply.items] == [
         "aktivnost #1 · danes",
-        "dogodek #2 · čez 1 dan · Pametno mesto",
+        "dogodek #2 · jutri · Pametno mesto",
         "aktivnost #3 · čez 3 dni",
         "aktivnost #4 · čez 5 dni",
     ]
@@ -465,11 +466,18 @@ async def test_contacts_pass_sector_words_to_the_search(fakes: Fakes) -> None:
         ContactView(1, "Ana", "mentorica", "ana@example.org", None, "Inkubator", None, None),
     ]
     reply = await contacts.list_contacts(context(fakes, "kontakti", "gospodarstvo"))
-    assert fakes.contacts.searched[-1] == ("gospodarstvo", (Sector.BUSINESS,))
+    assert fakes.contacts.searched[-1] == ("gospodarstvo", (), (Sector.BUSINESS,))
     assert reply.title == "Testna koalicija: 1 kontakt"
     assert reply.items[0].title == "Zbornica (gospodarstvo)"
+    await contacts.list_contacts(context(fakes, "contacts", "business", locale="en"))
+    assert fakes.contacts.searched[-1] == ("business", (), (Sector.BUSINESS,))
+    # sector names in the other language, and kinds of organisation in either
+    await contacts.list_contacts(context(fakes, "contacts", "civilna družba", locale="en"))
+    assert fakes.contacts.searched[-1] == ("civilna družba", (), (Sector.CIVIL_SOCIETY,))
     await contacts.list_contacts(context(fakes, "contacts", "chamber", locale="en"))
-    assert fakes.contacts.searched[-1] == ("chamber", (Sector.BUSINESS,))
+    assert fakes.contacts.searched[-1] == ("chamber", ("zbornic", "chamber"), ())
+    await contacts.list_contacts(context(fakes, "kontakti", "Občina"))
+    assert fakes.contacts.searched[-1] == ("Občina", ("obcin", "municipal"), ())
     person = await contacts.list_contacts(context(fakes, "contacts", "Ana", locale="en"))
     assert person.items[0].title == "Ana, mentorica"
     assert person.items[0].details == ("Inkubator", "ana@example.org")
@@ -478,7 +486,7 @@ async def test_contacts_pass_sector_words_to_the_search(fakes: Fakes) -> None:
 async def test_areas_list_with_the_slovenian_plural(fakes: Fakes) -> None:
     reply = await admin.list_areas(context(fakes, "podrocja"))
     assert reply.title == "Testna koalicija: 2 projektni področji"
-    assert reply.footer == "Kratko ime uporabite za ukazom, npr. /dogodki mesto"
+    assert reply.footer == "Kratko ime uporabite za ukazom, npr. /dogodki mesto."
 
 
 async def test_language_answers_in_the_new_language(fakes: Fakes) -> None:

@@ -559,7 +559,7 @@ class SlackAdapter:
     async def _invite_first(self, where: Where, command: str) -> Reply:
         """Binding a channel the bot is not in would bind a channel it cannot post in."""
         who = await self.profile(where.user_team or where.team, where.user)
-        t = self.translator(self._locale(await self._stored(where), who.locale))
+        t = self.translator(self._locale(await self._stored(where), where, who.locale))
         return Reply(
             lines=(
                 t.gettext("I am not in this channel yet, so I could not post there."),
@@ -647,16 +647,11 @@ class SlackAdapter:
             log.warning("Slack: no chat context for %s: %r", where.chat_id, error)
             return None
 
-    def _locale(self, stored: ChatContext | None, slack: str | None) -> str:
-        """The reader's language in the dispatcher's order: person, chat, Slack, coalition."""
-        choices: tuple[str | None, ...] = (slack,)
-        if stored is not None:
-            default = stored.coalition.default_locale if stored.coalition else None
-            choices = (stored.user_locale, stored.chat_locale, slack, default)
-        return next(
-            (c for c in choices if c and c in self.app.translators),
-            self.app.dispatcher.default_locale,
-        )
+    def _locale(self, stored: ChatContext | None, where: Where, slack: str | None) -> str:
+        """The reader's language by the one rule: a channel's own, a person's own in private."""
+        return self.app.dispatcher.reader(
+            stored, is_group=where.chat_kind is ChatKind.GROUP, platform=slack
+        ).locale
 
     def _may_add_events(self, stored: ChatContext, where: Where) -> bool:
         """Whether /addevent could succeed here: a coordinator or admin, in a bound channel
@@ -686,7 +681,7 @@ class SlackAdapter:
             areas = []
         person = where.user_team or where.team
         known = self.profiles.get(f"{person}:{where.user}")
-        locale = self._locale(stored, known.locale if known else None)
+        locale = self._locale(stored, where, known.locale if known else None)
         try:
             opened = await self.client.views_open(
                 trigger_id=trigger_id, view=addevent_view(self.translator(locale), areas, origin)
@@ -712,7 +707,7 @@ class SlackAdapter:
     ) -> None:
         """Asks Slack for the person's language after the modal opened; relabels it if needed."""
         who = await self.profile(where.user_team or where.team, where.user)
-        locale = self._locale(stored, who.locale)
+        locale = self._locale(stored, where, who.locale)
         if locale == shown or not view_id:
             return
         try:
@@ -774,7 +769,7 @@ class SlackAdapter:
         """The errors to show under the fields, and the dispatcher's reply (if it was asked)."""
         who = await self.profile(where.user_team or where.team, where.user)
         stored = await self._stored(where)
-        problems = form.pipe_problems(self.translator(self._locale(stored, who.locale)))
+        problems = form.pipe_problems(self.translator(self._locale(stored, where, who.locale)))
         if problems:
             return problems, None
         reply = await self._ask(form.command_line(origin.command), where)
@@ -817,7 +812,7 @@ class SlackAdapter:
             lists.append((section, await self._ask(ask, where)))
         who = await self.profile(where.user_team or where.team, where.user)
         stored = await self._stored(where)
-        t = self.translator(self._locale(stored, who.locale))
+        t = self.translator(self._locale(stored, where, who.locale))
         role = stored.role if stored is not None and stored.coalition is not None else None
         status: Reply | None = None
         if role is Role.ADMIN:

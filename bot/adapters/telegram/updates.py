@@ -183,27 +183,7 @@ class UpdateHandlers:
         identity = chat_identity(chat.id)
         directory = self.app.services.directory
         await directory.set_chat_active(identity, True)
-        stored = await directory.context(f"telegram:{actor.id}", identity, is_group=True)
-        locale = stored.chat_locale or (
-            stored.coalition.default_locale if stored.coalition else None
-        )
-        t = self.app.translators.get(locale or "") or self._default_translator()
-        if stored.coalition is not None:
-            where = t.gettext("This chat belongs to %(name)s. Try /events.") % {
-                "name": stored.coalition.name
-            }
-            lines: tuple[str, ...] = (where,)
-        else:
-            lines = (
-                t.gettext("This chat is not bound to a coalition yet."),
-                t.gettext("An admin binds it with /bind COALITION, e.g. /bind sasa."),
-            )
-        greeting = Reply(
-            title=t.gettext("Hello! I keep the coalition's events, activities and contacts."),
-            lines=lines,
-            footer=t.gettext("Type /help for the list of commands."),
-            locale=t.locale,
-        )
+        greeting = await self.app.dispatcher.greet(f"telegram:{actor.id}", identity)
         try:
             await self.delivery.send(chat.id, greeting)
         except DeliveryFailed as error:

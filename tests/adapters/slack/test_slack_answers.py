@@ -13,6 +13,8 @@ from tests.adapters.slack.harness import Slack, button_payload
 from tests.conftest import FakeClock
 
 NOTE = "cannot post in that channel"
+NOTE_SL = "V ta kanal ne morem pisati"
+"""The note in the channel's language (Slovenian), for an answer written for the channel."""
 
 
 async def test_refused_blocks_after_a_mention_are_answered_as_plain_text(bound: Slack) -> None:
@@ -20,15 +22,15 @@ async def test_refused_blocks_after_a_mention_are_answered_as_plain_text(bound: 
     said = await bound.mention("areas", user=ADMIN)
     assert said.channel == "C1"
     assert not said.blocks
-    assert "project areas" in said.text
+    assert "projektnih področij" in said.text
 
 
 async def test_a_restricted_channel_answers_the_mention_directly(bound: Slack) -> None:
     bound.api.fail("chat.postMessage", "restricted_action")
     said = await bound.mention("areas", user=ADMIN)
     assert said.channel == ADMIN, "a direct message"
-    assert "project areas" in said.readable
-    assert NOTE in said.readable
+    assert "projektnih področij" in said.readable
+    assert NOTE_SL in said.readable
 
 
 async def test_an_ephemeral_refusal_to_someone_not_in_the_channel_goes_directly(
@@ -50,8 +52,9 @@ async def test_a_rate_limit_that_persists_still_gets_the_answer_through(bound: S
     # each retry waits Retry-After plus up to a second of jitter: four of them before the DM
     said = (await bound.api.wait_said(before + 1, within=10.0))[before]
     assert said.channel == ADMIN
-    assert "project areas" in said.readable
+    assert "projektnih področij" in said.readable
     assert NOTE not in said.readable, "the channel is not the problem"
+    assert NOTE_SL not in said.readable
 
 
 async def test_a_failed_direct_answer_does_not_say_it_cannot_post_in_a_channel(
@@ -81,6 +84,6 @@ async def test_a_page_button_whose_response_url_fails_edits_the_message(
         edited = await bound.said_after(before)
         assert edited.kind == "update", status
         assert edited.channel == "C1"
-        assert "Page 2 of 2" in edited.readable
+        assert "Stran 2 od 2" in edited.readable
         await asyncio.sleep(0.1)
         assert len(bound.api.said) == before + 1, "no new message besides the edit"

@@ -142,7 +142,8 @@ chats = ["slack:T1:C1"]
         assert not api.rejected, api.rejected
         assert said.body["response_type"] == "in_channel"
         assert said.blocks[0]["type"] == "header"
-        assert "upcoming events" in said.blocks[0]["text"]["text"]
+        # the channel speaks its coalition's language, whatever U1's Slack speaks
+        assert "prihajajočih dogodkov" in said.blocks[0]["text"]["text"]
         assert "eAlijansa" in said.readable
         assert {b["type"] for b in said.blocks} <= {"header", "section", "context", "actions"}
 
@@ -183,8 +184,8 @@ def test_slack_manifest_lists_every_command_in_both_languages() -> None:
     assert {c["command"] for c in commands} == EVERY_NAME
     assert len(commands) == len(EVERY_NAME) <= 50
     by_name = {c["command"]: c for c in commands}
-    assert by_name["/events"]["description"] == "upcoming events [area] [week|month]"
-    assert by_name["/dogodki"]["description"].startswith("prihajajoči dogodki")
+    assert by_name["/events"]["description"] == "list upcoming events [area] [week|month]"
+    assert by_name["/dogodki"]["description"].startswith("prikaže prihajajoče dogodke")
     assert all("url" not in c for c in commands), "Socket Mode needs no URL"
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == SCOPES

@@ -57,7 +57,18 @@ STEPS = (
         "bind",
         "sasa",
         "sasa",
-        text("This chat is now bound to %(name)s. Try /events.", name="coalition"),
+        text("This chat is now bound to the coalition — %(name)s. Try /events.", name="coalition"),
+        True,
+    ),
+    Step(
+        "language",
+        "en",
+        "sl",
+        lambda t, v: t.gettext(
+            "I'll answer in English in this chat from now on."
+            if t.locale == "en"
+            else "I'll answer in Slovenian in this chat from now on."
+        ),
         True,
     ),
     Step("start", "", "", text("What I can do for you"), False),
@@ -128,7 +139,7 @@ STEPS = (
         "<@U3|cene> coordinator",
         "<@U3|cene> koordinator",
         lambda t, v: (
-            t.gettext("%(who)s is now %(role)s in %(coalition)s.")
+            t.gettext("%(who)s now has the role “%(role)s” — %(coalition)s")
             % {
                 "who": f"slack:{TEAM}:U3",
                 "role": t.gettext("coordinator"),
@@ -149,7 +160,7 @@ STEPS = (
         "subscribe",
         "",
         "",
-        text("You will get reminders of %(coalition)s here.", coalition="coalition"),
+        text("You will get the coalition's reminders here — %(coalition)s", coalition="coalition"),
         False,
         direct=True,
     ),
@@ -160,10 +171,9 @@ STEPS = (
         "status",
         "",
         "",
-        text("Reminders in %(coalition)s, last 7 days", coalition="coalition"),
+        text("Reminders, last 7 days — %(coalition)s", coalition="coalition"),
         False,
     ),
-    Step("language", "en", "sl", text("This chat now speaks English."), True),
 )
 
 
@@ -186,6 +196,8 @@ async def test_every_command_by_its_name_in_each_language(
     names = {spec.name: spec.alias if locale == "sl" else spec.name for spec in COMMANDS}
     values = {"coalition": coalition.name, "title": EN_TITLE if locale == "en" else SL_TITLE}
     for step in STEPS:
+        # a channel just bound speaks its coalition's language (sl) until /language changes it
+        t = app.translators["sl" if step.name == "bind" else locale]
         args = (step.sl if locale == "sl" else step.en).format(**values)
         said = await slack.ask(
             f"/{names[step.name]}", args, user=user, channel=dm if step.direct else channel
@@ -227,7 +239,7 @@ async def test_a_mention_in_a_thread_answers_in_the_thread(bound: Slack) -> None
     )
     said = await bound.said_after(before)
     assert said.body["thread_ts"] == "1800000000.000100"
-    assert "upcoming deadlines" in said.readable
+    assert "prihajajočih rokov" in said.readable, "the channel speaks its coalition's language"
 
 
 async def test_a_refusal_after_a_mention_is_shown_only_to_the_asker(bound: Slack, app: App) -> None:
@@ -276,14 +288,20 @@ async def test_edits_bot_messages_and_other_subtypes_are_not_commands(slack: Sla
 
 
 async def test_the_language_choice_order_person_chat_slack_coalition(bound: Slack) -> None:
-    """Person's choice, then the channel's, then the Slack locale, then the coalition's."""
-    assert "upcoming events" in (await bound.ask("/events", user=ADMIN)).readable
-    assert "prihajajočih" in (await bound.ask("/events", user=COORDINATOR)).readable
-    assert "prihajajočih" in (await bound.ask("/events", user=MEMBER)).readable  # de-DE
-    await bound.ask("/language", "en", user=COORDINATOR)  # the channel's language
-    assert "upcoming events" in (await bound.ask("/events", user=COORDINATOR)).readable
+    """In a channel: its own language, else the coalition's. In a direct message: the
+    person's choice, then the Slack locale, then the coalition's."""
+    assert "upcoming events" in (await bound.ask("/events", user=ADMIN, channel="D1")).readable
+    assert "prihajajočih" in (await bound.ask("/events", user=ADMIN)).readable  # en-US, in C1
+    assert "prihajajočih" in (await bound.ask("/events", user=MEMBER, channel="D3")).readable
     await bound.ask("/jezik", "sl", user=ADMIN, channel="D1")  # Ana's own choice
-    assert "prihajajočih" in (await bound.ask("/events", user=ADMIN)).readable
+    assert "prihajajočih" in (await bound.ask("/events", user=ADMIN, channel="D1")).readable
+    await bound.ask("/language", "en", user=COORDINATOR)  # the channel's language
+    for person in (ADMIN, COORDINATOR, MEMBER):
+        assert "upcoming events" in (await bound.ask("/events", user=person)).readable
+    help_here = await bound.ask("/pomoc", user=ADMIN)
+    assert help_here.readable.startswith("What I can do for you"), help_here.readable
+    help_alone = await bound.ask("/help", user=ADMIN, channel="D1")
+    assert help_alone.readable.startswith("Kaj lahko storim za vas"), help_alone.readable
 
 
 async def test_the_slack_locale_is_looked_up_once_per_person(bound: Slack) -> None:

@@ -111,6 +111,6 @@ async def test_coordinators_see_their_tools_and_admins_the_reminders_too(slack: 
     assert "Your tools as an admin" in admin
     assert "/bind" in admin
     assert "/addevent" in admin
-    assert "Reminders in Lokalna digitalna koalicija SAŠA" in admin
+    assert "Reminders, last 7 days — Lokalna digitalna koalicija SAŠA" in admin
     assert "Failed: 0" in admin
     assert not slack.api.rejected

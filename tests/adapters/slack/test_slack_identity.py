@@ -55,7 +55,7 @@ async def test_an_admin_configured_with_their_own_team_is_accepted_in_a_mention(
         }
     )
     said = await slack.said_after(before)
-    assert "now bound" in said.readable, said.readable
+    assert "zdaj povezan" in said.readable, said.readable
     context = await app.services.directory.context(
         f"slack:{TEAM}:{ADMIN}", f"slack:{TEAM}:C5", is_group=True
     )
@@ -77,4 +77,4 @@ async def test_a_guest_admin_is_the_same_person_in_a_direct_message(slack: Slack
         }
     )
     said = await slack.said_after(before)
-    assert "Reminders in" in said.readable, said.readable
+    assert "Reminders, last 7 days" in said.readable, said.readable

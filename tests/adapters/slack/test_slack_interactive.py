@@ -38,6 +38,7 @@ async def test_next_page_button_replaces_the_message_with_page_two(
 ) -> None:
     slack = any_slack
     await slack.ask("/bind", "sasa")
+    await slack.ask("/language", "en")  # the channel's language
     first = await slack.ask("/events", user=ADMIN)
     assert "Page 1 of 3" in first.readable
     assert [b["action_id"] for b in first.buttons] == ["cb_page_2"]
@@ -78,7 +79,7 @@ async def test_a_button_without_a_response_url_edits_the_message_with_chat_updat
     assert edited.kind == "update"
     assert edited.channel == "C1"
     assert edited.body["ts"] == payload["container"]["message_ts"]
-    assert "Page 2 of 3" in edited.readable
+    assert "Stran 2 od 3" in edited.readable, "the channel speaks its coalition's language"
 
 
 async def test_a_refused_click_is_told_privately_and_leaves_the_message(
@@ -113,6 +114,16 @@ async def test_addevent_without_arguments_opens_a_modal_with_the_areas(
     assert view["blocks"][-1]["label"]["text"] == "Področje", "U2 reads Slovenian"
     assert view["blocks"][3]["label"]["text"] == "Kje"
     assert not [s for s in bound.api.said if s.channel == key], "no message besides the modal"
+
+
+async def test_the_modal_in_a_channel_speaks_the_channels_language(bound: Slack) -> None:
+    await bound.ask("/jezik", "sl", user=COORDINATOR, channel="D2")  # U2's own choice: sl
+    await bound.ask("/language", "en", user=ADMIN)
+    await bound.slash("/dodajdogodek", "", user=COORDINATOR)
+    await bound.api.wait_until(lambda: bool(bound.api.views_opened))
+    view = bound.api.views_opened[-1]
+    assert view["blocks"][-1]["label"]["text"] == "Area"
+    assert view["blocks"][3]["label"]["text"] == "Where"
 
 
 async def open_modal(slack: Slack, user: str = COORDINATOR) -> dict[str, object]:

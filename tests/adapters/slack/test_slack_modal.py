@@ -60,7 +60,9 @@ async def test_the_modal_is_relabelled_in_the_persons_slack_language_after_openi
     bound: Slack,
 ) -> None:
     bound.adapter.profiles = type(bound.adapter.profiles)()
-    await typed_addevent(bound, user=ADMIN)  # Ana's Slack speaks English; SAŠA Slovenian
+    # in her direct messages the person's language counts: Ana's Slack speaks English, SAŠA
+    # Slovenian (in a channel the channel's language wins, and nothing is relabelled)
+    await typed_addevent(bound, user=ADMIN, channel="D1")
     await bound.api.wait_until(lambda: bool(bound.api.views_updated))
     assert bound.api.views_opened[0]["blocks"][0]["label"]["text"] == "Naslov"
     updated = bound.api.views_updated[0]

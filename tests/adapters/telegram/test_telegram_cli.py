@@ -92,7 +92,7 @@ async def test_the_bot_runs_serves_a_coalition_survives_faults_and_stops_cleanly
         assert "eAlijansa" in dogodki.text
 
         [granted] = await chat.ask("/role 1002 coordinator", sender=admin, chat_id=GROUP)
-        assert "telegram:1002 is now coordinator" in granted.text
+        assert "telegram:1002 ima zdaj vlogo »koordinator«" in granted.text  # the group's sl
         [added] = await chat.ask("/addevent Test | jutri ob 10h", sender=coordinator)
         assert "added" in added.text
         assert "10:00" in added.text

@@ -76,7 +76,9 @@ async def test_every_command_answers_in_the_users_language(
         line = f"/{typed} {arguments.format(**values)}".strip()
         [answer] = await chat.ask(line, sender=admin, chat_id=group)
         assert expected.format(**values) in answer.text, (line, answer.text)
-        assert (SL_MARK in answer.text) is (lang == "sl"), (line, answer.text)
+        # a group speaks the group's language: the one just bound has its coalition's, sl
+        in_slovenian = lang == "sl" or name == "bind"
+        assert (SL_MARK in answer.text) is in_slovenian, (line, answer.text)
         assert "I do not know the command" not in answer.text
         if name in ("addevent", "addactivity"):
             found = re.search(r"#(\d+)", answer.text)
@@ -103,6 +105,22 @@ async def test_the_users_own_choice_beats_the_telegram_language(marked: App, cha
     assert SL_MARK in (await chat.ask("/events", sender=english))[0].text
 
 
+async def test_in_a_group_the_groups_language_wins_over_the_persons(
+    marked: App, chat: Chat
+) -> None:
+    await bind_group(marked, -100510)
+    coordinator, person = user(3010, language="sl"), user(3011, language="en")
+    await grant(marked, 3010, Role.COORDINATOR)
+    await chat.ask("/jezik sl", sender=person)
+    [switched] = await chat.ask("/jezik en", sender=coordinator, chat_id=-100510)
+    assert switched.text == "I'll answer in English in this chat from now on."
+    [in_group] = await chat.ask("/pomoc", sender=person, chat_id=-100510)
+    assert in_group.text.startswith("What I can do for you")
+    assert SL_MARK not in in_group.text
+    [in_private] = await chat.ask("/help", sender=person)
+    assert in_private.text.startswith(SL_MARK + "What I can do for you")
+
+
 async def test_a_bound_group_answers_with_data_quoting_the_asker(app: App, chat: Chat) -> None:
     await bind_group(app, -100500)
     [answer] = await chat.ask("/dogodki", sender=user(3001), chat_id=-100500)
@@ -114,15 +132,16 @@ async def test_a_bound_group_answers_with_data_quoting_the_asker(app: App, chat:
 
 
 async def test_an_unbound_group_is_told_how_to_bind_and_gets_no_data(chat: Chat) -> None:
+    """A group without a coalition speaks the deployment's language, whoever asks."""
     [answer] = await chat.ask("/events", sender=user(3002, language="en"), chat_id=-100501)
-    assert "/bind" in answer.text
+    assert "/povezi" in answer.text
     assert "eAlijansa" not in answer.text
 
 
 async def test_commands_addressed_to_this_bot_are_answered_and_others_ignored(
     app: App, chat: Chat
 ) -> None:
-    await bind_group(app, -100502)
+    await bind_group(app, -100502, default_locale="en")
     asker = user(3003, language="en")
     [answer] = await chat.ask(f"/events@{BOT_USERNAME}", sender=asker, chat_id=-100502)
     assert "eAlijansa" in answer.text
@@ -267,6 +286,17 @@ async def test_in_a_bound_group_the_greeting_uses_the_coalitions_language(
     assert SL_MARK not in greeting.text
     assert SASA in greeting.text
     assert "/bind" not in greeting.text
+
+
+async def test_the_greeting_speaks_the_language_the_group_chose(marked: App, chat: Chat) -> None:
+    await bind_group(marked, -100702)
+    await grant(marked, 5003, Role.COORDINATOR)
+    await chat.ask("/jezik en", sender=user(5003, language="sl"), chat_id=-100702)
+    before = len(chat.api.messages_to(-100702))
+    chat.api.bot_added(-100702, by=user(5004, language="sl"))
+    greeting = (await chat.api.replies(-100702, before + 1))[before]
+    assert greeting.text.startswith("Hello! I keep the coalition's events")
+    assert SL_MARK not in greeting.text
 
 
 async def test_removed_from_a_group_the_binding_goes_inactive(app: App, chat: Chat) -> None:

@@ -80,8 +80,8 @@ async def test_an_anonymous_admin_is_told_to_post_as_themselves(app: App, chat: 
     [answer] = await chat.ask(
         "/addevent Sestanek | jutri ob 10h", sender=anonymous, chat_id=COALITION_GROUP
     )
-    assert "Only coordinators and admins may change" in answer.text
-    assert "Remain anonymous" in answer.text
+    assert "Podatke koalicije lahko spreminjajo le koordinatorji" in answer.text
+    assert "Ostani anonimen" in answer.text
     [slovenian] = await chat.ask(
         "/dodajdogodek Sestanek | jutri ob 10h",
         sender=user(ANONYMOUS_ADMIN, language="sl"),
