@@ -134,10 +134,21 @@ class Database:
 
         engine = self.sync_engine()
         try:
-            with engine.begin() as connection:
-                config = self.alembic_config()
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+            with engine.connect() as connection:
+                is_sqlite = connection.dialect.name == "sqlite"
+                if is_sqlite:
+                    # A batch migration copies a table and drops the old one; with foreign
+                    # keys enforced, that drop would cascade to every row that refers to it.
+                    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                    connection.commit()
+                with connection.begin():
+                    config = self.alembic_config()
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+                    if is_sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise RuntimeError(f"the upgrade left broken references: {broken}")
         finally:
             engine.dispose()
 
