@@ -12,7 +12,7 @@ from models.entities import Activity, ActivityStatus, Coalition, Event, EventSta
 from models.reminder_policy import ReminderPolicy, next_digest
 from models.reminders import Reminder, ReminderKind, ReminderState
 from models.services.base import Service
-from models.services.reminder_planning import plan_activity, plan_event
+from models.services.reminder_planning import insert_reminder, plan_activity, plan_event
 
 PLAN_BATCH = 500
 
@@ -33,17 +33,15 @@ async def plan_digest(
     if pending is not None:
         return []
     due = next_digest(now, policy.digest_weekday, policy.digest_time, ZoneInfo(coalition.timezone))
-    session.add(
-        Reminder(
-            coalition_id=coalition.id,
-            kind=ReminderKind.DIGEST,
-            subject=f"digest:{coalition.id}",
-            offset_minutes=0,
-            due_at=due,
-            state=ReminderState.PENDING,
-        )
+    await insert_reminder(
+        session,
+        coalition_id=coalition.id,
+        kind=ReminderKind.DIGEST,
+        subject=f"digest:{coalition.id}",
+        offset_minutes=0,
+        due_at=due,
     )
-    return [due]
+    return [due]  # written here or, at the same moment, by another process
 
 
 class ReminderPlanning(Service):
@@ -86,12 +84,14 @@ class ReminderPlanning(Service):
             async with self._sessions.begin() as session:
                 coalitions = {c.id: c for c in await session.scalars(select(Coalition))}
                 chosen = event_ids[start : start + batch]
-                for event in await session.scalars(select(Event).where(Event.id.in_(chosen))):
+                for event in await session.scalars(
+                    select(Event).where(Event.id.in_(chosen)).order_by(Event.id)
+                ):
                     coalition = coalitions[event.coalition_id]
                     planned += await plan_event(session, event, coalition, self.policy, now)
                 chosen = activity_ids[start : start + batch]
                 for activity in await session.scalars(
-                    select(Activity).where(Activity.id.in_(chosen))
+                    select(Activity).where(Activity.id.in_(chosen)).order_by(Activity.id)
                 ):
                     coalition = coalitions[activity.coalition_id]
                     planned += await plan_activity(session, activity, coalition, self.policy, now)
