@@ -34,8 +34,8 @@ async def subscribe(ctx: Context) -> Reply:
 
 
 async def unsubscribe(ctx: Context) -> Reply:
-    """Stops personal reminders."""
-    stopped = await ctx.services.reminders.unsubscribe(ctx.coalition.slug, ctx.actor)
+    """Stops every personal reminder of this chat, from any coalition."""
+    stopped = await ctx.services.reminders.unsubscribe(ctx.actor, ctx.command.chat_id)
     text = (
         ctx._("You will get no more personal reminders.")
         if stopped

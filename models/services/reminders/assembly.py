@@ -218,11 +218,12 @@ class ReminderAssembly(Service):
     async def _previously_reminded(
         self, session: AsyncSession, reminder: Reminder, coalition: Coalition
     ) -> list[Destination]:
-        """The chats that got any reminder of this subject, with their current language."""
-        everyone = {
-            d.chat_id: d
-            for d in await self._destinations(session, coalition, None, chats_only=False)
-        }
+        """The chats that got any reminder of this subject and are still the coalition's
+        audience (bound and active, or subscribed), with their current language."""
+        audience = (await self._audiences(session, {coalition.id}))[coalition.id]
+        current: dict[str, Destination] = {}
+        for chat, locale, _area in (*audience.chats, *audience.people):
+            current.setdefault(chat, Destination(chat, locale or coalition.default_locale))
         reminded = await session.scalars(
             select(Delivery.destination)
             .join(Reminder, Reminder.id == Delivery.reminder_id)
@@ -233,10 +234,7 @@ class ReminderAssembly(Service):
             )
             .distinct()
         )
-        return [
-            everyone.get(chat, Destination(chat, coalition.default_locale))
-            for chat in sorted(reminded)
-        ]
+        return [current[chat] for chat in sorted(reminded) if chat in current]
 
     async def _week(
         self, session: AsyncSession, coalition: Coalition

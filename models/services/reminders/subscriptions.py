@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from models.entities import ChatBinding
 from models.reminders import Subscription
@@ -40,22 +40,28 @@ class ReminderSubscriptions(Service):
             )
             return area_row.name if area_row else None
 
-    async def unsubscribe(self, coalition_slug: str, identity: str) -> bool:
-        """Stops personal reminders; False when there were none."""
+    async def unsubscribe(self, identity: str, chat_id: str) -> bool:
+        """Stops every personal reminder of this private chat, and the person's own elsewhere,
+        whichever coalition they came from; False when there were none."""
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            subscription = await session.scalar(
+            subscriptions = await session.scalars(
                 select(Subscription).where(
-                    Subscription.coalition_id == coalition.id,
-                    Subscription.identity == identity,
+                    or_(Subscription.chat_id == chat_id, Subscription.identity == identity),
                     Subscription.active.is_(True),
                 )
             )
-            if subscription is None:
-                return False
-            subscription.active = False
-            self._audit(session, coalition.id, identity, "subscription.off", f"user:{identity}")
-            return True
+            stopped = False
+            for subscription in subscriptions:
+                subscription.active = False
+                stopped = True
+                self._audit(
+                    session,
+                    subscription.coalition_id,
+                    identity,
+                    "subscription.off",
+                    f"user:{subscription.identity}",
+                )
+            return stopped
 
     async def deactivate_destination(self, chat_id: str) -> None:
         """The platform says we may not write there any more: stop trying."""
