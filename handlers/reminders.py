@@ -19,7 +19,7 @@ async def subscribe(ctx: Context) -> Reply:
         raise BadInput(ctx._("Personal reminders come in a private chat: write to me directly."))
     area = ctx.command.args.strip() or None
     area_name = await ctx.services.reminders.subscribe(
-        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area
+        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area, ctx.locale
     )
     if area_name:
         text = ctx._("You will get reminders of %(area)s in %(coalition)s here.") % {

@@ -102,3 +102,20 @@ async def test_a_cancellation_reaches_a_migrated_supergroup_once(
         await bot.sweep_at(HOUR_BEFORE + timedelta(minutes=10))
         assert bot.count(new, "Preklicano: Sestanek") == 1, bot.texts(new)
         assert bot.count(old, "Preklicano") == 0
+
+
+async def test_an_english_subscriber_gets_english_reminders(database_url: str) -> None:
+    english, switched = user(611, language="en"), user(612, language="sl")
+    async with reminder_bot(database_url) as bot:
+        for person in (english, switched):
+            await bot.member(person)
+        assert "You will get reminders" in await bot.ask("/subscribe", sender=english)
+        assert "Tu boste prejemali" in await bot.ask("/subscribe", sender=switched)
+        # later this person's Telegram speaks English, and they use the bot privately
+        assert "What I can do" in await bot.ask("/help", sender=user(612, language="en"))
+        await meeting(bot, "Sestanek")
+        await bot.sweep_at(DAY_BEFORE)
+        for person in (english, switched):
+            [reminder] = bot.texts(person["id"])[-1:]
+            assert reminder.startswith("Reminder: Sestanek"), reminder
+            assert "Starts in 1 day." in reminder, reminder

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -205,7 +205,7 @@ class ReminderAssembly(Service):
             select(
                 Subscription.coalition_id,
                 Subscription.chat_id,
-                UserSetting.locale,
+                func.coalesce(UserSetting.locale, Subscription.locale),
                 Subscription.area_id,
             )
             .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
