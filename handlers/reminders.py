@@ -74,8 +74,11 @@ def time_left(t: Translator, until: datetime, now: datetime) -> str:
 
 
 def days_left(t: Translator, day_count: int) -> str:
+    """`danes`, `jutri`, `čez 3 dni`: calendar days to a deadline or a whole day's event."""
     if day_count <= 0:
         return t.gettext("today")
+    if day_count == 1:
+        return t.gettext("tomorrow")
     return t.ngettext("in %(count)d day", "in %(count)d days", day_count) % {"count": day_count}
 
 
@@ -106,12 +109,13 @@ def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | No
         )
     if job.event is not None:
         left = time_left(t, job.event.starts_at, now)
-        if job.kind is ReminderKind.DEADLINE:
+        if job.kind is ReminderKind.DEADLINE or job.event.all_day:
             day_count = (
                 job.event.starts_at.astimezone(reader.zone).date()
                 - now.astimezone(reader.zone).date()
             ).days
             left = days_left(t, day_count)
+        if job.kind is ReminderKind.DEADLINE:
             title = t.gettext("Deadline: %(title)s")
         else:
             title = t.gettext("Reminder: %(title)s")

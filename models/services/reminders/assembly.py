@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -26,6 +26,10 @@ from models.services.base import Service, coalition_view
 from models.services.events import RELATIONS as EVENT_RELATIONS
 from models.services.events import event_view
 from models.services.views import ActivityView, CoalitionView, EventView
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), datetime.min.time()).replace(tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,15 @@ class ReminderJob:
 
     @property
     def subject_moment(self) -> datetime | None:
-        """When the event starts or the deadline falls (deadlines at the end of the day)."""
+        """When the event starts or the deadline falls (a whole day's event and an activity's
+        deadline at the end of their day)."""
+        zone = self.coalition.zone
+        if self.event is not None and self.event.all_day:
+            return end_of_day(self.event.starts_at.astimezone(zone).date(), zone)
         if self.event is not None:
             return self.event.starts_at
         if self.activity is not None and self.activity.due_on is not None:
-            end = datetime.combine(self.activity.due_on + timedelta(days=1), datetime.min.time())
-            return end.replace(tzinfo=self.coalition.zone)
+            return end_of_day(self.activity.due_on, zone)
         return None
 
 
