@@ -45,10 +45,10 @@ def backoff(attempts: int) -> timedelta:
 class DeliveryLog:
     """Writes a scheduler's delivery rows, many sends to one transaction.
 
-    A send is recorded as begun before the platform call and as done after it, as with
-    `begin_delivery` and `end_delivery`; but what is asked for while a write is under way
-    goes into the next write together. A fan-out so costs a few transactions rather than
-    two per send, and on SQLite its sends do not queue one by one for the write lock.
+    A send is recorded as begun before the platform call and as done after it; but what
+    is asked for while a write is under way goes into the next write together. A fan-out
+    so costs a few transactions rather than two per send, and on SQLite its sends do not
+    queue one by one for the write lock.
     """
 
     def __init__(self, reminders: ReminderService) -> None:
@@ -154,18 +154,20 @@ class ReminderScheduler:
         )
         self._scheduler = scheduler
         scheduler.start()
-        self.schedule(await reminders.ensure_digests())
-        self.schedule(await reminders.next_due_times())
         self.app.planned.listen(self.schedule)
-        self._planning = asyncio.create_task(self._plan_missing())
+        self._planning = asyncio.create_task(self._plan_at_start(reminders))
 
-    async def _plan_missing(self) -> None:
-        """Plans what has no reminders yet (an import, say) step by step, while the bot already
-        answers; the periodic sweep finds anything that falls due meanwhile."""
-        try:
-            self.schedule(await self.app.services.reminders.plan_missing())
-        except Exception as error:
-            log.warning("planning missing reminders failed; the next start tries again: %r", error)
+    async def _plan_at_start(self, reminders: ReminderService) -> None:
+        """Times what is pending and plans what has none yet (the weekly digests, an import)
+        step by step, while the bot already answers; the periodic sweep finds anything that
+        falls due meanwhile. A step that fails is logged and the bot serves on."""
+        for step in (reminders.ensure_digests, reminders.next_due_times, reminders.plan_missing):
+            try:
+                self.schedule(await step())
+            except Exception as error:
+                log.warning(
+                    "start-up planning (%s) failed; the bot serves on: %r", step.__name__, error
+                )
 
     async def stop(self) -> None:
         if self._planning is not None:
@@ -254,21 +256,23 @@ class ReminderScheduler:
             if skip:
                 log.info("reminder %d skipped: %s", job.id, skip)
                 return Outcome(job.id, ReminderState.SKIPPED, error=skip)
-            replies: dict[str, Reply | None] = {}
-            for destination in job.destinations:
-                if destination.locale not in replies:
+            replies: dict[tuple[str, int | None], Reply | None] = {}
+            for d in job.destinations:
+                if (d.locale, d.area_id) not in replies:
                     translator = self.app.translators[
                         chat_locale(
-                            destination.locale,
+                            d.locale,
                             job.coalition.default_locale,
                             supported=self.app.translators,
                             default=self.app.dispatcher.default_locale,
                         )
                     ]
-                    replies[destination.locale] = reminder_reply(job, translator, self.app.clock())
+                    replies[d.locale, d.area_id] = reminder_reply(
+                        job, translator, self.app.clock(), d.area_id
+                    )
             results = await asyncio.gather(
                 *(
-                    self._deliver(job, d, replies[d.locale])
+                    self._deliver(job, d, replies[d.locale, d.area_id])
                     for d in job.destinations
                     if d.chat_id not in job.already_sent
                 )

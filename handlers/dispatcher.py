@@ -138,6 +138,8 @@ class Dispatcher:
             now=now,
             access=self.access,
         )
+        if not is_group:  # personal reminders speak the language of the person's answers
+            await self.services.reminders.note_locale(command.user_id, locale)
         if spec is None:
             return self._unknown(ctx)
         if spec.needs_coalition and ctx.coalition_or_none is None:

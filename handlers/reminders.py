@@ -14,11 +14,12 @@ from handlers.listing import (
     activity_item,
     days_from_today,
     event_details,
-    event_item,
 )
-from handlers.types import ChatKind, Reply
+from handlers.types import ChatKind, ListItem, Reply
+from models.entities import EventKind
 from models.reminders import ReminderKind
 from models.services.reminders import ReminderJob
+from models.services.views import AreaView, EventView
 
 
 async def subscribe(ctx: Context) -> Reply:
@@ -27,7 +28,7 @@ async def subscribe(ctx: Context) -> Reply:
         raise BadInput(ctx._("Personal reminders come in a private chat: write to me directly."))
     area = ctx.command.args.strip() or None
     area_name = await ctx.services.reminders.subscribe(
-        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area
+        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area, ctx.locale
     )
     if area_name:
         text = ctx._("You will get reminders of the area “%(area)s” here — %(coalition)s") % {
@@ -42,8 +43,8 @@ async def subscribe(ctx: Context) -> Reply:
 
 
 async def unsubscribe(ctx: Context) -> Reply:
-    """Stops personal reminders."""
-    stopped = await ctx.services.reminders.unsubscribe(ctx.coalition.slug, ctx.actor)
+    """Stops every personal reminder of this chat, from any coalition."""
+    stopped = await ctx.services.reminders.unsubscribe(ctx.actor, ctx.command.chat_id)
     text = (
         ctx._("You will get no more personal reminders.")
         if stopped
@@ -54,13 +55,17 @@ async def unsubscribe(ctx: Context) -> Reply:
 
 async def show_status(ctx: Context) -> Reply:
     """Reminders of the last 7 days: pending, sent, failed (admins)."""
-    counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor)
-    lines = (
+    counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor, ctx.command.chat_id)
+    lines: tuple[str, ...] = (
         ctx._("Pending: %(count)d") % {"count": counts.pending},
         ctx._("Sent: %(count)d") % {"count": counts.sent},
         ctx._("Failed: %(count)d") % {"count": counts.failed},
         ctx._("Skipped (too late): %(count)d") % {"count": counts.skipped},
     )
+    if counts.chat_area is not None:
+        lines += (ctx._("Reminders here: only %(area)s.") % {"area": counts.chat_area},)
+    elif counts.chat_bound:
+        lines += (ctx._("Reminders here: every area."),)
     return ctx.reply(
         ctx._("Reminders, last 7 days — %(coalition)s") % {"coalition": ctx.coalition.name},
         lines=lines,
@@ -85,11 +90,14 @@ def time_left(t: Translator, until: datetime, now: datetime, zone: ZoneInfo) -> 
     return t.ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
 
 
-def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | None:
-    """The reminder as the chat will read it, or None when there is nothing to say."""
+def reminder_reply(
+    job: ReminderJob, t: Translator, now: datetime, area_id: int | None = None
+) -> Reply | None:
+    """The reminder as a chat (limited to the area `area_id`, if one) will read it, or None
+    when there is nothing to say."""
     reader = Audience(t, job.coalition.zone, now)
     if job.kind is ReminderKind.DIGEST:
-        return digest_reply(job, reader)
+        return digest_reply(job, reader, area_id)
     if job.kind is ReminderKind.CANCELLATION and job.event is not None:
         when = t.moment(job.event.starts_at, reader.zone, all_day=job.event.all_day)
         return Reply(
@@ -112,12 +120,13 @@ def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | No
         )
     if job.event is not None:
         left = time_left(t, job.event.starts_at, now, reader.zone)
-        if job.kind is ReminderKind.DEADLINE:
+        if job.kind is ReminderKind.DEADLINE or job.event.all_day:
             day_count = (
                 job.event.starts_at.astimezone(reader.zone).date()
                 - now.astimezone(reader.zone).date()
             ).days
             left = days_from_today(t, day_count)
+        if job.kind is ReminderKind.DEADLINE:
             title = t.gettext("Deadline: %(title)s")
         else:
             title = t.gettext("Reminder: %(title)s")
@@ -134,16 +143,40 @@ def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | No
     return None
 
 
-def digest_reply(job: ReminderJob, reader: Reader) -> Reply:
+def digest_reply(job: ReminderJob, reader: Reader, area_id: int | None = None) -> Reply:
+    """The week ahead in two sections, events and deadlines (deadline events and activities
+    due), each a heading with its lines; a chat limited to one area sees only that area's."""
     t = reader.t
-    items = tuple(event_item(reader, e) for e in job.digest_events) + tuple(
-        activity_item(reader, a) for a in job.digest_activities
+
+    def shown(area: AreaView | None) -> bool:
+        return area_id is None or (area is not None and area.id == area_id)
+
+    def event_line(event: EventView) -> str:
+        when = t.moment(event.starts_at, reader.zone, all_day=event.all_day)
+        place = f" · {event.location}" if event.location else ""
+        return f"{when} — {event.title}{place}"
+
+    events = [e for e in job.digest_events if shown(e.area)]
+    deadlines = [
+        (e.starts_at.astimezone(reader.zone).date(), event_line(e))
+        for e in events
+        if e.kind is EventKind.DEADLINE
+    ] + [
+        (a.due_on, f"{t.day(a.due_on)} — {a.title}")
+        for a in job.digest_activities
+        if a.due_on is not None and shown(a.area)
+    ]
+    sections = (
+        (t.gettext("Events"), [event_line(e) for e in events if e.kind is not EventKind.DEADLINE]),
+        (t.gettext("Deadlines"), [line for _, line in sorted(deadlines, key=lambda d: d[0])]),
     )
-    count = len(items)
-    lines = () if items else (t.gettext("No events or deadlines this week."),)
+    items = tuple(
+        ListItem(f"{heading} ({len(lines)})", tuple(lines)) for heading, lines in sections if lines
+    )
+    count = sum(len(lines) for _, lines in sections)
     return Reply(
         title=t.gettext("This week — %(coalition)s") % {"coalition": job.coalition.name},
-        lines=lines,
+        lines=() if items else (t.gettext("No events or deadlines this week."),),
         items=items,
         footer=t.ngettext("%(count)d item", "%(count)d items", count) % {"count": count}
         if items

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, bindparam, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,8 @@ from models.entities import (
     UserSetting,
 )
 from models.errors import Invalid, NotFound, PermissionDenied
-from models.services.base import Service, coalition_view
+from models.reminders import Delivery
+from models.services.base import Service, area_view, coalition_view
 from models.services.views import AreaView, ChatContext, CoalitionView
 
 LOCALES = ("sl", "en")
@@ -288,13 +289,17 @@ class DirectoryService(Service):
             )
             return [AreaView(a.id, a.slug, a.name) for a in rows]
 
-    async def bind_chat(self, actor: str, chat_id: str, coalition_slug: str) -> CoalitionView:
-        """Binds a group to a coalition; moving it from another needs admin rights there too."""
+    async def bind_chat(
+        self, actor: str, chat_id: str, coalition_slug: str, area: str | None = None
+    ) -> tuple[CoalitionView, AreaView | None]:
+        """Binds a group to a coalition, its reminders limited to `area` if one; moving it
+        from another coalition needs admin rights there too."""
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             if coalition.retired:
                 raise NotFound("coalition", coalition_slug)
             await self._require(session, coalition.id, actor, Role.ADMIN)
+            area_row = await self._area(session, coalition.id, area) if area else None
             binding = await session.scalar(
                 select(ChatBinding).where(ChatBinding.chat_id == chat_id)
             )
@@ -306,12 +311,13 @@ class DirectoryService(Service):
                 if previous is not None and not previous.retired:
                     await self._require(session, binding.coalition_id, actor, Role.ADMIN)
                 binding.coalition_id = coalition.id
-                binding.area_id = None
+            binding.area_id = area_row.id if area_row else None
             binding.active = True
             binding.bound_by = actor
             binding.bound_at = self._clock()
-            self._audit(session, coalition.id, actor, "chat.bind", f"chat:{chat_id}")
-            return coalition_view(coalition)
+            detail: dict[str, object] | None = {"area": area_row.slug} if area_row else None
+            self._audit(session, coalition.id, actor, "chat.bind", f"chat:{chat_id}", detail)
+            return coalition_view(coalition), area_view(area_row)
 
     async def set_role(self, actor: str, coalition_slug: str, identity: str, role: Role) -> None:
         async with self._sessions.begin() as session:
@@ -399,6 +405,15 @@ class DirectoryService(Service):
                 return False
             old.chat_id = new_chat_id
             old.active = True
+            # what was sent there counts as sent to the new id (a cancellation goes once)
+            sent_to_new = select(Delivery.reminder_id).where(Delivery.destination == new_chat_id)
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.destination == old_chat_id, Delivery.reminder_id.not_in(sent_to_new)
+                )
+                .values(destination=new_chat_id)
+            )
             self._audit(
                 session,
                 old.coalition_id,

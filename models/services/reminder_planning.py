@@ -6,9 +6,12 @@ These run inside the caller's transaction, so an event and its reminders change 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Coalition, Event, EventKind, EventStatus
@@ -55,6 +58,21 @@ async def _sent_offsets(session: AsyncSession, subject: str) -> set[int]:
     return set(rows)
 
 
+async def insert_reminder(session: AsyncSession, **values: Any) -> bool:
+    """Writes a pending reminder unless the same one (`uq_reminders_once`) exists; True when
+    written. Idempotent across transactions and processes: a concurrent identical insert
+    waits for the other and is then skipped, never an error."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Reminder)
+        .values(state=ReminderState.PENDING, attempts=0, **values)
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "offset_minutes", "due_at"])
+        .returning(Reminder.id)
+    )
+    return (await session.scalar(statement)) is not None
+
+
 async def _add(
     session: AsyncSession,
     coalition: Coalition,
@@ -66,29 +84,16 @@ async def _add(
     event_id: int | None = None,
     activity_id: int | None = None,
 ) -> bool:
-    exists = await session.scalar(
-        select(Reminder.id).where(
-            Reminder.kind == kind,
-            Reminder.subject == subject,
-            Reminder.offset_minutes == offset,
-            Reminder.due_at == due,
-        )
+    return await insert_reminder(
+        session,
+        coalition_id=coalition.id,
+        kind=kind,
+        subject=subject,
+        event_id=event_id,
+        activity_id=activity_id,
+        offset_minutes=offset,
+        due_at=due,
     )
-    if exists is not None:
-        return False
-    session.add(
-        Reminder(
-            coalition_id=coalition.id,
-            kind=kind,
-            subject=subject,
-            event_id=event_id,
-            activity_id=activity_id,
-            offset_minutes=offset,
-            due_at=due,
-            state=ReminderState.PENDING,
-        )
-    )
-    return True
 
 
 async def plan_event(
@@ -101,6 +106,10 @@ async def plan_event(
     previous_start: datetime | None = None,
 ) -> list[datetime]:
     """(Re)writes the pending reminders of an event; returns the new due times.
+
+    An event with a time is reminded its offsets before it starts; a deadline or an event
+    of a whole day (no time) at the deadline time (09:00) on the offset's day, so offsets
+    shorter than a day remind on the day itself, once.
 
     An offset already reminded is reminded again only when the event moved so far that the
     new reminder falls after the old start: otherwise people would hear the same thing twice.
@@ -118,16 +127,21 @@ async def plan_event(
     )
     already = await _sent_offsets(session, subject)
     planned: list[datetime] = []
+    by_day = deadline or event.all_day
+    seen: set[datetime] = set()
     for offset in offsets:
-        if deadline:
+        if by_day:
+            # a day's event or a deadline: at the deadline time, whole days before its day
             due = deadline_due(
                 event.starts_at.astimezone(zone).date(), offset, policy.deadline_time, zone
             )
-            due = min(due, event.starts_at)
+            if not event.all_day:
+                due = min(due, event.starts_at)
         else:
             due = before(event.starts_at, offset, zone)
-        if due <= now:
+        if due <= now or due in seen:
             continue
+        seen.add(due)
         if offset in already and (previous_start is None or due <= previous_start):
             continue
         kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT

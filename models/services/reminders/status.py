@@ -1,0 +1,70 @@
+"""What admins see of a coalition's reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from models.entities import Area, ChatBinding, Role
+from models.reminders import Reminder, ReminderState
+from models.services.base import Service
+
+
+@dataclass(frozen=True)
+class ReminderStatus:
+    pending: int
+    sent: int
+    failed: int
+    skipped: int
+    chat_bound: bool = False
+    """The chat asked from is bound to the coalition (and active)."""
+    chat_area: str | None = None
+    """The area it gets reminders of; None: every area."""
+
+
+class ReminderStatusQueries(Service):
+    async def status(
+        self, coalition_slug: str, actor: str, chat_id: str | None = None
+    ) -> ReminderStatus:
+        """Counts of the last 7 days (pending: all still due), and what the chat `chat_id`
+        gets, for admins."""
+        async with self._sessions() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._require(session, coalition.id, actor, Role.ADMIN)
+            since = self._clock() - timedelta(days=7)
+            counts: dict[ReminderState, int] = {}
+            for state in ReminderState:
+                window = (
+                    Reminder.due_at >= since
+                    if state is not ReminderState.PENDING
+                    else Reminder.id.is_not(None)
+                )
+                counts[state] = (
+                    await session.scalar(
+                        select(func.count(Reminder.id)).where(
+                            Reminder.coalition_id == coalition.id, Reminder.state == state, window
+                        )
+                    )
+                    or 0
+                )
+            binding = (
+                await session.execute(
+                    select(ChatBinding.id, Area.name)
+                    .outerjoin(Area, Area.id == ChatBinding.area_id)
+                    .where(
+                        ChatBinding.chat_id == chat_id,
+                        ChatBinding.coalition_id == coalition.id,
+                        ChatBinding.active.is_(True),
+                    )
+                )
+            ).first()
+            return ReminderStatus(
+                pending=counts[ReminderState.PENDING] + counts[ReminderState.CLAIMED],
+                sent=counts[ReminderState.SENT],
+                failed=counts[ReminderState.FAILED],
+                skipped=counts[ReminderState.SKIPPED],
+                chat_bound=binding is not None,
+                chat_area=binding[1] if binding is not None else None,
+            )
