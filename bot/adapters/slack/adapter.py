@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.cache import SeenIds, TtlCache
+from bot.adapters.slack.inbound import asker
 from bot.adapters.slack.modal import CALLBACK_ID as MODAL_CALLBACK_ID
 from bot.adapters.slack.modal import EventForm, Origin, addevent_view, errors_response
 from bot.adapters.slack.parse import (
@@ -55,6 +56,7 @@ from bot.app import App
 from bot.delivery import DeliveryFailed
 from handlers.dispatcher import find_command
 from handlers.i18n import Translator
+from handlers.throttle import InboundLimiter, Verdict, slow_down
 from handlers.types import ChatKind, Reply
 from models.services.views import AreaView, ChatContext
 
@@ -161,6 +163,8 @@ class SlackAdapter:
         )
         self.profiles: TtlCache[str, Profile] = TtlCache(profile_cache_size, profile_ttl)
         self.seen = SeenIds(seen_events)
+        limits = app.config.throttle
+        self.limiter = InboundLimiter(burst=limits.burst, per_minute=limits.per_minute)
         self.http_port: int | None = None
         self.modal_ack_seconds = MODAL_ACK_SECONDS
         self.answer_in_ack_seconds = ANSWER_IN_ACK_SECONDS
@@ -343,6 +347,7 @@ class SlackAdapter:
 
     def _register(self) -> None:
         self.bolt.use(self._once_per_event)
+        self.bolt.use(self._within_limit)
         self.bolt.command(re.compile(r"^/"))(self._on_command)
         self.bolt.event("app_mention")(self._on_mention)
         self.bolt.event("message")(self._on_message)
@@ -360,6 +365,24 @@ class SlackAdapter:
             return BoltResponse(status=200, body="")
         await next()
         return None
+
+    async def _within_limit(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """A person over their command limit in a conversation gets one "slow down", then
+        only acknowledgements until they slow down (handlers/throttle.py)."""
+        where = asker(body) if isinstance(body, dict) else None
+        verdict = self.limiter.check(where.user_id, where.chat_id) if where else Verdict.PASS
+        if where is None or verdict is Verdict.PASS:
+            await next()
+            return None
+        if verdict is Verdict.DROP:
+            return BoltResponse(status=200, body="")
+        reply = slow_down(self.translator((await self.profile(where.team, where.user)).locale))
+        if body.get("command"):
+            return BoltResponse(status=200, body={**message(reply), "response_type": "ephemeral"})
+        await self._post(where, reply)
+        return BoltResponse(status=200, body="")
 
     async def profile(self, team: str, user: str) -> Profile:
         """The person's Slack language and name (users.info), cached for a while."""

@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram.delivery import Delivery
+from bot.adapters.telegram.lanes import ChatLanes
 from bot.adapters.telegram.limits import (
     COMMAND_NAME_LIMIT,
     DESCRIPTION_LIMIT,
@@ -30,11 +31,18 @@ from bot.config import TelegramConfig
 from bot.delivery import DeliveryFailed
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator
+from handlers.throttle import InboundLimiter
 from handlers.types import Reply
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.CHANNEL_POST,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
+CAPTION_COMMAND = filters.CaptionRegex(r"^/")
 MENU_HIDDEN = frozenset({"start"})
 
 
@@ -92,6 +100,9 @@ class TelegramAdapter:
             self.settings.webhook_url and self.settings.webhook_secret
         ):
             raise ValueError("telegram: webhook mode needs webhook_url and webhook_secret")
+        limits = app.config.throttle
+        self.limiter = InboundLimiter(burst=limits.burst, per_minute=limits.per_minute)
+        self.lanes = ChatLanes()
         builder = (
             Application.builder()
             .token(self.settings.token)
@@ -99,6 +110,7 @@ class TelegramAdapter:
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .rate_limiter(ResilientRateLimiter(tries=tries, backoff=backoff, throttle=throttle))
             .job_queue(None)
+            .concurrent_updates(self.lanes)
         )
         if self.settings.base_url:
             builder = builder.base_url(self.settings.base_url)
@@ -113,7 +125,8 @@ class TelegramAdapter:
             lambda chat: app.services.directory.set_chat_active(chat, False),
             app.services.directory.move_chat,
         )
-        self.handlers = UpdateHandlers(app, self.delivery, self.callbacks)
+        self.handlers = UpdateHandlers(app, self.delivery, self.callbacks, self.limiter)
+        self.lanes.gate = self.handlers
         self._wire()
 
     def _wire(self) -> None:
@@ -123,7 +136,11 @@ class TelegramAdapter:
         self.application.add_handlers(
             [
                 CommandHandler(names, h.command, filters=new_messages),
-                MessageHandler(filters.COMMAND & new_messages, h.other_command),
+                MessageHandler((filters.COMMAND | CAPTION_COMMAND) & new_messages, h.other_command),
+                MessageHandler(
+                    filters.UpdateType.CHANNEL_POST & (filters.COMMAND | CAPTION_COMMAND),
+                    h.channel_post,
+                ),
                 MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, h.joined),
                 MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated),
                 CallbackQueryHandler(h.button),

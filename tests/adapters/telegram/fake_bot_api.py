@@ -225,6 +225,8 @@ class FakeBotApi:
         self._chats: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
         self.confirmed = 0
+        """Updates up to this id were fetched by the bot (it asked for the ones after them)."""
+        self.last_pushed = 0
         self.polls = 0
         """How many getUpdates requests have come in (answered or still waiting)."""
 
@@ -254,6 +256,7 @@ class FakeBotApi:
     def push(self, update: dict[str, Any]) -> int:
         """Queues an update for getUpdates; returns its update_id."""
         update = {"update_id": next(self._update_ids), **update}
+        self.last_pushed = int(update["update_id"])
         self._pending.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return int(update["update_id"])
