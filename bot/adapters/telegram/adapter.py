@@ -26,6 +26,7 @@ from bot.adapters.telegram.limits import (
 from bot.adapters.telegram.render import CallbackCommands
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.updates import UpdateHandlers
+from bot.adapters.telegram.webhook import WebhookServer
 from bot.app import App
 from bot.config import TelegramConfig
 from bot.delivery import DeliveryFailed
@@ -127,6 +128,15 @@ class TelegramAdapter:
         )
         self.handlers = UpdateHandlers(app, self.delivery, self.callbacks, self.limiter)
         self.lanes.gate = self.handlers
+        self.webhook: WebhookServer | None = None
+        if self.settings.mode == "webhook":
+            self.webhook = WebhookServer(
+                self.application,
+                secret=self.settings.webhook_secret,
+                path=urlsplit(self.settings.webhook_url).path,
+                listen=self.settings.listen,
+                port=self.settings.port,
+            )
         self._wire()
 
     def _wire(self) -> None:
@@ -157,15 +167,12 @@ class TelegramAdapter:
             await self._publish_menus()
             await application.start()
             assert application.updater is not None
-            if self.settings.mode == "webhook":
-                await application.updater.start_webhook(
-                    listen=self.settings.listen,
-                    port=self.settings.port,
-                    url_path=urlsplit(self.settings.webhook_url).path.lstrip("/"),
-                    webhook_url=self.settings.webhook_url,
+            if self.webhook is not None:
+                await self.webhook.start()
+                await application.bot.set_webhook(
+                    self.settings.webhook_url,
                     secret_token=self.settings.webhook_secret,
                     allowed_updates=ALLOWED_UPDATES,
-                    bootstrap_retries=3,
                 )
             else:
                 await application.updater.start_polling(
@@ -185,6 +192,8 @@ class TelegramAdapter:
     async def stop(self) -> None:
         """Stops receiving updates, finishes the ones in hand and closes the connections."""
         application = self.application
+        if self.webhook is not None:
+            await self.webhook.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
