@@ -91,7 +91,10 @@ class TelegramAdapter:
         tries: int = 4,
         backoff: float = 1.0,
         throttle: bool = True,
+        one_at_a_time: bool = False,
     ) -> None:
+        """`throttle=False` drops the outgoing rate limits; `one_at_a_time` handles updates
+        one after another instead of chat by chat (both for benchmarks' comparisons)."""
         self.app = app
         self.settings = settings or app.config.telegram
         self.poll_timeout = poll_timeout
@@ -111,8 +114,9 @@ class TelegramAdapter:
             .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .rate_limiter(ResilientRateLimiter(tries=tries, backoff=backoff, throttle=throttle))
             .job_queue(None)
-            .concurrent_updates(self.lanes)
         )
+        if not one_at_a_time:
+            builder = builder.concurrent_updates(self.lanes)
         if self.settings.base_url:
             builder = builder.base_url(self.settings.base_url)
             files = file_url(self.settings.base_url)
