@@ -42,16 +42,19 @@ class TimedTelegram(FakeTelegram):
     def __init__(self) -> None:
         super().__init__()
         self.arrivals: defaultdict[int, list[float]] = defaultdict(list)
+        self.delivered = asyncio.Event()
 
     def _send_message(self, params: dict[str, str]) -> dict[str, Any]:
         self.arrivals[int(params["chat_id"])].append(time.perf_counter())
+        self.delivered.set()
         return super()._send_message(params)
 
 
 async def answer_time(fake: TimedTelegram, chat: int, offered: float, seconds: float) -> float:
     async with asyncio.timeout(seconds):
         while not fake.arrivals[chat]:
-            await asyncio.sleep(0.002)
+            fake.delivered.clear()
+            await fake.delivered.wait()
     return fake.arrivals[chat][0] - offered
 
 
