@@ -65,11 +65,15 @@ class ChatLanes(BaseUpdateProcessor):
         before = self._tails.get(lane)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tails[lane] = done
+        started = False
         try:
             if before is not None:
                 await asyncio.wait({before})
+            started = True
             await coroutine
         finally:
+            if not started and inspect.iscoroutine(coroutine):
+                coroutine.close()  # cancelled while waiting its turn (the bot stops)
             done.set_result(None)
             if self._tails.get(lane) is done:
                 del self._tails[lane]
