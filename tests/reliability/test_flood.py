@@ -116,6 +116,21 @@ async def test_a_flood_in_a_telegram_group_leaves_a_private_answer_under_a_secon
     assert "eAlijansa" in again.text
 
 
+async def test_commands_for_other_bots_do_not_count_and_get_no_slow_down(
+    app: App, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> None:
+    await bind_group(app, GROUP)
+    person = user(FLOODER, language="en")
+    for _ in range(FLOOD // 2):
+        fake_api.say("/start@other_bot", user=person, chat_id=GROUP)
+        fake_api.say("/weather", user=person, chat_id=GROUP)
+    await settled(telegram, fake_api)
+    assert fake_api.messages_to(GROUP) == []
+    fake_api.say("/events", user=person, chat_id=GROUP)
+    [answer] = await fake_api.replies(GROUP, 1)
+    assert "eAlijansa" in answer.text
+
+
 async def test_a_flooders_button_presses_count_too_and_get_one_short_answer(
     app: App, fake_api: FakeBotApi, telegram: TelegramAdapter
 ) -> None:

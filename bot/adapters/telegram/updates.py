@@ -98,8 +98,9 @@ class UpdateHandlers:
             where = chat.id if chat is not None else query.from_user.id
             return self.limiter.check(f"telegram:{query.from_user.id}", chat_identity(where))
         message = update.message or update.channel_post
-        if message is None or command_text(message) is None:
-            return Verdict.PASS
+        line = command_text(message) if message is not None else None
+        if message is None or line is None or not self._for_us(message, line):
+            return Verdict.PASS  # not a command for this bot: costs nothing, answers nothing
         sender = message.from_user or message.sender_chat or message.chat
         return self.limiter.check(f"telegram:{sender.id}", chat_identity(message.chat.id))
 
@@ -130,7 +131,7 @@ class UpdateHandlers:
         caption; those for other bots are left alone."""
         message = update.message
         line = command_text(message) if message is not None else None
-        if message is None or line is None or not self._for_us(message, line, context):
+        if message is None or line is None or not self._for_us(message, line):
             return
         await self._answer(message, line)
 
@@ -144,7 +145,7 @@ class UpdateHandlers:
         """
         message = update.channel_post
         line = command_text(message) if message is not None else None
-        if message is None or line is None or not self._for_us(message, line, context):
+        if message is None or line is None or not self._for_us(message, line):
             return
         if message.forward_origin is not None:
             await self._refuse_forwarded(message, message.chat.id)
@@ -195,12 +196,12 @@ class UpdateHandlers:
             return None
         return member.user if member.status in ADMIN_STATUSES else None
 
-    def _for_us(self, message: Message, line: str, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    def _for_us(self, message: Message, line: str) -> bool:
         """Whether a command line is meant for this bot (`/x@us`, or one of ours unaddressed)."""
         head = line.split(maxsplit=1)[0]
         _, _, addressee = head.partition("@")
         if addressee:
-            return addressee.lower() == (context.bot.username or "").lower()
+            return addressee.lower() == (self.delivery.bot.username or "").lower()
         return message.chat.type == ChatType.PRIVATE or find_command(head) is not None
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
