@@ -1,6 +1,8 @@
-"""One person floods a Telegram group; how long does someone else wait for a private answer?
+"""One person floods a group; how long does someone else wait for a private answer?
 
     python -m bench.flood [--rounds 10] [--flood 40] [--before]
+
+Telegram first, then Slack.
 
 The real Telegram adapter (python-telegram-bot Application, its rate limiter as deployed,
 the command limit at its defaults) polls `bench.fake_telegram` on 127.0.0.1, on the demo
@@ -12,6 +14,13 @@ arriving at the fake: p50 and max over the rounds, during the flood and in a qui
 (the same `/help` with no flood). `--before` adds one round with updates handled one at a
 time and no command limit, as the bot did before (slow: the answer waits behind the
 group's, which Telegram's limit paces at one every 3 s).
+
+On Slack the real Bolt app serves signed HTTP requests (`bench.fake_slack` as the Web API):
+per round FLOOD signed `/events` from one person in a bound channel, all at once, and at
+the same moment `/help` from another person in a direct message; the figure is the time to
+that `/help` answer (in the acknowledgement, or at its response_url). Slack's requests were
+always served concurrently; what the limit changes there is the work a flood costs.
+With `--before`, the Slack rounds run again without the command limit.
 """
 
 from __future__ import annotations
@@ -27,8 +36,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bench.fake_slack import BOT_TOKEN, FakeSlack
 from bench.fake_telegram import TOKEN, FakeTelegram, command_update
 from bench.registry import median
+from bench.slack_throughput import EVENTS_PATH, SIGNING_SECRET, Slash, answer_in_ack, signed_headers
 from bot.config import Config, TelegramConfig, ThrottleConfig
 
 FLOOD = 40
@@ -128,6 +139,83 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
     return figures
 
 
+async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str, list[float]]:
+    import aiohttp
+
+    from bot.adapters.slack import SlackAdapter
+    from bot.app import build_app, prepare_schema, start_app
+    from bot.config import SlackConfig
+    from models.services.directory import CoalitionSpec
+
+    fake = FakeSlack()
+    await fake.start()
+    folder = tempfile.TemporaryDirectory()
+    team, channels = "TBENCH", [f"CFLOOD{n}" for n in range(rounds)]
+    config = Config(
+        database_url=f"sqlite:///{Path(folder.name) / 'flood.db'}",
+        slack=SlackConfig(
+            bot_token=BOT_TOKEN,
+            signing_secret=SIGNING_SECRET,
+            mode="http",
+            listen="127.0.0.1",
+            port=0,
+            path=EVENTS_PATH,
+            api_url=fake.api_url,
+        ),
+        throttle=ThrottleConfig() if limit else ThrottleConfig(burst=0),
+    )
+    app = build_app(config)
+    prepare_schema(app.database)
+    await start_app(app, with_demo=True)
+    [sasa] = [c for c in await app.services.directory.coalitions() if c.slug == "sasa"]
+    bound = tuple(f"slack:{team}:{c}" for c in channels)
+    await app.services.directory.apply_config(
+        [CoalitionSpec(slug="sasa", name=sasa.name, timezone=sasa.timezone, chats=bound)]
+    )
+    adapter = SlackAdapter(app, host="127.0.0.1")
+    figures: dict[str, list[float]] = {"quiet": [], "flood": []}
+    keys = iter(range(1, 1_000_000))
+    try:
+        await adapter.start()
+        url = f"http://127.0.0.1:{adapter.http_port}{EVENTS_PATH}"
+        async with aiohttp.ClientSession() as session:
+
+            async def slash(command: str, channel: str, user: str) -> float:
+                """Sends one signed slash command; seconds until its answer was there."""
+                key = f"k{next(keys)}"
+                answer = fake.expect(key)
+                body = Slash(command, "", team, channel, user).form(fake.response_url(key), key)
+                started = time.perf_counter()
+                async with session.post(url, data=body, headers=signed_headers(body)) as ack:
+                    carried = answer_in_ack(await ack.read())
+                if carried is not None:
+                    fake.forget(key)
+                    return time.perf_counter() - started
+                try:
+                    return (await asyncio.wait_for(answer, 30)).at - started
+                except TimeoutError:
+                    fake.forget(key)
+                    return float("nan")  # dropped by the limit: no answer, as meant
+
+            await slash("/help", "DWARM", "UWARM")
+            for n in range(rounds):
+                figures["quiet"].append(await slash("/help", f"DQUIET{n}", f"UQUIET{n}"))
+            for n in range(rounds):
+                flooding = [
+                    asyncio.ensure_future(slash("/events", channels[n], f"UFLOOD{n}"))
+                    for _ in range(flood)
+                ]
+                await asyncio.sleep(0)
+                figures["flood"].append(await slash("/help", f"DOTHER{n}", f"UOTHER{n}"))
+                await asyncio.gather(*flooding)
+    finally:
+        await adapter.stop()
+        await app.close()
+        await fake.stop()
+        folder.cleanup()
+    return figures
+
+
 def describe(name: str, values: Sequence[float]) -> str:
     if not values:
         return f"{name:>7}: not measured"
@@ -145,9 +233,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = root.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     figures = asyncio.run(run(args.rounds, args.flood, before=args.before))
-    print(f"Private /help answered while one person sends {args.flood} /events in a group:")
+    print(f"Telegram: private /help answered while one person sends {args.flood} /events:")
     for name in ("quiet", "flood", "before"):
         print(describe(name, figures[name]))
+    slack = asyncio.run(run_slack(args.rounds, args.flood))
+    if args.before:
+        slack["before"] = asyncio.run(run_slack(args.rounds, args.flood, limit=False))["flood"]
+    print(f"Slack: /help in a direct message while one person sends {args.flood} /events:")
+    for name in ("quiet", "flood", "before"):
+        print(describe(name, slack.get(name, [])))
     return 0
 
 
