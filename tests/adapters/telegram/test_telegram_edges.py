@@ -45,6 +45,10 @@ async def test_a_channel_admin_binds_the_channel_with_a_signed_post(
     assert await binding_active(app, CHANNEL) is True
     polled = fake_api.calls_of("getUpdates")[-1].params
     assert "channel_post" in polled["allowed_updates"]
+    # once bound, the channel's posts ask like any member: read commands are answered there
+    await post_in_channel(chat, "/dogodki", signature=None)
+    [_, events] = fake_api.messages_to(CHANNEL)
+    assert "eAlijansa" in events.text
 
 
 async def test_an_unsigned_channel_post_is_told_how_to_bind_and_binds_nothing(
