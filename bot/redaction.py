@@ -63,7 +63,10 @@ class RedactingFilter(logging.Filter):
         self.redact = redact
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: the handler reports it, with nothing formatted
+            return True
         cleaned = self.redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
