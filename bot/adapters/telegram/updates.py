@@ -9,10 +9,11 @@ import logging
 import time
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Message, Update, User
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
 from bot.adapters.telegram.render import CallbackCommands
 from bot.app import App
@@ -28,7 +29,6 @@ GREETING_WINDOW = 60.0
 """Seconds within which a second "bot added" update for the same chat is not greeted again."""
 CALLBACK_ANSWER_LIMIT = 200
 MEMBER_STATUSES = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
-ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 FORWARD_WINDOW = 60.0
 """Seconds within which a person forwarding commands into a chat is not told why again."""
 
@@ -138,10 +138,8 @@ class UpdateHandlers:
     async def channel_post(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command posted in a channel, run as the channel admin who signed it.
 
-        Only a channel's admins can post in it, but Telegram does not say which one did:
-        the signer is the post's sender when Telegram names one, else the one admin whose
-        name the post is signed with (the channel's "Sign messages" setting), confirmed with
-        getChatMember. Without a signer the command runs as the channel, which has no role.
+        Without a signer (channels.py) the command runs as the channel, which has no role;
+        a /bind then tells the admins how to sign their posts.
         """
         message = update.channel_post
         line = command_text(message) if message is not None else None
@@ -150,7 +148,7 @@ class UpdateHandlers:
         if message.forward_origin is not None:
             await self._refuse_forwarded(message, message.chat.id)
             return
-        signer = await self._signer(message)
+        signer = await channel_signer(self.delivery.bot, message)
         spec = find_command(line.split(maxsplit=1)[0])
         if signer is None and spec is not None and spec.name == "bind":
             t = self._default_translator()
@@ -170,31 +168,6 @@ class UpdateHandlers:
         author = signer or User(message.chat.id, message.chat.title or "", is_bot=False)
         command = incoming(author, message.chat, line)
         await self._send(message, await self.app.dispatcher.handle(command), command.name)
-
-    async def _signer(self, message: Message) -> User | None:
-        """The channel admin who posted `message`, when Telegram lets the bot tell."""
-        bot, chat = self.delivery.bot, message.chat
-        candidate = (
-            message.from_user if message.from_user and not message.from_user.is_bot else None
-        )
-        try:
-            if candidate is None and message.author_signature:
-                admins = await bot.get_chat_administrators(chat.id)
-                named = [
-                    member.user
-                    for member in admins
-                    if message.author_signature
-                    in (member.user.full_name, getattr(member, "custom_title", None))
-                    and not member.user.is_bot
-                ]
-                candidate = named[0] if len(named) == 1 else None
-            if candidate is None:
-                return None
-            member = await bot.get_chat_member(chat.id, candidate.id)
-        except TelegramError as error:
-            log.info("cannot tell who posted in channel %s: %s", chat.id, error)
-            return None
-        return member.user if member.status in ADMIN_STATUSES else None
 
     def _for_us(self, message: Message, line: str) -> bool:
         """Whether a command line is meant for this bot (`/x@us`, or one of ours unaddressed)."""
