@@ -164,7 +164,7 @@ def warmup_plan(plan: Sequence[Slash]) -> list[Slash]:
 async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[], Awaitable[None]]]:
     from bot.adapters.slack import SlackAdapter
     from bot.app import build_app
-    from bot.config import Config, SlackConfig
+    from bot.config import Config, SlackConfig, ThrottleConfig
 
     settings = SlackConfig(
         bot_token=BOT_TOKEN,
@@ -176,7 +176,13 @@ async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[],
         api_url=api_url,
     )
     app = build_app(
-        Config(database_url=database_url, slack=settings, log_level="WARNING"),
+        # no per-person command limit: the benchmark replays commands faster than people type
+        Config(
+            database_url=database_url,
+            slack=settings,
+            log_level="WARNING",
+            throttle=ThrottleConfig(burst=0),
+        ),
         clock=lambda: ANCHOR,
     )
     adapter = SlackAdapter(app)

@@ -7,7 +7,9 @@ a bot's rate is updates answered per second from that moment to the sendMessage 
 the last one. Each bot is its own process (`bench.telegram_bots`): ours is `coalition-bot
 run` on the data set's deployment copy (adapter, reminder scheduler and all, logging at the
 default level); the bare one is python-telegram-bot's default Application with one
-CommandHandler that replies a fixed text. Both answer one update at a time. Each process
+CommandHandler that replies a fixed text. The bare bot answers one update at a time; ours
+handles different chats concurrently, each chat's updates in order, and runs without the
+per-person command limit (the workload repeats members' commands). Each process
 first answers a few unmeasured updates. The rounds alternate which bot goes first; the
 figures are the medians of the rounds and ours / bare is the ratio of the medians.
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from bot.adapters.console import ConsoleChat, ConsoleIdentity
 from bot.app import build_app, prepare_schema, start_app
 from bot.config import Config, ConfigError, load_config
+from bot.redaction import Redactor, install
 from bot.runner import serve
 from models.database import Database, SchemaOutOfDate
 from models.demo import load_demo
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    install(Redactor.for_config(config))
     if args.command == "chat":
         logging.getLogger().setLevel(logging.WARNING)
     try:

@@ -49,6 +49,7 @@ SCHEMA: dict[str, set[str]] = {
         "lease",
         "sweep",
     },
+    "throttle": {"burst", "per_minute"},
 }
 COALITION_KEYS = {
     "slug",
@@ -105,6 +106,15 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class ThrottleConfig:
+    """Commands one person may send in one chat: `burst` at once, then `per_minute`."""
+
+    burst: int = 8
+    """0 turns the limit off."""
+    per_minute: int = 20
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = DEFAULT_DATABASE_URL
     default_locale: str = "sl"
@@ -116,6 +126,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    throttle: ThrottleConfig = field(default_factory=ThrottleConfig)
     coalitions: tuple[CoalitionSpec, ...] = ()
 
 
@@ -153,6 +164,12 @@ def _text(value: object, key: str) -> str:
 def _port(value: object, key: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 65536:
         raise ConfigError(f"{key}: expected a port number 1-65535")
+    return value
+
+
+def _count(value: object, key: str, *, minimum: int = 0) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= 100_000:
+        raise ConfigError(f"{key}: expected a whole number from {minimum} to 100000")
     return value
 
 
@@ -253,6 +270,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
     _check_keys(raw, set(SCHEMA) | {"coalitions"}, "")
     tables = {name: _check_keys(raw.get(name, {}), keys, name) for name, keys in SCHEMA.items()}
     bot, tg, sl, rem = tables["bot"], tables["telegram"], tables["slack"], tables["reminders"]
+    throttle = tables["throttle"]
     coalitions_raw = raw.get("coalitions", [])
     if not isinstance(coalitions_raw, list):
         raise ConfigError("coalitions: expected [[coalitions]] tables")
@@ -324,6 +342,14 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
             grace=parse_offset(rem.get("grace", "12h"), "reminders.grace"),
             lease=parse_duration(rem.get("lease", "2m"), "reminders.lease", minimum=3),
             sweep=parse_duration(rem.get("sweep", "30s"), "reminders.sweep"),
+        ),
+        throttle=ThrottleConfig(
+            burst=_count(throttle.get("burst", ThrottleConfig.burst), "throttle.burst"),
+            per_minute=_count(
+                throttle.get("per_minute", ThrottleConfig.per_minute),
+                "throttle.per_minute",
+                minimum=1,
+            ),
         ),
         coalitions=coalitions,
     )

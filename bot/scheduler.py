@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
 from bot.delivery import Sender, platform_of
+from bot.redaction import Redactor
 from handlers.language import chat_locale
 from handlers.reminders import reminder_reply
 from handlers.types import Reply
@@ -128,6 +129,7 @@ class ReminderScheduler:
         self.batch = batch
         self._fan_out = asyncio.Semaphore(fan_out)
         self._deliveries = DeliveryLog(app.services.reminders)
+        self._redact = Redactor.for_config(app.config)
         self._sweep_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._in_hand: set[int] = set()
@@ -329,7 +331,8 @@ class ReminderScheduler:
             try:
                 await sender.send(destination.chat_id, reply)
             except Exception as error:
-                await self._deliveries.end(job.id, destination.chat_id, error=str(error))
+                reason = self._redact(str(error)) or type(error).__name__
+                await self._deliveries.end(job.id, destination.chat_id, error=reason)
                 if getattr(error, "permanent", False):
                     log.warning(
                         "%s refuses messages; no more reminders go there: %s",
@@ -338,6 +341,6 @@ class ReminderScheduler:
                     )
                     await reminders.deactivate_destination(destination.chat_id)
                     return None
-                return str(error) or type(error).__name__
+                return reason
             await self._deliveries.end(job.id, destination.chat_id)
             return None

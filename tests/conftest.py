@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from bot.app import App, build_app, start_app
-from bot.config import Config
+from bot.config import Config, ThrottleConfig
 from models.database import Database
 
 POSTGRES_URL = os.environ.get("COALITION_BOT_TEST_DATABASE_URL", "")
@@ -113,10 +113,14 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 async def app(demo_database: Path, tmp_path: Path, clock: FakeClock) -> AsyncIterator[App]:
-    """The whole core on a real SQLite file (tmp_path/bot.db) with the demo coalitions."""
+    """The whole core on a real SQLite file (tmp_path/bot.db) with the demo coalitions.
+
+    Without the per-person command limit: tests type faster than people (tests of the limit
+    turn it on)."""
     path = tmp_path / "bot.db"
     shutil.copy(demo_database, path)
-    application = build_app(replace(Config(), database_url=f"sqlite:///{path}"), clock=clock)
+    config = Config(database_url=f"sqlite:///{path}", throttle=ThrottleConfig(burst=0))
+    application = build_app(config, clock=clock)
     await start_app(application, with_demo=True)
     yield application
     await application.close()

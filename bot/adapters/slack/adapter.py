@@ -37,6 +37,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.cache import SeenIds, TtlCache
 from bot.adapters.slack.home import LISTS, HomeParts, home_view, short_help, tools
+from bot.adapters.slack.inbound import asker
 from bot.adapters.slack.manifest import BOT_NAME
 from bot.adapters.slack.membership import Membership
 from bot.adapters.slack.modal import CALLBACK_ID as MODAL_CALLBACK_ID
@@ -60,6 +61,7 @@ from bot.delivery import DeliveryFailed
 from handlers.arguments import fold
 from handlers.dispatcher import LOOKUP, find_command
 from handlers.i18n import Translator
+from handlers.throttle import InboundLimiter, Verdict, slow_down
 from handlers.types import ChatKind, Reply
 from models.entities import Role
 from models.services.seen_requests import SeenRequestService
@@ -173,6 +175,8 @@ class SlackAdapter:
         self.seen = SeenIds(seen_events)
         self.channel_members: TtlCache[str, frozenset[str]] = TtlCache(256, MEMBERS_TTL)
         self.seen_requests = SeenRequestService(app.database.sessions, app.clock)
+        limits = app.config.throttle
+        self.limiter = InboundLimiter(burst=limits.burst, per_minute=limits.per_minute)
         self.http_port: int | None = None
         self.team = ""
         self._background: set[asyncio.Future[None]] = set()
@@ -409,6 +413,7 @@ class SlackAdapter:
     def _register(self) -> None:
         self.bolt.use(self._once_per_event)
         self.membership.register(self.bolt)
+        self.bolt.use(self._within_limit)
         self.bolt.command(re.compile(r"^/"))(self._on_command)
         self.bolt.event("app_mention")(self._on_mention)
         self.bolt.event("message")(self._on_message)
@@ -450,6 +455,24 @@ class SlackAdapter:
     def _workspace(self, *named: object) -> str:
         """The conversation's workspace: the bot's own, else the first the payload names."""
         return self.team or next((str(team) for team in named if team), "")
+
+    async def _within_limit(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """A person over their command limit in a conversation gets one "slow down", then
+        only acknowledgements until they slow down (handlers/throttle.py)."""
+        where = asker(body) if isinstance(body, dict) else None
+        verdict = self.limiter.check(where.user_id, where.chat_id) if where else Verdict.PASS
+        if where is None or verdict is Verdict.PASS:
+            await next()
+            return None
+        if verdict is Verdict.DROP:
+            return BoltResponse(status=200, body="")
+        reply = slow_down(self.translator((await self.profile(where.team, where.user)).locale))
+        if body.get("command"):
+            return BoltResponse(status=200, body={**message(reply), "response_type": "ephemeral"})
+        await self._post(where, reply)
+        return BoltResponse(status=200, body="")
 
     async def profile(self, team: str, user: str) -> Profile:
         """The person's Slack language and name (users.info), cached for a while."""

@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram.delivery import Delivery
+from bot.adapters.telegram.lanes import ChatLanes
 from bot.adapters.telegram.limits import (
     COMMAND_NAME_LIMIT,
     DESCRIPTION_LIMIT,
@@ -26,16 +27,24 @@ from bot.adapters.telegram.limits import (
 from bot.adapters.telegram.render import CallbackCommands
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.updates import UpdateHandlers, is_inside
+from bot.adapters.telegram.webhook import WebhookServer
 from bot.app import App
 from bot.config import TelegramConfig
 from bot.delivery import DeliveryFailed
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator
+from handlers.throttle import InboundLimiter
 from handlers.types import Reply
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.CHANNEL_POST,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
+CAPTION_COMMAND = filters.CaptionRegex(r"^/")
 MENU_HIDDEN = frozenset({"start"})
 
 
@@ -83,7 +92,10 @@ class TelegramAdapter:
         tries: int = 4,
         backoff: float = 1.0,
         throttle: bool = True,
+        one_at_a_time: bool = False,
     ) -> None:
+        """`throttle=False` drops the outgoing rate limits; `one_at_a_time` handles updates
+        one after another instead of chat by chat (both for benchmarks' comparisons)."""
         self.app = app
         self.settings = settings or app.config.telegram
         self.poll_timeout = poll_timeout
@@ -93,6 +105,9 @@ class TelegramAdapter:
             self.settings.webhook_url and self.settings.webhook_secret
         ):
             raise ValueError("telegram: webhook mode needs webhook_url and webhook_secret")
+        limits = app.config.throttle
+        self.limiter = InboundLimiter(burst=limits.burst, per_minute=limits.per_minute)
+        self.lanes = ChatLanes()
         builder = (
             Application.builder()
             .token(self.settings.token)
@@ -101,6 +116,8 @@ class TelegramAdapter:
             .rate_limiter(ResilientRateLimiter(tries=tries, backoff=backoff, throttle=throttle))
             .job_queue(None)
         )
+        if not one_at_a_time:
+            builder = builder.concurrent_updates(self.lanes)
         if self.settings.base_url:
             builder = builder.base_url(self.settings.base_url)
             files = file_url(self.settings.base_url)
@@ -114,7 +131,17 @@ class TelegramAdapter:
             lambda chat: app.services.directory.set_chat_active(chat, False),
             app.services.directory.move_chat,
         )
-        self.handlers = UpdateHandlers(app, self.delivery, self.callbacks)
+        self.handlers = UpdateHandlers(app, self.delivery, self.callbacks, self.limiter)
+        self.lanes.gate = self.handlers
+        self.webhook: WebhookServer | None = None
+        if self.settings.mode == "webhook":
+            self.webhook = WebhookServer(
+                self.application,
+                secret=self.settings.webhook_secret,
+                path=urlsplit(self.settings.webhook_url).path,
+                listen=self.settings.listen,
+                port=self.settings.port,
+            )
         self._wire()
         app.probes["telegram"] = self
 
@@ -125,7 +152,11 @@ class TelegramAdapter:
         self.application.add_handlers(
             [
                 CommandHandler(names, h.command, filters=new_messages),
-                MessageHandler(filters.COMMAND & new_messages, h.other_command),
+                MessageHandler((filters.COMMAND | CAPTION_COMMAND) & new_messages, h.other_command),
+                MessageHandler(
+                    filters.UpdateType.CHANNEL_POST & (filters.COMMAND | CAPTION_COMMAND),
+                    h.channel_post,
+                ),
                 MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, h.joined),
                 MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated),
                 CallbackQueryHandler(h.button),
@@ -142,15 +173,12 @@ class TelegramAdapter:
             await self._publish_menus()
             await application.start()
             assert application.updater is not None
-            if self.settings.mode == "webhook":
-                await application.updater.start_webhook(
-                    listen=self.settings.listen,
-                    port=self.settings.port,
-                    url_path=urlsplit(self.settings.webhook_url).path.lstrip("/"),
-                    webhook_url=self.settings.webhook_url,
+            if self.webhook is not None:
+                await self.webhook.start()
+                await application.bot.set_webhook(
+                    self.settings.webhook_url,
                     secret_token=self.settings.webhook_secret,
                     allowed_updates=ALLOWED_UPDATES,
-                    bootstrap_retries=3,
                 )
             else:
                 await application.updater.start_polling(
@@ -170,6 +198,8 @@ class TelegramAdapter:
     async def stop(self) -> None:
         """Stops receiving updates, finishes the ones in hand and closes the connections."""
         application = self.application
+        if self.webhook is not None:
+            await self.webhook.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

@@ -62,14 +62,21 @@ class Delivery:
         self.on_forbidden = on_forbidden
         self.on_moved = on_moved
 
-    async def send(self, chat_id: int, reply: Reply, *, quote: int | None = None) -> list[Message]:
-        """Sends the reply as one or more messages; the buttons go with the last one."""
-        try:
-            return await self._send(chat_id, reply, quote)
-        except ChatMoved as moved:
-            return await self._send(moved.new_chat_id, reply, None)
+    async def send(
+        self, chat_id: int, reply: Reply, *, quote: int | None = None, thread: int | None = None
+    ) -> list[Message]:
+        """Sends the reply as one or more messages; the buttons go with the last one.
 
-    async def _send(self, chat_id: int, reply: Reply, quote: int | None) -> list[Message]:
+        `thread` is the forum topic every part goes to (None: the chat's main thread).
+        """
+        try:
+            return await self._send(chat_id, reply, quote, thread)
+        except ChatMoved as moved:
+            return await self._send(moved.new_chat_id, reply, None, None)
+
+    async def _send(
+        self, chat_id: int, reply: Reply, quote: int | None, thread: int | None
+    ) -> list[Message]:
         chunks = to_html(reply)
         markup = keyboard(reply.buttons, self.callbacks.data_for)
         sent: list[Message] = []
@@ -88,14 +95,18 @@ class Delivery:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                     reply_parameters=reply_to,
+                    message_thread_id=thread,
                     link_preview_options=NO_PREVIEW,
                 ),
             )
             sent.append(message)
         return sent
 
-    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
-        """Replaces a message's text and buttons; what does not fit follows as new messages."""
+    async def edit(
+        self, chat_id: int, message_id: int, reply: Reply, *, thread: int | None = None
+    ) -> None:
+        """Replaces a message's text and buttons; what does not fit follows as new messages
+        (in the forum topic `thread`, where the edited message is)."""
         first, *rest = to_html(reply)
         markup = keyboard(reply.buttons, self.callbacks.data_for)
         try:
@@ -121,6 +132,7 @@ class Delivery:
                     chunk,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if index == len(rest) - 1 else None,
+                    message_thread_id=thread,
                     link_preview_options=NO_PREVIEW,
                 ),
             )

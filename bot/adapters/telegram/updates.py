@@ -13,12 +13,14 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
 from bot.adapters.telegram.render import CallbackCommands
 from bot.app import App
 from bot.delivery import DeliveryFailed
 from handlers.dispatcher import find_command
 from handlers.i18n import Translator
+from handlers.throttle import InboundLimiter, Verdict, slow_down
 from handlers.types import ChatKind, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ GREETING_WINDOW = 60.0
 """Seconds within which a second "bot added" update for the same chat is not greeted again."""
 CALLBACK_ANSWER_LIMIT = 200
 MEMBER_STATUSES = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
+FORWARD_WINDOW = 60.0
+"""Seconds within which a person forwarding commands into a chat is not told why again."""
 
 
 def language(code: str | None, supported: tuple[str, ...] = ("sl", "en")) -> str | None:
@@ -49,6 +53,19 @@ def incoming(user: User, chat: Chat, line: str) -> IncomingCommand:
     )
 
 
+def command_text(message: Message) -> str | None:
+    """The command line a message carries, typed or as a photo's or document's caption."""
+    text = message.text or message.caption or ""
+    return text if text.startswith("/") else None
+
+
+def topic_of(message: Message | None) -> int | None:
+    """The forum topic a message was written in; None outside forum topics."""
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
 def is_inside(member: ChatMember) -> bool:
     """Whether a chat member is (still) in the chat."""
     return member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
@@ -57,10 +74,52 @@ def is_inside(member: ChatMember) -> bool:
 class UpdateHandlers:
     """The bot's update handlers; the adapter wires them into the Application."""
 
-    def __init__(self, app: App, delivery: Delivery, callbacks: CallbackCommands) -> None:
+    def __init__(
+        self,
+        app: App,
+        delivery: Delivery,
+        callbacks: CallbackCommands,
+        limiter: InboundLimiter | None = None,
+    ) -> None:
         self.app = app
         self.delivery = delivery
         self.callbacks = callbacks
+        self.limiter = limiter or InboundLimiter(burst=0, per_minute=1)
+        self._told_forwarded: dict[tuple[int, int], float] = {}
+
+    def verdict(self, update: Update) -> Verdict:
+        """Whether a command (typed, in a caption, or a button) is within its sender's limit.
+
+        Called as the update arrives, before it waits for anything; other updates pass.
+        """
+        query = update.callback_query
+        if query is not None:
+            chat = query.message.chat if query.message is not None else None
+            where = chat.id if chat is not None else query.from_user.id
+            return self.limiter.check(f"telegram:{query.from_user.id}", chat_identity(where))
+        message = update.message or update.channel_post
+        line = command_text(message) if message is not None else None
+        if message is None or line is None or not self._for_us(message, line):
+            return Verdict.PASS  # not a command for this bot: costs nothing, answers nothing
+        sender = message.from_user or message.sender_chat or message.chat
+        return self.limiter.check(f"telegram:{sender.id}", chat_identity(message.chat.id))
+
+    async def slow_down(self, update: Update) -> None:
+        """The one answer to a person over the limit: in place of the command's answer."""
+        t = self._translator(update.effective_user)
+        reply = slow_down(t)
+        query = update.callback_query
+        if query is not None:
+            await self._answer_query(query.id, reply.plain_text())
+            return
+        message = update.effective_message
+        if message is None:
+            return
+        quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
+        try:
+            await self.delivery.send(message.chat.id, reply, quote=quote, thread=topic_of(message))
+        except DeliveryFailed as error:
+            log.warning("slow-down answer not delivered: %s", error)
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers a known command (English or Slovenian) typed in a group or a private chat."""
@@ -68,18 +127,55 @@ class UpdateHandlers:
             await self._answer(update.message, update.message.text)
 
     async def other_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answers other commands meant for this bot; those for other bots are left alone."""
+        """Answers other commands meant for this bot, typed or in a photo's or document's
+        caption; those for other bots are left alone."""
         message = update.message
-        if message is None or not message.text:
+        line = command_text(message) if message is not None else None
+        if message is None or line is None or not self._for_us(message, line):
             return
-        head = message.text.split(maxsplit=1)[0]
+        await self._answer(message, line)
+
+    async def channel_post(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command posted in a channel, run as the channel admin who signed it.
+
+        Without a signer (channels.py) the command runs as the channel, which has no role;
+        a /bind then tells the admins how to sign their posts.
+        """
+        message = update.channel_post
+        line = command_text(message) if message is not None else None
+        if message is None or line is None or not self._for_us(message, line):
+            return
+        if message.forward_origin is not None:
+            await self._refuse_forwarded(message, message.chat.id)
+            return
+        signer = await channel_signer(self.delivery.bot, message)
+        spec = find_command(line.split(maxsplit=1)[0])
+        if signer is None and spec is not None and spec.name == "bind":
+            t = self._default_translator()
+            hint = Reply(
+                lines=(
+                    t.gettext("I cannot tell which admin posted this in the channel."),
+                    t.gettext(
+                        "Turn on “Sign messages” in the channel's settings and send the "
+                        "command again."
+                    ),
+                ),
+                is_error=True,
+                locale=t.locale,
+            )
+            await self._send(message, hint, "bind")
+            return
+        author = signer or User(message.chat.id, message.chat.title or "", is_bot=False)
+        command = incoming(author, message.chat, line)
+        await self._send(message, await self.app.dispatcher.handle(command), command.name)
+
+    def _for_us(self, message: Message, line: str) -> bool:
+        """Whether a command line is meant for this bot (`/x@us`, or one of ours unaddressed)."""
+        head = line.split(maxsplit=1)[0]
         _, _, addressee = head.partition("@")
         if addressee:
-            if addressee.lower() != (context.bot.username or "").lower():
-                return
-        elif message.chat.type != ChatType.PRIVATE and find_command(head) is None:
-            return
-        await self._answer(message, message.text)
+            return addressee.lower() == (self.delivery.bot.username or "").lower()
+        return message.chat.type == ChatType.PRIVATE or find_command(head) is not None
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs a pressed button's command line and shows the answer in place of the message."""
@@ -104,7 +200,7 @@ class UpdateHandlers:
             return
         try:
             if isinstance(shown, Message):
-                await self.delivery.edit(chat.id, shown.message_id, reply)
+                await self.delivery.edit(chat.id, shown.message_id, reply, thread=topic_of(shown))
             else:
                 await self.delivery.send(chat.id, reply)
         except DeliveryFailed as error:
@@ -158,7 +254,9 @@ class UpdateHandlers:
         apology = t.gettext("Sorry, something went wrong on my side. Please try again.")
         try:
             await self.delivery.send(
-                chat.id, Reply(lines=(apology,), is_error=True, personal=True, locale=t.locale)
+                chat.id,
+                Reply(lines=(apology,), is_error=True, personal=True, locale=t.locale),
+                thread=topic_of(update.effective_message),
             )
         except DeliveryFailed as failure:
             log.warning("apology not delivered: %s", failure)
@@ -166,13 +264,42 @@ class UpdateHandlers:
     async def _answer(self, message: Message, line: str) -> None:
         if message.from_user is None:
             return
+        if message.forward_origin is not None:
+            await self._refuse_forwarded(message, message.from_user.id)
+            return
         command = incoming(message.from_user, message.chat, line)
-        reply = await self.app.dispatcher.handle(command)
-        quote = message.message_id if command.chat_kind is ChatKind.GROUP else None
+        await self._send(message, await self.app.dispatcher.handle(command), command.name)
+
+    async def _send(self, message: Message, reply: Reply, name: str) -> None:
+        """Answers `message` where it was written: quoting it in a group, in its forum topic."""
+        quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
         try:
-            await self.delivery.send(message.chat.id, reply, quote=quote)
+            await self.delivery.send(message.chat.id, reply, quote=quote, thread=topic_of(message))
         except DeliveryFailed as error:
-            log.warning("answer to /%s not delivered: %s", command.name, error)
+            log.warning("answer to /%s not delivered: %s", name, error)
+
+    async def _refuse_forwarded(self, message: Message, sender: int) -> None:
+        """A forwarded command is not run (it may be old, or someone else's): says so once."""
+        key, now = (sender, message.chat.id), time.monotonic()
+        told = self._told_forwarded.get(key)
+        if told is not None and now - told < FORWARD_WINDOW:
+            return
+        if len(self._told_forwarded) > 10_000:
+            self._told_forwarded.clear()
+        self._told_forwarded[key] = now
+        t = self._translator(message.from_user)
+        reply = Reply(
+            lines=(
+                t.gettext(
+                    "I do not run forwarded commands: they may be old or meant for someone else."
+                ),
+                t.gettext("Type the command yourself if you mean it."),
+            ),
+            is_error=True,
+            personal=True,
+            locale=t.locale,
+        )
+        await self._send(message, reply, "forwarded")
 
     async def _greet(self, chat: Chat, actor: User, context: ContextTypes.DEFAULT_TYPE) -> None:
         if context.chat_data is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gettext
 from collections.abc import AsyncIterator
 from typing import Any
@@ -66,8 +67,9 @@ class Chat:
 
     CONTROL_USER = 424242
 
-    def __init__(self, fake_api: FakeBotApi) -> None:
+    def __init__(self, fake_api: FakeBotApi, adapter: TelegramAdapter | None = None) -> None:
         self.api = fake_api
+        self.adapter = adapter
 
     async def ask(
         self, text: str, *, sender: dict[str, Any], chat_id: int | None = None, count: int = 1
@@ -81,10 +83,17 @@ class Chat:
     async def settle(self) -> None:
         """Waits until every update pushed so far has been handled.
 
-        Updates are handled one after another, so when a control command sent now is
-        answered, everything before it is done.
+        In process: until the bot has fetched them all and its update queue is done with
+        them (chats are handled concurrently, so one chat's answer proves nothing about
+        another's). For a bot in another process: until a control command sent now is
+        answered, which is only as good as its chat's turn.
         """
-        await self.ask("/help", sender=user(self.CONTROL_USER, language="en"))
+        if self.adapter is None:
+            await self.ask("/help", sender=user(self.CONTROL_USER, language="en"))
+            return
+        pushed = self.api.last_pushed
+        await self.api.wait_for(lambda: self.api.confirmed >= pushed)
+        await asyncio.wait_for(self.adapter.application.update_queue.join(), 10)
 
     def silent_since(self, chat_id: int, count: int) -> bool:
         return len(self.api.messages_to(chat_id)) == count
@@ -92,4 +101,4 @@ class Chat:
 
 @pytest.fixture
 def chat(fake_api: FakeBotApi, telegram: TelegramAdapter) -> Chat:
-    return Chat(fake_api)
+    return Chat(fake_api, telegram)

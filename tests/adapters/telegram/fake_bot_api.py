@@ -55,6 +55,25 @@ JSON_FIELDS = {
 }
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
+ADMIN_RIGHTS = {
+    right: right != "can_be_edited"
+    for right in (
+        "can_be_edited",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_post_messages",
+        "can_edit_messages",
+    )
+}
+"""What an administrator may do, as getChatMember says (everything, in the fake)."""
 
 
 class ApiError(Exception):
@@ -175,6 +194,8 @@ class Sent:
     reply_markup: dict[str, Any] | None = None
     reply_to: int | None = None
     edits: int = 0
+    thread: int | None = None
+    """The forum topic the message is in (None: the chat's General topic or no topics)."""
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -213,9 +234,9 @@ class FakeBotApi:
     blocked: set[int] = field(default_factory=set)
     upgraded: dict[int, int] = field(default_factory=dict)
     """Groups that became supergroups: old id -> new id."""
-    members: dict[int, set[int]] = field(default_factory=dict)
-    """Who is in which group, for getChatMember: a group listed here has exactly these
-    members (anyone else has left); in a group not listed everyone is a member."""
+    members: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    """chat id -> user id -> the ChatMember getChatMember answers. A group listed here has
+    exactly these members (anyone else has left); in a group not listed everyone is a member."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -226,8 +247,11 @@ class FakeBotApi:
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
         self._changed = asyncio.Condition()
         self._chats: dict[int, dict[str, Any]] = {}
+        self._topics: dict[tuple[int, int], int] = {}
         self._runner: web.AppRunner | None = None
         self.confirmed = 0
+        """Updates up to this id were fetched by the bot (it asked for the ones after them)."""
+        self.last_pushed = 0
         self.polls = 0
         """How many getUpdates requests have come in (answered or still waiting)."""
 
@@ -257,6 +281,7 @@ class FakeBotApi:
     def push(self, update: dict[str, Any]) -> int:
         """Queues an update for getUpdates; returns its update_id."""
         update = {"update_id": next(self._update_ids), **update}
+        self.last_pushed = int(update["update_id"])
         self._pending.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return int(update["update_id"])
@@ -294,6 +319,32 @@ class FakeBotApi:
             arrived = {**moved, "chat": self.chat(new_chat_id), "migrate_from_chat_id": old_chat_id}
             self.push({"message": arrived})
 
+    def set_member(self, chat_id: int, person: dict[str, Any], status: str, **extra: Any) -> None:
+        """What getChatMember (and getChatAdministrators) say about `person` in the chat."""
+        rights = ADMIN_RIGHTS if status == "administrator" else {}
+        if status in ("administrator", "creator"):
+            rights = {**rights, "is_anonymous": False}
+        self.members.setdefault(chat_id, {})[int(person["id"])] = {
+            "user": person,
+            "status": status,
+            **rights,
+            **extra,
+        }
+
+    def channel_post(
+        self, text: str, *, chat_id: int, signature: str | None = None, title: str = "Novice"
+    ) -> dict[str, Any]:
+        """A post in a channel as Telegram sends it: no sender, the channel as sender_chat,
+        and the admin's name as author_signature when the channel signs its posts."""
+        channel = {"id": chat_id, "type": "channel", "title": title}
+        self._chats[chat_id] = channel
+        body = self.message(text, chat_id=chat_id, user={})
+        del body["from"]
+        body["sender_chat"] = channel
+        if signature is not None:
+            body["author_signature"] = signature
+        return body
+
     def messages_to(self, chat_id: int) -> list[Sent]:
         return [message for message in self.sent if message.chat_id == chat_id]
 
@@ -322,9 +373,16 @@ class FakeBotApi:
         return self._chats[chat_id]
 
     def message(
-        self, text: str, *, chat_id: int, user: dict[str, Any], message_id: int | None = None
+        self,
+        text: str,
+        *,
+        chat_id: int,
+        user: dict[str, Any],
+        message_id: int | None = None,
+        topic: int | None = None,
     ) -> dict[str, Any]:
-        """A message as Telegram sends it, with a bot_command entity for a leading command."""
+        """A message as Telegram sends it, with a bot_command entity for a leading command;
+        in the forum topic `topic` when given."""
         body: dict[str, Any] = {
             "message_id": message_id or next(self._message_ids[chat_id]),
             "date": int(time.time()),
@@ -336,6 +394,11 @@ class FakeBotApi:
         if command:
             length = utf16_length(command.group(0))
             body["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if topic is not None:
+            body["chat"] = {**body["chat"], "is_forum": True}
+            body["message_thread_id"] = topic
+            body["is_topic_message"] = True
+            self._topics[chat_id, body["message_id"]] = topic
         return body
 
     def say(self, text: str, *, user: dict[str, Any], chat_id: int | None = None) -> int:
@@ -507,13 +570,22 @@ class FakeBotApi:
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        known = self.members.get(chat_id, {}).get(user_id)
+        if known is not None:
+            return known
         user = (
             self.me() if user_id == BOT_ID else {"id": user_id, "is_bot": False, "first_name": "U"}
         )
         if chat_id in self.blocked:
             raise ApiError(400, "Bad Request: chat not found")
-        inside = user_id == BOT_ID or user_id in self.members.get(chat_id, {user_id})
+        inside = (
+            user_id == BOT_ID or chat_id not in self.members or user_id in self.members[chat_id]
+        )
         return {"user": user, "status": "member" if inside else "left"}
+
+    async def _api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        known = self.members.get(int(params["chat_id"]), {}).values()
+        return [m for m in known if m["status"] in ("creator", "administrator")]
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         if len(params.get("text") or "") > 200:
@@ -533,6 +605,9 @@ class FakeBotApi:
             )
         parsed = self._check(params)
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        thread = params.get("message_thread_id")
+        if thread is None and reply_to is not None:  # a reply goes where the message it quotes is
+            thread = self._topics.get((chat_id, int(reply_to)))
         message = Sent(
             chat_id=chat_id,
             message_id=next(self._message_ids[chat_id]),
@@ -542,7 +617,10 @@ class FakeBotApi:
             italic=parsed.italic,
             reply_markup=params.get("reply_markup"),
             reply_to=reply_to,
+            thread=int(thread) if thread is not None else None,
         )
+        if message.thread is not None:
+            self._topics[chat_id, message.message_id] = message.thread
         self.sent.append(message)
         return self._as_message(message)
 
@@ -590,6 +668,10 @@ class FakeBotApi:
         }
         if message.reply_markup:
             body["reply_markup"] = message.reply_markup
+        if message.thread is not None:
+            body["chat"] = {**body["chat"], "is_forum": True}
+            body["message_thread_id"] = message.thread
+            body["is_topic_message"] = True
         return body
 
 

@@ -28,7 +28,9 @@ async def groups(app: App, chat: Chat) -> None:
     await app.services.directory.apply_config(
         [replace(spec, chats=(f"telegram:{LJUBLJANA_GROUP}",))]
     )
-    chat.api.members = {COALITION_GROUP: {IN_SASA}, LJUBLJANA_GROUP: {IN_LJUBLJANA}}
+    chat.api.members = {COALITION_GROUP: {}, LJUBLJANA_GROUP: {}}  # only those set below
+    chat.api.set_member(COALITION_GROUP, user(IN_SASA), "member")
+    chat.api.set_member(LJUBLJANA_GROUP, user(IN_LJUBLJANA), "member")
 
 
 async def privately(chat: Chat, text: str, user_id: int, language: str = "en") -> str:
@@ -65,7 +67,7 @@ async def test_start_with_a_coalition_picks_it_when_the_person_may_belong(
     app: App, chat: Chat
 ) -> None:
     await groups(app, chat)
-    chat.api.members[LJUBLJANA_GROUP].add(IN_SASA)  # in both groups
+    chat.api.set_member(LJUBLJANA_GROUP, user(IN_SASA), "member")  # in both groups
     assert SASA_CONTACT in await privately(chat, "/contacts", IN_SASA)
     started = await privately(chat, "/start ljubljana", IN_SASA)
     assert "Digitalni ekosistem Ljubljane" in started
