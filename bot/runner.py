@@ -41,9 +41,15 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
         )
         return 2
     stop = asyncio.Event()
+    received: list[str] = []
+
+    def on_signal(signum: signal.Signals) -> None:
+        received.append(signum.name)
+        stop.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     started: list[Adapter] = []
     try:
         for adapter in adapters:
@@ -66,6 +72,7 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
         started.append(scheduler)
         log.info("reminder scheduler started as %s", scheduler.worker)
         await stop.wait()
+        log.info("%s received: stopping after the sends in flight", received[0])
     finally:
         for adapter in reversed(started):
             try:

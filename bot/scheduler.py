@@ -31,6 +31,9 @@ from models.services.reminders import (
 
 log = logging.getLogger(__name__)
 
+STOP_GRACE = 20.0
+"""Seconds a stopping scheduler gives the sends in flight to finish and be recorded."""
+
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -118,6 +121,7 @@ class ReminderScheduler:
         lease: timedelta = timedelta(minutes=2),
         batch: int = 20,
         fan_out: int = 64,
+        stop_grace: float = STOP_GRACE,
     ) -> None:
         self.app = app
         self.senders = dict(senders)
@@ -125,19 +129,21 @@ class ReminderScheduler:
         self.sweep_seconds = sweep_seconds
         self.lease = lease
         self.batch = batch
+        self.stop_grace = stop_grace
         self._fan_out = asyncio.Semaphore(fan_out)
         self._deliveries = DeliveryLog(app.services.reminders)
         self._sweep_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._in_hand: set[int] = set()
         self._planning: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         """Schedules every pending reminder, the periodic sweep and the weekly digests."""
         reminders = self.app.services.reminders
         scheduler = AsyncIOScheduler(timezone=UTC)
         scheduler.add_job(
-            self.sweep,
+            self._timed_sweep,
             IntervalTrigger(seconds=self.sweep_seconds, timezone=UTC),
             id="sweep",
             next_run_time=datetime.now(UTC),
@@ -167,11 +173,34 @@ class ReminderScheduler:
             log.warning("planning missing reminders failed; the next start tries again: %r", error)
 
     async def stop(self) -> None:
+        """Stops claiming, lets the sends in flight finish and be recorded (for up to
+        `stop_grace` seconds), then stops the timers.
+
+        What is cut off at the end of the grace stays as a crash leaves it: its sends are
+        recorded as begun, and its reminders are taken over when their lease runs out.
+        """
+        self._stopping = True
         if self._planning is not None:
             self._planning.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._planning
             self._planning = None
+        if self._sweep_lock.locked():
+            log.info(
+                "stopping: finishing the sends of %d reminders in hand (up to %.0f s)",
+                len(self._in_hand),
+                self.stop_grace,
+            )
+            try:
+                async with asyncio.timeout(self.stop_grace), self._sweep_lock:
+                    pass
+            except TimeoutError:
+                log.warning(
+                    "stopping: reminders %s were still being sent after %.0f s; they are "
+                    "taken over when their lease runs out",
+                    sorted(self._in_hand),
+                    self.stop_grace,
+                )
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
@@ -184,24 +213,32 @@ class ReminderScheduler:
         for due in sorted(set(due_times)):
             wall_due = now + max(timedelta(), due - self.app.clock())
             self._scheduler.add_job(
-                self.sweep,
+                self._timed_sweep,
                 DateTrigger(run_date=wall_due, timezone=UTC),
                 id=f"due:{due.isoformat()}",
                 replace_existing=True,
                 misfire_grace_time=None,
             )
 
+    async def _timed_sweep(self) -> None:
+        """A sweep started by a timer; one cut off by a stop ends quietly (see `stop`)."""
+        try:
+            await self.sweep()
+        except asyncio.CancelledError:
+            log.info("a sweep was cut off by the stop")
+
     async def sweep(self) -> int:
         """Claims and sends everything due now; returns how many reminders it handled.
 
         The next batch is claimed and loaded while the one before is still sending, so the
         fan-out does not pause between batches: at most two batches are in hand at once.
+        Once the scheduler is stopping, nothing more is claimed.
         """
         handled = 0
         async with self._sweep_lock:
             sending: list[asyncio.Task[None]] = []
             try:
-                while True:
+                while not self._stopping:
                     try:
                         claimed = await self.app.services.reminders.claim_due(
                             self.worker, self.lease, self.batch
