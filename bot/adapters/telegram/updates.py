@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 GREETING_WINDOW = 60.0
 """Seconds within which a second "bot added" update for the same chat is not greeted again."""
+REACHABLE_RECHECK = 600.0
+"""Seconds during which further messages from a chat known to be active are not checked again."""
 CALLBACK_ANSWER_LIMIT = 200
 MEMBER_STATUSES = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 
@@ -61,6 +63,7 @@ class UpdateHandlers:
         self.app = app
         self.delivery = delivery
         self.callbacks = callbacks
+        self._reachable_at: dict[str, float] = {}
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers a known command (English or Slovenian) typed in a group or a private chat."""
@@ -122,6 +125,8 @@ class UpdateHandlers:
             await self.app.services.directory.set_chat_active(chat_identity(change.chat.id), False)
         elif now_inside and not was_inside:
             await self._greet(change.chat, change.from_user, context)
+        elif now_inside:  # a member again, or an admin now: whatever stopped it may be over
+            await self._reachable(change.chat)
 
     async def joined(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greets a group whose new members include this bot."""
@@ -166,6 +171,7 @@ class UpdateHandlers:
     async def _answer(self, message: Message, line: str) -> None:
         if message.from_user is None:
             return
+        await self._heard_from(message.chat)
         command = incoming(message.from_user, message.chat, line)
         reply = await self.app.dispatcher.handle(command)
         quote = message.message_id if command.chat_kind is ChatKind.GROUP else None
@@ -175,6 +181,7 @@ class UpdateHandlers:
             log.warning("answer to /%s not delivered: %s", command.name, error)
 
     async def _greet(self, chat: Chat, actor: User, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._reachable(chat)
         if context.chat_data is not None:
             greeted_at = context.chat_data.get("greeted_at")
             if greeted_at is not None and time.monotonic() - greeted_at < GREETING_WINDOW:
@@ -182,7 +189,6 @@ class UpdateHandlers:
             context.chat_data["greeted_at"] = time.monotonic()
         identity = chat_identity(chat.id)
         directory = self.app.services.directory
-        await directory.set_chat_active(identity, True)
         stored = await directory.context(f"telegram:{actor.id}", identity, is_group=True)
         locale = stored.chat_locale or (
             stored.coalition.default_locale if stored.coalition else None
@@ -208,6 +214,23 @@ class UpdateHandlers:
             await self.delivery.send(chat.id, greeting)
         except DeliveryFailed as error:
             log.warning("greeting not delivered: %s", error)
+
+    async def _reachable(self, chat: Chat) -> None:
+        """The bot can write to this chat again: a binding marked inactive (the bot was
+        removed, or refused) is active again, and gets reminders."""
+        identity = chat_identity(chat.id)
+        self._reachable_at[identity] = time.monotonic()
+        if await self.app.services.directory.set_chat_active(identity, True):
+            log.info("%s is reachable again; its reminders resume", identity)
+
+    async def _heard_from(self, chat: Chat) -> None:
+        """A message from a chat shows the bot is in it (checked once in REACHABLE_RECHECK)."""
+        seen = self._reachable_at.get(chat_identity(chat.id))
+        if seen is not None and time.monotonic() - seen < REACHABLE_RECHECK:
+            return
+        if len(self._reachable_at) > 10_000:
+            self._reachable_at.clear()
+        await self._reachable(chat)
 
     async def _answer_query(self, query_id: str, text: str | None = None) -> None:
         try:
