@@ -47,10 +47,10 @@ def backoff(attempts: int) -> timedelta:
 class DeliveryLog:
     """Writes a scheduler's delivery rows, many sends to one transaction.
 
-    A send is recorded as begun before the platform call and as done after it, as with
-    `begin_delivery` and `end_delivery`; but what is asked for while a write is under way
-    goes into the next write together. A fan-out so costs a few transactions rather than
-    two per send, and on SQLite its sends do not queue one by one for the write lock.
+    A send is recorded as begun before the platform call and as done after it; but what
+    is asked for while a write is under way goes into the next write together. A fan-out
+    so costs a few transactions rather than two per send, and on SQLite its sends do not
+    queue one by one for the write lock.
     """
 
     def __init__(self, reminders: ReminderService) -> None:
@@ -159,18 +159,20 @@ class ReminderScheduler:
         )
         self._scheduler = scheduler
         scheduler.start()
-        self.schedule(await reminders.ensure_digests())
-        self.schedule(await reminders.next_due_times())
         self.app.planned.listen(self.schedule)
-        self._planning = asyncio.create_task(self._plan_missing())
+        self._planning = asyncio.create_task(self._plan_at_start(reminders))
 
-    async def _plan_missing(self) -> None:
-        """Plans what has no reminders yet (an import, say) step by step, while the bot already
-        answers; the periodic sweep finds anything that falls due meanwhile."""
-        try:
-            self.schedule(await self.app.services.reminders.plan_missing())
-        except Exception as error:
-            log.warning("planning missing reminders failed; the next start tries again: %r", error)
+    async def _plan_at_start(self, reminders: ReminderService) -> None:
+        """Times what is pending and plans what has none yet (the weekly digests, an import)
+        step by step, while the bot already answers; the periodic sweep finds anything that
+        falls due meanwhile. A step that fails is logged and the bot serves on."""
+        for step in (reminders.ensure_digests, reminders.next_due_times, reminders.plan_missing):
+            try:
+                self.schedule(await step())
+            except Exception as error:
+                log.warning(
+                    "start-up planning (%s) failed; the bot serves on: %r", step.__name__, error
+                )
 
     async def stop(self) -> None:
         """Stops claiming, lets the sends in flight finish and be recorded (for up to

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from models.entities import Role
@@ -70,7 +70,6 @@ class Reply:
     is_error: bool = False
     personal: bool = False
     locale: str = "sl"
-    extra: dict[str, str] = field(default_factory=dict)
 
     def plain_text(self) -> str:
         """The reply as readable plain text (console, fallbacks, tests)."""

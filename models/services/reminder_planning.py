@@ -6,9 +6,12 @@ These run inside the caller's transaction, so an event and its reminders change 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Coalition, Event, EventKind, EventStatus
@@ -55,6 +58,21 @@ async def _sent_offsets(session: AsyncSession, subject: str) -> set[int]:
     return set(rows)
 
 
+async def insert_reminder(session: AsyncSession, **values: Any) -> bool:
+    """Writes a pending reminder unless the same one (`uq_reminders_once`) exists; True when
+    written. Idempotent across transactions and processes: a concurrent identical insert
+    waits for the other and is then skipped, never an error."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Reminder)
+        .values(state=ReminderState.PENDING, attempts=0, **values)
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "offset_minutes", "due_at"])
+        .returning(Reminder.id)
+    )
+    return (await session.scalar(statement)) is not None
+
+
 async def _add(
     session: AsyncSession,
     coalition: Coalition,
@@ -66,29 +84,16 @@ async def _add(
     event_id: int | None = None,
     activity_id: int | None = None,
 ) -> bool:
-    exists = await session.scalar(
-        select(Reminder.id).where(
-            Reminder.kind == kind,
-            Reminder.subject == subject,
-            Reminder.offset_minutes == offset,
-            Reminder.due_at == due,
-        )
+    return await insert_reminder(
+        session,
+        coalition_id=coalition.id,
+        kind=kind,
+        subject=subject,
+        event_id=event_id,
+        activity_id=activity_id,
+        offset_minutes=offset,
+        due_at=due,
     )
-    if exists is not None:
-        return False
-    session.add(
-        Reminder(
-            coalition_id=coalition.id,
-            kind=kind,
-            subject=subject,
-            event_id=event_id,
-            activity_id=activity_id,
-            offset_minutes=offset,
-            due_at=due,
-            state=ReminderState.PENDING,
-        )
-    )
-    return True
 
 
 async def plan_event(

@@ -1,0 +1,274 @@
+"""What a claimed reminder says and to whom: its subject, the week of a digest, its audience."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.entities import (
+    Activity,
+    ActivityStatus,
+    ChatBinding,
+    Coalition,
+    Event,
+    EventStatus,
+    UserSetting,
+)
+from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, Subscription
+from models.services.activities import activity_view
+from models.services.base import Service, coalition_view
+from models.services.events import RELATIONS as EVENT_RELATIONS
+from models.services.events import event_view
+from models.services.views import ActivityView, CoalitionView, EventView
+
+
+@dataclass(frozen=True)
+class Destination:
+    chat_id: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class ReminderJob:
+    """Everything needed to word and send one claimed reminder."""
+
+    id: int
+    kind: ReminderKind
+    coalition: CoalitionView
+    due_at: datetime
+    attempts: int
+    event: EventView | None
+    activity: ActivityView | None
+    digest_events: tuple[EventView, ...]
+    digest_activities: tuple[ActivityView, ...]
+    destinations: tuple[Destination, ...]
+    already_sent: frozenset[str]
+
+    @property
+    def subject_moment(self) -> datetime | None:
+        """When the event starts or the deadline falls (deadlines at the end of the day)."""
+        if self.event is not None:
+            return self.event.starts_at
+        if self.activity is not None and self.activity.due_on is not None:
+            end = datetime.combine(self.activity.due_on + timedelta(days=1), datetime.min.time())
+            return end.replace(tzinfo=self.coalition.zone)
+        return None
+
+
+@dataclass
+class Audience:
+    """A coalition's active bound chats and personal subscriptions: (chat, locale, area)."""
+
+    chats: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+    people: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+
+    def destinations(self, area_id: int | None, default_locale: str) -> list[Destination]:
+        """Who gets a reminder about this area (of no area: those not tied to one): the
+        chats, then the people not already reached there."""
+        found: list[Destination] = []
+        seen: set[str] = set()
+        for chat, locale, area in (*self.chats, *self.people):
+            if (area is None or area == area_id) and chat not in seen:
+                seen.add(chat)
+                found.append(Destination(chat, locale or default_locale))
+        return found
+
+
+class ReminderAssembly(Service):
+    async def jobs(self, reminder_ids: Sequence[int]) -> list[ReminderJob]:
+        """The claimed reminders, ready to word and send, in a few queries for all of them
+        (reminders since deleted are left out)."""
+        async with self._sessions() as session:
+            reminders = list(
+                await session.scalars(
+                    select(Reminder).where(Reminder.id.in_(reminder_ids)).order_by(Reminder.id)
+                )
+            )
+            if not reminders:
+                return []
+            coalitions = {
+                c.id: c
+                for c in await session.scalars(
+                    select(Coalition).where(Coalition.id.in_({r.coalition_id for r in reminders}))
+                )
+            }
+            event_ids = {r.event_id for r in reminders if r.event_id}
+            events = (
+                {
+                    e.id: e
+                    for e in await session.scalars(
+                        select(Event).options(*EVENT_RELATIONS).where(Event.id.in_(event_ids))
+                    )
+                }
+                if event_ids
+                else {}
+            )
+            activity_ids = {r.activity_id for r in reminders if r.activity_id}
+            activities = (
+                {
+                    a.id: a
+                    for a in await session.scalars(
+                        select(Activity)
+                        .options(selectinload(Activity.area), selectinload(Activity.organisation))
+                        .where(Activity.id.in_(activity_ids))
+                    )
+                }
+                if activity_ids
+                else {}
+            )
+            audiences = await self._audiences(
+                session,
+                {
+                    r.coalition_id
+                    for r in reminders
+                    if r.kind in (ReminderKind.EVENT, ReminderKind.DEADLINE)
+                },
+            )
+            already_sent: dict[int, set[str]] = {r.id: set() for r in reminders}
+            for rid, destination in await session.execute(
+                select(Delivery.reminder_id, Delivery.destination).where(
+                    Delivery.reminder_id.in_(already_sent), Delivery.state == DeliveryState.SENT
+                )
+            ):
+                already_sent[rid].add(destination)
+            jobs = []
+            for reminder in reminders:
+                coalition = coalitions[reminder.coalition_id]
+                event = events.get(reminder.event_id) if reminder.event_id else None
+                activity = activities.get(reminder.activity_id) if reminder.activity_id else None
+                area_id = (event.area_id if event else None) or (
+                    activity.area_id if activity else None
+                )
+                digest_events: tuple[EventView, ...] = ()
+                digest_activities: tuple[ActivityView, ...] = ()
+                if reminder.kind is ReminderKind.CANCELLATION:
+                    destinations = await self._previously_reminded(session, reminder, coalition)
+                elif reminder.kind is ReminderKind.DIGEST:
+                    destinations = await self._destinations(
+                        session, coalition, area_id, chats_only=True
+                    )
+                    digest_events, digest_activities = await self._week(session, coalition)
+                else:
+                    destinations = audiences[coalition.id].destinations(
+                        area_id, coalition.default_locale
+                    )
+                jobs.append(
+                    ReminderJob(
+                        id=reminder.id,
+                        kind=reminder.kind,
+                        coalition=coalition_view(coalition),
+                        due_at=reminder.due_at,
+                        attempts=reminder.attempts,
+                        event=event_view(event) if event else None,
+                        activity=activity_view(activity) if activity else None,
+                        digest_events=digest_events,
+                        digest_activities=digest_activities,
+                        destinations=tuple(destinations),
+                        already_sent=frozenset(already_sent[reminder.id]),
+                    )
+                )
+            return jobs
+
+    async def _destinations(
+        self, session: AsyncSession, coalition: Coalition, area_id: int | None, *, chats_only: bool
+    ) -> list[Destination]:
+        audiences = await self._audiences(session, {coalition.id}, people=not chats_only)
+        return audiences[coalition.id].destinations(area_id, coalition.default_locale)
+
+    async def _audiences(
+        self, session: AsyncSession, coalition_ids: set[int], *, people: bool = True
+    ) -> dict[int, Audience]:
+        """The active bound chats (and, unless not wanted, personal subscriptions) of these
+        coalitions, in two queries for all of them."""
+        audiences = {coalition_id: Audience() for coalition_id in coalition_ids}
+        if not coalition_ids:
+            return audiences
+        chats = await session.execute(
+            select(
+                ChatBinding.coalition_id,
+                ChatBinding.chat_id,
+                ChatBinding.locale,
+                ChatBinding.area_id,
+            ).where(ChatBinding.coalition_id.in_(coalition_ids), ChatBinding.active.is_(True))
+        )
+        for coalition_id, chat, locale, area_id in chats:
+            audiences[coalition_id].chats.append((chat, locale, area_id))
+        if not people:
+            return audiences
+        subscriptions = await session.execute(
+            select(
+                Subscription.coalition_id,
+                Subscription.chat_id,
+                UserSetting.locale,
+                Subscription.area_id,
+            )
+            .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
+            .where(Subscription.coalition_id.in_(coalition_ids), Subscription.active.is_(True))
+        )
+        for coalition_id, chat, locale, area_id in subscriptions:
+            audiences[coalition_id].people.append((chat, locale, area_id))
+        return audiences
+
+    async def _previously_reminded(
+        self, session: AsyncSession, reminder: Reminder, coalition: Coalition
+    ) -> list[Destination]:
+        """The chats that got any reminder of this subject, with their current language."""
+        everyone = {
+            d.chat_id: d
+            for d in await self._destinations(session, coalition, None, chats_only=False)
+        }
+        reminded = await session.scalars(
+            select(Delivery.destination)
+            .join(Reminder, Reminder.id == Delivery.reminder_id)
+            .where(
+                Reminder.subject == reminder.subject,
+                Reminder.kind != ReminderKind.CANCELLATION,
+                Delivery.state == DeliveryState.SENT,
+            )
+            .distinct()
+        )
+        return [
+            everyone.get(chat, Destination(chat, coalition.default_locale))
+            for chat in sorted(reminded)
+        ]
+
+    async def _week(
+        self, session: AsyncSession, coalition: Coalition
+    ) -> tuple[tuple[EventView, ...], tuple[ActivityView, ...]]:
+        now = self._clock()
+        week_end = now + timedelta(days=7)
+        events = await session.scalars(
+            select(Event)
+            .options(*EVENT_RELATIONS)
+            .where(
+                Event.coalition_id == coalition.id,
+                Event.status == EventStatus.SCHEDULED,
+                Event.starts_at >= now,
+                Event.starts_at < week_end,
+            )
+            .order_by(Event.starts_at)
+            .limit(30)
+        )
+        zone = ZoneInfo(coalition.timezone)
+        activities = await session.scalars(
+            select(Activity)
+            .options(selectinload(Activity.area), selectinload(Activity.organisation))
+            .where(
+                Activity.coalition_id == coalition.id,
+                Activity.status.in_((ActivityStatus.PLANNED, ActivityStatus.ACTIVE)),
+                Activity.due_on >= now.astimezone(zone).date(),
+                Activity.due_on < week_end.astimezone(zone).date(),
+            )
+            .order_by(Activity.due_on)
+            .limit(30)
+        )
+        return (
+            tuple(event_view(e) for e in events),
+            tuple(activity_view(a) for a in activities),
+        )

@@ -1,0 +1,201 @@
+"""Claiming due reminders once across processes, their leases, and what was sent where."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
+
+from models.entities import Coalition
+from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
+from models.services.base import Service
+from models.services.reminders.planning import plan_digest
+
+MAX_ATTEMPTS = 5
+DELIVERIES = cast(Table, Delivery.__table__)
+
+DeliveryKey = tuple[int, str]
+"""(reminder id, destination chat)"""
+END_DELIVERY = (
+    update(DELIVERIES)
+    .where(
+        DELIVERIES.c.reminder_id == bindparam("key_reminder"),
+        DELIVERIES.c.destination == bindparam("key_destination"),
+    )
+    .values(
+        state=bindparam("new_state", type_=DELIVERIES.c.state.type),
+        error=bindparam("new_error", type_=DELIVERIES.c.error.type),
+        at=bindparam("new_at", type_=DELIVERIES.c.at.type),
+    )
+)
+
+
+@functools.cache
+def begin_deliveries(dialect: str) -> ReturningInsert[int, str]:
+    """An upsert of deliveries about to be sent, returning those not already sent: a row
+    recorded as sent is left alone and not returned, so that send is not made again."""
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(DELIVERIES)
+    return upsert.on_conflict_do_update(
+        index_elements=[DELIVERIES.c.reminder_id, DELIVERIES.c.destination],
+        set_={
+            "state": upsert.excluded.state,
+            "attempts": DELIVERIES.c.attempts + 1,
+            "at": upsert.excluded.at,
+        },
+        where=DELIVERIES.c.state != DeliveryState.SENT,
+    ).returning(DELIVERIES.c.reminder_id, DELIVERIES.c.destination)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a claimed reminder ended: sent, skipped or failed (to retry after `retry_in`)."""
+
+    reminder_id: int
+    state: ReminderState
+    error: str | None = None
+    retry_in: timedelta | None = None
+
+
+class ReminderClaims(Service):
+    async def claim_due(self, worker: str, lease: timedelta, limit: int = 50) -> list[int]:
+        """Atomically takes up to `limit` due reminders (or ones whose lease ran out)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            due = or_(
+                and_(
+                    Reminder.state == ReminderState.PENDING,
+                    Reminder.due_at <= now,
+                    or_(Reminder.lease_until.is_(None), Reminder.lease_until <= now),
+                ),
+                and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+            )
+            candidates = select(Reminder.id).where(due).order_by(Reminder.due_at).limit(limit)
+            claim = update(Reminder).values(
+                state=ReminderState.CLAIMED,
+                claimed_by=worker,
+                lease_until=now + lease,
+                attempts=Reminder.attempts + 1,
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                # A CTE runs once; an IN (subquery) may be re-run per row and claim too many.
+                locked = (
+                    candidates.with_for_update(skip_locked=True)
+                    .cte("due_reminders")
+                    .prefix_with("MATERIALIZED")
+                )
+                claim = claim.where(Reminder.id == locked.c.id)
+            else:
+                claim = claim.where(Reminder.id.in_(candidates.scalar_subquery()), due)
+            claimed = await session.scalars(
+                claim.returning(Reminder.id).execution_options(synchronize_session=False)
+            )
+            return sorted(claimed)
+
+    async def renew_leases(self, worker: str, reminder_ids: list[int], lease: timedelta) -> None:
+        """Keeps a long fan-out's claims from expiring while this worker is alive."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(Reminder)
+                .where(
+                    Reminder.id.in_(reminder_ids),
+                    Reminder.claimed_by == worker,
+                    Reminder.state == ReminderState.CLAIMED,
+                )
+                .values(lease_until=self._clock() + lease)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def next_due_times(self, limit: int = 1000) -> list[datetime]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Reminder.due_at)
+                .where(Reminder.state == ReminderState.PENDING)
+                .order_by(Reminder.due_at)
+                .limit(limit)
+            )
+            return list(rows)
+
+    async def record_deliveries(
+        self,
+        starting: Sequence[DeliveryKey],
+        finished: Sequence[tuple[DeliveryKey, str | None]],
+    ) -> set[DeliveryKey]:
+        """Records, in one transaction, sends that are about to happen (as sending) and sends
+        that are done (sent, or failed with an error text); returns the starting ones not
+        already sent."""
+        now = self._clock()
+        fresh: set[DeliveryKey] = set()
+        async with self._sessions.begin() as session:
+            if finished:
+                await session.execute(
+                    END_DELIVERY,
+                    [
+                        {
+                            "key_reminder": reminder_id,
+                            "key_destination": destination,
+                            "new_state": DeliveryState.FAILED if error else DeliveryState.SENT,
+                            "new_error": error,
+                            "new_at": now,
+                        }
+                        for (reminder_id, destination), error in finished
+                    ],
+                )
+            if starting:
+                rows = await session.execute(
+                    begin_deliveries(session.get_bind().dialect.name),
+                    [
+                        {
+                            "reminder_id": reminder_id,
+                            "destination": destination,
+                            "state": DeliveryState.SENDING,
+                            "attempts": 1,
+                            "at": now,
+                        }
+                        for reminder_id, destination in sorted(set(starting))
+                    ],
+                )
+                fresh.update((reminder_id, destination) for reminder_id, destination in rows)
+        return fresh
+
+    async def finish_all(self, worker: str, outcomes: Sequence[Outcome]) -> list[datetime]:
+        """Closes claimed reminders (or hands them back for a retry), in one transaction;
+        returns the new due times."""
+        now = self._clock()
+        planned: list[datetime] = []
+        if not outcomes:
+            return planned
+        async with self._sessions.begin() as session:
+            reminders = {
+                r.id: r
+                for r in await session.scalars(
+                    select(Reminder).where(Reminder.id.in_({o.reminder_id for o in outcomes}))
+                )
+            }
+            for outcome in outcomes:
+                reminder = reminders.get(outcome.reminder_id)
+                if reminder is None or reminder.claimed_by != worker:
+                    continue
+                if outcome.retry_in is not None and reminder.attempts < MAX_ATTEMPTS:
+                    reminder.state = ReminderState.PENDING
+                    reminder.lease_until = now + outcome.retry_in
+                    reminder.last_error = outcome.error
+                    planned.append(now + outcome.retry_in)
+                    continue
+                reminder.state = (
+                    ReminderState.FAILED if outcome.retry_in is not None else outcome.state
+                )
+                reminder.last_error = outcome.error
+                reminder.lease_until = None
+                reminder.finished_at = now
+                if reminder.kind is ReminderKind.DIGEST:
+                    coalition = await session.get(Coalition, reminder.coalition_id)
+                    assert coalition is not None
+                    planned += await plan_digest(session, coalition, self.policy, now)
+        return planned
