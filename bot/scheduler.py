@@ -17,7 +17,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
-from bot.delivery import Sender, platform_of
+from bot.delivery import DeliveryFailed, Sender, SendFailure, platform_of
 from handlers.reminders import reminder_reply
 from handlers.types import Reply
 from models.reminders import ReminderKind, ReminderState
@@ -28,6 +28,7 @@ from models.services.reminders import (
     ReminderJob,
     ReminderService,
 )
+from models.services.reminders.claims import Finished
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class DeliveryLog:
     def __init__(self, reminders: ReminderService) -> None:
         self._reminders = reminders
         self._begins: list[tuple[DeliveryKey, asyncio.Future[bool]]] = []
-        self._ends: list[tuple[DeliveryKey, str | None, asyncio.Future[None]]] = []
+        self._ends: list[tuple[Finished, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def begin(self, reminder_id: int, chat_id: str) -> bool:
@@ -66,10 +67,13 @@ class DeliveryLog:
         self._wake()
         return await future
 
-    async def end(self, reminder_id: int, chat_id: str, *, error: str | None = None) -> None:
-        """Records that a send is done (failed, with `error`)."""
+    async def end(
+        self, reminder_id: int, chat_id: str, failed: DeliveryFailed | None = None
+    ) -> None:
+        """Records that a send is done (or `failed`, and why)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._ends.append(((reminder_id, chat_id), error, future))
+        why = (failed.failure, failed.reason) if failed else (None, None)
+        self._ends.append((((reminder_id, chat_id), *why), future))
         self._wake()
         await future
 
@@ -83,11 +87,11 @@ class DeliveryLog:
             ends, self._ends = self._ends, []
             try:
                 fresh = await self._reminders.record_deliveries(
-                    [key for key, _ in begins], [(key, error) for key, error, _ in ends]
+                    [key for key, _ in begins], [finished for finished, _ in ends]
                 )
             except BaseException as error:
                 waiting: list[asyncio.Future[Any]] = [f for _, f in begins]
-                waiting += [f for _, _, f in ends]
+                waiting += [f for _, f in ends]
                 for future in waiting:
                     if future.done():
                         continue
@@ -101,7 +105,7 @@ class DeliveryLog:
             for key, begun in begins:
                 if not begun.done():
                     begun.set_result(key in fresh)
-            for _, _, ended in ends:
+            for _, ended in ends:
                 if not ended.done():
                     ended.set_result(None)
 
@@ -137,6 +141,8 @@ class ReminderScheduler:
         self._in_hand: set[int] = set()
         self._planning: asyncio.Task[None] | None = None
         self._stopping = False
+        self._alarmed: set[str] = set()
+        """Platforms whose refusal of the bot was logged as an ERROR (once, until a success)."""
 
     async def start(self) -> None:
         """Schedules every pending reminder, the periodic sweep and the weekly digests."""
@@ -299,24 +305,36 @@ class ReminderScheduler:
                         self.app.translators.get(destination.locale) or self.app.translators["sl"]
                     )
                     replies[destination.locale] = reminder_reply(job, translator, self.app.clock())
+            done = job.already_sent | job.refused
             results = await asyncio.gather(
                 *(
                     self._deliver(job, d, replies[d.locale])
                     for d in job.destinations
-                    if d.chat_id not in job.already_sent
+                    if d.chat_id not in done
                 )
             )
         except Exception:
             log.exception("reminder %d could not be processed; its lease will expire", job.id)
             return None
-        errors = [error for error in results if error]
-        if not errors:
+        failures = [failed for failed in results if failed]
+        if not failures:
             return Outcome(job.id, ReminderState.SENT)
+        again = [failed for failed in failures if failed.failure.retryable]
+        first = again[0] if again else failures[0]
+        error = f"{first.chat_id}: {first.reason}"
+        if not again:
+            log.warning("reminder %d: %d sends failed for good: %s", job.id, len(failures), error)
+            return Outcome(job.id, ReminderState.FAILED, error=error)
         retry = backoff(job.attempts)
         log.warning(
-            "reminder %d: %d sends failed, retry in %s: %s", job.id, len(errors), retry, errors[0]
+            "reminder %d: %d sends failed, %d to try again in %s: %s",
+            job.id,
+            len(failures),
+            len(again),
+            retry,
+            error,
         )
-        return Outcome(job.id, ReminderState.FAILED, error=errors[0], retry_in=retry)
+        return Outcome(job.id, ReminderState.FAILED, error=error, retry_in=retry)
 
     def _why_skip(self, job: ReminderJob) -> str | None:
         now = self.app.clock()
@@ -339,34 +357,56 @@ class ReminderScheduler:
 
     async def _deliver(
         self, job: ReminderJob, destination: Destination, reply: Reply | None
-    ) -> str | None:
-        """Sends to one chat; returns an error text when it should be tried again later."""
-        reminders = self.app.services.reminders
+    ) -> DeliveryFailed | None:
+        """Sends to one chat; how it failed, if it did (recorded either way).
+
+        A chat gone for the bot is marked inactive (a subscription there ends); an error
+        of the bot's own setup is logged as an ERROR once, until a send there succeeds again.
+        """
         if reply is None:
             return None
-        sender = self.senders.get(platform_of(destination.chat_id))
-        if sender is None:
-            log.warning("reminder %d: no adapter runs for %s", job.id, destination.chat_id)
-            if await self._deliveries.begin(job.id, destination.chat_id):
-                await self._deliveries.end(
-                    job.id, destination.chat_id, error="no adapter runs for this platform"
-                )
-            return None
+        chat_id = destination.chat_id
+        platform = platform_of(chat_id)
+        sender = self.senders.get(platform)
         async with self._fan_out:
-            if not await self._deliveries.begin(job.id, destination.chat_id):
+            if not await self._deliveries.begin(job.id, chat_id):
                 return None
             try:
-                await sender.send(destination.chat_id, reply)
-            except Exception as error:
-                await self._deliveries.end(job.id, destination.chat_id, error=str(error))
-                if getattr(error, "permanent", False):
-                    log.warning(
-                        "%s refuses messages; no more reminders go there: %s",
-                        destination.chat_id,
-                        error,
+                if sender is None:
+                    raise DeliveryFailed(
+                        chat_id,
+                        f"no adapter runs for {platform}: configure it",
+                        failure=SendFailure.SETUP,
                     )
-                    await reminders.deactivate_destination(destination.chat_id)
-                    return None
-                return str(error) or type(error).__name__
-            await self._deliveries.end(job.id, destination.chat_id)
+                await sender.send(chat_id, reply)
+            except Exception as error:
+                failed = (
+                    error
+                    if isinstance(error, DeliveryFailed)
+                    else DeliveryFailed(chat_id, repr(error), failure=SendFailure.UNAVAILABLE)
+                )
+                await self._deliveries.end(job.id, chat_id, failed)
+                await self._refused(platform, failed)
+                return failed
+            await self._deliveries.end(job.id, chat_id)
+            self._alarmed.discard(platform)
             return None
+
+    async def _refused(self, platform: str, failed: DeliveryFailed) -> None:
+        """What a failed send means beyond itself: a chat gone, a bot that is refused."""
+        if failed.failure.deactivates:
+            log.warning(
+                "%s is gone for the bot; no more reminders go there: %s",
+                failed.chat_id,
+                failed.reason,
+            )
+            await self.app.services.reminders.deactivate_destination(failed.chat_id)
+        elif failed.failure is SendFailure.SETUP and platform not in self._alarmed:
+            self._alarmed.add(platform)
+            log.error(
+                "%s refuses the bot (%s): no reminder reaches a %s chat until an operator "
+                "fixes the configuration (token, scopes, adapter)",
+                platform,
+                failed.reason,
+                platform,
+            )

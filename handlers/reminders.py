@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from handlers.context import Context
 from handlers.errors import BadInput
-from handlers.i18n import Translator
+from handlers.i18n import N_, Translator
 from handlers.listing import Audience, Reader, activity_item, event_details, event_item
-from handlers.types import ChatKind, Reply
-from models.reminders import ReminderKind
+from handlers.types import ChatKind, ListItem, Reply
+from models.reminders import ReminderKind, SendFailure
 from models.services.reminders import ReminderJob
 
 
@@ -44,18 +44,42 @@ async def unsubscribe(ctx: Context) -> Reply:
     return ctx.reply(text, personal=True)
 
 
+FAILURE_TEXT = {
+    SendFailure.GONE: N_(
+        "The chat is gone or the bot was removed; no reminders go there until it is back."
+    ),
+    SendFailure.NOT_ALLOWED: N_("The bot may not post there: give it the right to send messages."),
+    SendFailure.SETUP: N_("The platform refuses the bot: the operator must fix its configuration."),
+    SendFailure.CONTENT: N_("The platform refused the message."),
+    SendFailure.UNAVAILABLE: N_("The platform could not be reached."),
+}
+
+
 async def show_status(ctx: Context) -> Reply:
-    """Reminders of the last 7 days: pending, sent, failed (admins)."""
+    """Reminders of the last 7 days: pending, sent, failed, and why sends failed (admins)."""
     counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor)
-    lines = (
+    lines: tuple[str, ...] = (
         ctx._("Pending: %(count)d") % {"count": counts.pending},
         ctx._("Sent: %(count)d") % {"count": counts.sent},
         ctx._("Failed: %(count)d") % {"count": counts.failed},
         ctx._("Skipped (too late): %(count)d") % {"count": counts.skipped},
     )
+    if counts.failed_sends:
+        lines += (ctx._("Chats the last reminders did not reach:"),)
+    items = tuple(
+        ListItem(
+            send.chat_id,
+            (
+                *((ctx._(FAILURE_TEXT[send.failure]),) if send.failure else ()),
+                ctx._("Reason: %(reason)s") % {"reason": send.error},
+            ),
+        )
+        for send in counts.failed_sends
+    )
     return ctx.reply(
         ctx._("Reminders in %(coalition)s, last 7 days") % {"coalition": ctx.coalition.name},
         lines=lines,
+        items=items,
         personal=True,
     )
 

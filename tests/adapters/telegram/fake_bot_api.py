@@ -213,6 +213,8 @@ class FakeBotApi:
     blocked: set[int] = field(default_factory=set)
     upgraded: dict[int, int] = field(default_factory=dict)
     """Groups that became supergroups: old id -> new id."""
+    refusing: dict[int, tuple[int, str]] = field(default_factory=dict)
+    """Chats where sendMessage is refused: chat id -> (status, description)."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -519,6 +521,8 @@ class FakeBotApi:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.refusing:
+            raise ApiError(*self.refusing[chat_id])
         if chat_id in self.upgraded:
             raise ApiError(
                 400,
