@@ -23,6 +23,7 @@ from bot.adapters.telegram.limits import (
     ResilientRateLimiter,
 )
 from bot.adapters.telegram.render import CallbackCommands
+from bot.adapters.telegram.stopping import confirmation_failure_as_warning
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.updates import UpdateHandlers
 from bot.app import App
@@ -169,7 +170,8 @@ class TelegramAdapter:
         """Stops receiving updates, finishes the ones in hand and closes the connections."""
         application = self.application
         if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+            with confirmation_failure_as_warning():
+                await application.updater.stop()
         if application.running:
             await application.stop()
         await application.shutdown()
