@@ -197,6 +197,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("stop personal reminders"),
         N_("/unsubscribe"),
         reminders.unsubscribe,
+        needs_coalition=False,
     ),
     CommandSpec(
         "status",

@@ -104,6 +104,8 @@ class Dispatcher:
             translators=self.translators,
             now=now,
         )
+        if not is_group:  # personal reminders speak the language of the person's answers
+            await self.services.reminders.note_locale(command.user_id, locale)
         spec = find_command(command.name)
         if spec is None:
             return self._unknown(ctx)

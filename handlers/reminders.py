@@ -19,7 +19,7 @@ async def subscribe(ctx: Context) -> Reply:
         raise BadInput(ctx._("Personal reminders come in a private chat: write to me directly."))
     area = ctx.command.args.strip() or None
     area_name = await ctx.services.reminders.subscribe(
-        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area
+        ctx.coalition.slug, ctx.actor, ctx.command.chat_id, area, ctx.locale
     )
     if area_name:
         text = ctx._("You will get reminders of %(area)s in %(coalition)s here.") % {
@@ -34,8 +34,8 @@ async def subscribe(ctx: Context) -> Reply:
 
 
 async def unsubscribe(ctx: Context) -> Reply:
-    """Stops personal reminders."""
-    stopped = await ctx.services.reminders.unsubscribe(ctx.coalition.slug, ctx.actor)
+    """Stops every personal reminder of this chat, from any coalition."""
+    stopped = await ctx.services.reminders.unsubscribe(ctx.actor, ctx.command.chat_id)
     text = (
         ctx._("You will get no more personal reminders.")
         if stopped
@@ -98,8 +98,11 @@ def time_left(t: Translator, until: datetime, now: datetime) -> str:
 
 
 def days_left(t: Translator, day_count: int) -> str:
+    """`danes`, `jutri`, `čez 3 dni`: calendar days to a deadline or a whole day's event."""
     if day_count <= 0:
         return t.gettext("today")
+    if day_count == 1:
+        return t.gettext("tomorrow")
     return t.ngettext("in %(count)d day", "in %(count)d days", day_count) % {"count": day_count}
 
 
@@ -130,12 +133,13 @@ def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | No
         )
     if job.event is not None:
         left = time_left(t, job.event.starts_at, now)
-        if job.kind is ReminderKind.DEADLINE:
+        if job.kind is ReminderKind.DEADLINE or job.event.all_day:
             day_count = (
                 job.event.starts_at.astimezone(reader.zone).date()
                 - now.astimezone(reader.zone).date()
             ).days
             left = days_left(t, day_count)
+        if job.kind is ReminderKind.DEADLINE:
             title = t.gettext("Deadline: %(title)s")
         else:
             title = t.gettext("Reminder: %(title)s")

@@ -122,3 +122,6 @@ class Subscription(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    locale: Mapped[str | None] = mapped_column(String(8))
+    """The language the person was last answered in privately: their reminders' language,
+    unless they chose one with /language."""

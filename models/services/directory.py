@@ -6,11 +6,12 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, bindparam, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Area, ChatBinding, Coalition, Member, Role, UserSetting
 from models.errors import Invalid, NotFound, PermissionDenied
+from models.reminders import Delivery
 from models.services.base import Service, coalition_view
 from models.services.views import AreaView, ChatContext, CoalitionView
 
@@ -268,6 +269,15 @@ class DirectoryService(Service):
                 return False
             old.chat_id = new_chat_id
             old.active = True
+            # what was sent there counts as sent to the new id (a cancellation goes once)
+            sent_to_new = select(Delivery.reminder_id).where(Delivery.destination == new_chat_id)
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.destination == old_chat_id, Delivery.reminder_id.not_in(sent_to_new)
+                )
+                .values(destination=new_chat_id)
+            )
             self._audit(
                 session,
                 old.coalition_id,

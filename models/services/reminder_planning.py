@@ -116,6 +116,10 @@ async def plan_event(
 ) -> list[datetime]:
     """(Re)writes the pending reminders of an event; returns the new due times.
 
+    An event with a time is reminded its offsets before it starts; a deadline or an event
+    of a whole day (no time) at the deadline time (09:00) on the offset's day, so offsets
+    shorter than a day remind on the day itself, once.
+
     An offset already reminded is reminded again only when the event moved so far that the
     new reminder falls after the old start: otherwise people would hear the same thing twice.
     """
@@ -132,15 +136,18 @@ async def plan_event(
     )
     already = await _sent_offsets(session, subject)
     planned: list[datetime] = []
+    by_day = deadline or event.all_day
     for offset in offsets:
-        if deadline:
+        if by_day:
+            # a day's event or a deadline: at the deadline time, whole days before its day
             due = deadline_due(
                 event.starts_at.astimezone(zone).date(), offset, policy.deadline_time, zone
             )
-            due = min(due, event.starts_at)
+            if not event.all_day:
+                due = min(due, event.starts_at)
         else:
             due = before(event.starts_at, offset, zone)
-        if due <= now:
+        if due <= now or due in planned:
             continue
         if offset in already and (previous_start is None or due <= previous_start):
             continue

@@ -123,7 +123,7 @@ async def test_deadline_reminders_seven_days_one_day_and_on_the_day_at_nine(
     texts = sender.texts(GROUP)
     assert "Rok: Oddaja poročila" in texts[0]
     assert "čez 7 dni" in texts[0]
-    assert "čez 1 dan" in texts[1]
+    assert "jutri" in texts[1]
     assert "danes" in texts[2]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -26,6 +26,10 @@ from models.services.base import Service, coalition_view
 from models.services.events import RELATIONS as EVENT_RELATIONS
 from models.services.events import event_view
 from models.services.views import ActivityView, CoalitionView, EventView
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), datetime.min.time()).replace(tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,15 @@ class ReminderJob:
 
     @property
     def subject_moment(self) -> datetime | None:
-        """When the event starts or the deadline falls (deadlines at the end of the day)."""
+        """When the event starts or the deadline falls (a whole day's event and an activity's
+        deadline at the end of their day)."""
+        zone = self.coalition.zone
+        if self.event is not None and self.event.all_day:
+            return end_of_day(self.event.starts_at.astimezone(zone).date(), zone)
         if self.event is not None:
             return self.event.starts_at
         if self.activity is not None and self.activity.due_on is not None:
-            end = datetime.combine(self.activity.due_on + timedelta(days=1), datetime.min.time())
-            return end.replace(tzinfo=self.coalition.zone)
+            return end_of_day(self.activity.due_on, zone)
         return None
 
 
@@ -215,7 +222,7 @@ class ReminderAssembly(Service):
             select(
                 Subscription.coalition_id,
                 Subscription.chat_id,
-                UserSetting.locale,
+                func.coalesce(UserSetting.locale, Subscription.locale),
                 Subscription.area_id,
             )
             .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
@@ -228,11 +235,12 @@ class ReminderAssembly(Service):
     async def _previously_reminded(
         self, session: AsyncSession, reminder: Reminder, coalition: Coalition
     ) -> list[Destination]:
-        """The chats that got any reminder of this subject, with their current language."""
-        everyone = {
-            d.chat_id: d
-            for d in await self._destinations(session, coalition, None, chats_only=False)
-        }
+        """The chats that got any reminder of this subject and are still the coalition's
+        audience (bound and active, or subscribed), with their current language."""
+        audience = (await self._audiences(session, {coalition.id}))[coalition.id]
+        current: dict[str, Destination] = {}
+        for chat, locale, _area in (*audience.chats, *audience.people):
+            current.setdefault(chat, Destination(chat, locale or coalition.default_locale))
         reminded = await session.scalars(
             select(Delivery.destination)
             .join(Reminder, Reminder.id == Delivery.reminder_id)
@@ -243,10 +251,7 @@ class ReminderAssembly(Service):
             )
             .distinct()
         )
-        return [
-            everyone.get(chat, Destination(chat, coalition.default_locale))
-            for chat in sorted(reminded)
-        ]
+        return [current[chat] for chat in sorted(reminded) if chat in current]
 
     async def _week(
         self, session: AsyncSession, coalition: Coalition

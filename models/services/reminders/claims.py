@@ -8,12 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
+from models.base import UTCDateTime
 from models.entities import Coalition
 from models.reminders import (
     Delivery,
@@ -64,6 +65,16 @@ def begin_deliveries(dialect: str) -> ReturningInsert[int, str]:
     ).returning(DELIVERIES.c.reminder_id, DELIVERIES.c.destination)
 
 
+def database_now(dialect: str, plus: timedelta = timedelta()) -> ColumnElement[datetime]:
+    """The database's clock (plus `plus`): processes on hosts whose clocks differ agree on
+    when a lease runs out. On SQLite it is the one host's clock, in the stored text form."""
+    if dialect == "postgresql":
+        return func.now() + plus
+    modifier = f"{plus.total_seconds():+.3f} seconds"
+    stored = func.strftime("%Y-%m-%d %H:%M:%f", "now", modifier).concat("000")
+    return type_coerce(stored, UTCDateTime())
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How a claimed reminder ended: sent, skipped or failed (to retry after `retry_in`)."""
@@ -76,25 +87,34 @@ class Outcome:
 
 class ReminderClaims(Service):
     async def claim_due(self, worker: str, lease: timedelta, limit: int = 50) -> list[int]:
-        """Atomically takes up to `limit` due reminders (or ones whose lease ran out)."""
+        """Atomically takes up to `limit` due reminders (or ones whose lease ran out).
+
+        Whether a reminder is due is read on this process's clock; a lease is given and
+        judged on the database's, so a host whose clock runs ahead takes over no live claim.
+        A pending reminder's `lease_until` is the time its retry waits for (this clock).
+        """
         now = self._clock()
         async with self._sessions.begin() as session:
+            dialect = session.get_bind().dialect.name
             due = or_(
                 and_(
                     Reminder.state == ReminderState.PENDING,
                     Reminder.due_at <= now,
                     or_(Reminder.lease_until.is_(None), Reminder.lease_until <= now),
                 ),
-                and_(Reminder.state == ReminderState.CLAIMED, Reminder.lease_until < now),
+                and_(
+                    Reminder.state == ReminderState.CLAIMED,
+                    Reminder.lease_until < database_now(dialect),
+                ),
             )
             candidates = select(Reminder.id).where(due).order_by(Reminder.due_at).limit(limit)
             claim = update(Reminder).values(
                 state=ReminderState.CLAIMED,
                 claimed_by=worker,
-                lease_until=now + lease,
+                lease_until=database_now(dialect, lease),
                 attempts=Reminder.attempts + 1,
             )
-            if session.get_bind().dialect.name == "postgresql":
+            if dialect == "postgresql":
                 # A CTE runs once; an IN (subquery) may be re-run per row and claim too many.
                 locked = (
                     candidates.with_for_update(skip_locked=True)
@@ -119,7 +139,7 @@ class ReminderClaims(Service):
                     Reminder.claimed_by == worker,
                     Reminder.state == ReminderState.CLAIMED,
                 )
-                .values(lease_until=self._clock() + lease)
+                .values(lease_until=database_now(session.get_bind().dialect.name, lease))
                 .execution_options(synchronize_session=False)
             )
 

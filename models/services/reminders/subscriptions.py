@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import logging
+import time
+from typing import Any
+
+from sqlalchemy import or_, select, update
 
 from models.entities import ChatBinding
 from models.reminders import Subscription
 from models.services.base import Service
 
+log = logging.getLogger(__name__)
+
+
+LOCALE_RECHECK = 300.0
+"""Seconds a process trusts the language it last noted for a person before looking again."""
+LOCALES_KEPT = 10_000
+
 
 class ReminderSubscriptions(Service):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._noted: dict[str, tuple[str, float]] = {}
+
     async def subscribe(
-        self, coalition_slug: str, identity: str, chat_id: str, area: str | None
+        self,
+        coalition_slug: str,
+        identity: str,
+        chat_id: str,
+        area: str | None,
+        locale: str | None = None,
     ) -> str | None:
-        """Personal reminders in this private chat; returns the area's name, if one."""
+        """Personal reminders in this private chat, in `locale` (the language the person is
+        answered in); returns the area's name, if one."""
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             area_row = await self._area(session, coalition.id, area) if area else None
@@ -30,6 +51,7 @@ class ReminderSubscriptions(Service):
             subscription.chat_id = chat_id
             subscription.area_id = area_row.id if area_row else None
             subscription.active = True
+            subscription.locale = locale or subscription.locale
             self._audit(
                 session,
                 coalition.id,
@@ -40,22 +62,62 @@ class ReminderSubscriptions(Service):
             )
             return area_row.name if area_row else None
 
-    async def unsubscribe(self, coalition_slug: str, identity: str) -> bool:
-        """Stops personal reminders; False when there were none."""
+    async def unsubscribe(self, identity: str, chat_id: str) -> bool:
+        """Stops every personal reminder of this private chat, and the person's own elsewhere,
+        whichever coalition they came from; False when there were none."""
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            subscription = await session.scalar(
+            subscriptions = await session.scalars(
                 select(Subscription).where(
-                    Subscription.coalition_id == coalition.id,
-                    Subscription.identity == identity,
+                    or_(Subscription.chat_id == chat_id, Subscription.identity == identity),
                     Subscription.active.is_(True),
                 )
             )
-            if subscription is None:
-                return False
-            subscription.active = False
-            self._audit(session, coalition.id, identity, "subscription.off", f"user:{identity}")
-            return True
+            stopped = False
+            for subscription in subscriptions:
+                subscription.active = False
+                stopped = True
+                self._audit(
+                    session,
+                    subscription.coalition_id,
+                    identity,
+                    "subscription.off",
+                    f"user:{subscription.identity}",
+                )
+            return stopped
+
+    async def note_locale(self, identity: str, locale: str) -> None:
+        """The person was answered in `locale` in a private chat: their personal reminders
+        follow. Looked up at most every few minutes per person, written only on a change."""
+        noted = self._noted.get(identity)
+        if (
+            noted is not None
+            and noted[0] == locale
+            and time.monotonic() - noted[1] < LOCALE_RECHECK
+        ):
+            return
+        try:
+            async with self._sessions() as session:
+                stale = await session.scalar(
+                    select(Subscription.id)
+                    .where(
+                        Subscription.identity == identity,
+                        or_(Subscription.locale.is_(None), Subscription.locale != locale),
+                    )
+                    .limit(1)
+                )
+            if stale is not None:
+                async with self._sessions.begin() as session:
+                    await session.execute(
+                        update(Subscription)
+                        .where(Subscription.identity == identity)
+                        .values(locale=locale)
+                    )
+        except Exception as error:  # the answer matters more; the next private use retries
+            log.warning("could not note the language of %s: %r", identity, error)
+            return
+        if len(self._noted) >= LOCALES_KEPT:
+            self._noted.clear()
+        self._noted[identity] = (locale, time.monotonic())
 
     async def deactivate_destination(self, chat_id: str) -> None:
         """The platform says we may not write there any more: stop trying."""
