@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from handlers.types import Reply
-from models.reminders import SendFailure
+from models.send_failure import SendFailure
 
 
 class DeliveryFailed(Exception):

@@ -9,7 +9,8 @@ from handlers.errors import BadInput
 from handlers.i18n import N_, Translator
 from handlers.listing import Audience, Reader, activity_item, event_details, event_item
 from handlers.types import ChatKind, ListItem, Reply
-from models.reminders import ReminderKind, SendFailure
+from models.reminders import ReminderKind
+from models.send_failure import SendFailure
 from models.services.reminders import ReminderJob
 
 

@@ -16,7 +16,7 @@ from telegram.error import (
 
 from bot.adapters.slack.errors import send_failure
 from bot.adapters.telegram.delivery import classify
-from models.reminders import SendFailure
+from models.send_failure import SendFailure
 
 GONE, NOT_ALLOWED, SETUP = SendFailure.GONE, SendFailure.NOT_ALLOWED, SendFailure.SETUP
 CONTENT, UNAVAILABLE = SendFailure.CONTENT, SendFailure.UNAVAILABLE

@@ -8,7 +8,7 @@ listed here is tried again later, and never taken for a gone chat.
 
 from __future__ import annotations
 
-from models.reminders import SendFailure
+from models.send_failure import SendFailure
 
 GONE = frozenset(
     {

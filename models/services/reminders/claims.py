@@ -16,14 +16,8 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from models.base import UTCDateTime
 from models.entities import Coalition
-from models.reminders import (
-    Delivery,
-    DeliveryState,
-    Reminder,
-    ReminderKind,
-    ReminderState,
-    SendFailure,
-)
+from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
+from models.send_failure import SendFailure
 from models.services.base import Service
 from models.services.reminders.planning import plan_digest
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from models.entities import Role
-from models.reminders import Delivery, DeliveryState, Reminder, ReminderState, SendFailure
+from models.reminders import Delivery, DeliveryState, Reminder, ReminderState
+from models.send_failure import SendFailure
 from models.services.base import Service
 
 FAILED_SENDS_SHOWN = 10
