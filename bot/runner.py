@@ -13,6 +13,20 @@ from bot.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
 
+CHATTY = ("apscheduler", "telegram.ext.Application")
+"""Libraries whose INFO lines say what the bot says itself, or that a timer fired (each sweep):
+heard at DEBUG only."""
+
+
+def quiet_chatty_libraries() -> None:
+    """Unless the log is at DEBUG, the chatty libraries say only warnings and errors."""
+    if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
+        return
+    for name in CHATTY:
+        library = logging.getLogger(name)
+        if library.level == logging.NOTSET:
+            library.setLevel(logging.WARNING)
+
 
 def configured_adapters(app: App) -> list[Adapter]:
     """The adapters whose tokens are configured (imported only when needed)."""
@@ -40,6 +54,7 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
             "[slack] bot_token (SLACK_BOT_TOKEN); `coalition-bot chat` works without either"
         )
         return 2
+    quiet_chatty_libraries()
     stop = asyncio.Event()
     received: list[str] = []
 

@@ -56,4 +56,7 @@ async def test_sigterm_stops_with_one_info_line_and_no_error(
     assert code == 0, output[-3000:]
     assert "ERROR" not in output, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
-    assert "INFO bot.runner: SIGTERM received: stopping" in output
+    _, stopping, after = output.partition("INFO bot.runner: SIGTERM received: stopping")
+    assert stopping, output[-3000:]
+    said = [line for line in after.splitlines()[1:] if " INFO " in line]
+    assert said == [], "one INFO line for the stop"
