@@ -298,17 +298,17 @@ class ReminderScheduler:
             if skip:
                 log.info("reminder %d skipped: %s", job.id, skip)
                 return Outcome(job.id, ReminderState.SKIPPED, error=skip)
-            replies: dict[str, Reply | None] = {}
-            for destination in job.destinations:
-                if destination.locale not in replies:
-                    translator = (
-                        self.app.translators.get(destination.locale) or self.app.translators["sl"]
+            replies: dict[tuple[str, int | None], Reply | None] = {}
+            for d in job.destinations:
+                if (d.locale, d.area_id) not in replies:
+                    translator = self.app.translators.get(d.locale) or self.app.translators["sl"]
+                    replies[d.locale, d.area_id] = reminder_reply(
+                        job, translator, self.app.clock(), d.area_id
                     )
-                    replies[destination.locale] = reminder_reply(job, translator, self.app.clock())
             done = job.already_sent | job.refused
             results = await asyncio.gather(
                 *(
-                    self._deliver(job, d, replies[d.locale])
+                    self._deliver(job, d, replies[d.locale, d.area_id])
                     for d in job.destinations
                     if d.chat_id not in done
                 )

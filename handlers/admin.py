@@ -72,17 +72,22 @@ async def bind_chat(ctx: Context) -> Reply:
     """Binds this group or channel to a coalition (admins of that coalition)."""
     if ctx.command.chat_kind is not ChatKind.GROUP:
         raise BadInput(ctx._("Only groups and channels are bound; add me to one and try there."))
-    slug = ctx.command.args.strip().lower()
+    slug, _, area = ctx.command.args.strip().partition(" ")
+    slug = slug.lower()
     if not slug:
         coalitions = await ctx.services.directory.coalitions()
         raise BadInput(
             ctx._("Name the coalition: %(slugs)s.")
             % {"slugs": ", ".join(c.slug for c in coalitions)}
         )
-    coalition = await ctx.services.directory.bind_chat(ctx.actor, ctx.command.chat_id, slug[:40])
-    return ctx.reply(
-        ctx._("This chat is now bound to %(name)s. Try /events.") % {"name": coalition.name}
+    coalition, area_view = await ctx.services.directory.bind_chat(
+        ctx.actor, ctx.command.chat_id, slug[:40], area.strip()[:80] or None
     )
+    text = ctx._("This chat is now bound to %(name)s. Try /events.") % {"name": coalition.name}
+    if area_view is None:
+        return ctx.reply(text)
+    only = ctx._("Reminders here: only %(area)s.") % {"area": area_view.name}
+    return ctx.reply(text, lines=(only,))
 
 
 def identity_of(ctx: Context, text: str) -> str | None:

@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from handlers.context import Context
 from handlers.errors import BadInput
 from handlers.i18n import N_, Translator
-from handlers.listing import Audience, Reader, activity_item, event_details, event_item
+from handlers.listing import Audience, Reader, activity_item, event_details
 from handlers.types import ChatKind, ListItem, Reply
+from models.entities import EventKind
 from models.reminders import ReminderKind
 from models.send_failure import SendFailure
 from models.services.reminders import ReminderJob
+from models.services.views import AreaView, EventView
 
 
 async def subscribe(ctx: Context) -> Reply:
@@ -57,14 +59,19 @@ FAILURE_TEXT = {
 
 
 async def show_status(ctx: Context) -> Reply:
-    """Reminders of the last 7 days: pending, sent, failed, and why sends failed (admins)."""
-    counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor)
+    """Reminders of the last 7 days: pending, sent, failed, what this chat gets, and why
+    sends failed (admins)."""
+    counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor, ctx.command.chat_id)
     lines: tuple[str, ...] = (
         ctx._("Pending: %(count)d") % {"count": counts.pending},
         ctx._("Sent: %(count)d") % {"count": counts.sent},
         ctx._("Failed: %(count)d") % {"count": counts.failed},
         ctx._("Skipped (too late): %(count)d") % {"count": counts.skipped},
     )
+    if counts.chat_area is not None:
+        lines += (ctx._("Reminders here: only %(area)s.") % {"area": counts.chat_area},)
+    elif counts.chat_bound:
+        lines += (ctx._("Reminders here: every area."),)
     if counts.failed_sends:
         lines += (ctx._("Chats the last reminders did not reach:"),)
     items = tuple(
@@ -107,11 +114,14 @@ def days_left(t: Translator, day_count: int) -> str:
     return t.ngettext("in %(count)d day", "in %(count)d days", day_count) % {"count": day_count}
 
 
-def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | None:
-    """The reminder as the chat will read it, or None when there is nothing to say."""
+def reminder_reply(
+    job: ReminderJob, t: Translator, now: datetime, area_id: int | None = None
+) -> Reply | None:
+    """The reminder as a chat (limited to the area `area_id`, if one) will read it, or None
+    when there is nothing to say."""
     reader = Audience(t, job.coalition.zone, now)
     if job.kind is ReminderKind.DIGEST:
-        return digest_reply(job, reader)
+        return digest_reply(job, reader, area_id)
     if job.kind is ReminderKind.CANCELLATION and job.event is not None:
         when = t.moment(job.event.starts_at, reader.zone, all_day=job.event.all_day)
         return Reply(
@@ -157,16 +167,40 @@ def reminder_reply(job: ReminderJob, t: Translator, now: datetime) -> Reply | No
     return None
 
 
-def digest_reply(job: ReminderJob, reader: Reader) -> Reply:
+def digest_reply(job: ReminderJob, reader: Reader, area_id: int | None = None) -> Reply:
+    """The week ahead in two sections, events and deadlines (deadline events and activities
+    due), each a heading with its lines; a chat limited to one area sees only that area's."""
     t = reader.t
-    items = tuple(event_item(reader, e) for e in job.digest_events) + tuple(
-        activity_item(reader, a) for a in job.digest_activities
+
+    def shown(area: AreaView | None) -> bool:
+        return area_id is None or (area is not None and area.id == area_id)
+
+    def event_line(event: EventView) -> str:
+        when = t.moment(event.starts_at, reader.zone, all_day=event.all_day)
+        place = f" · {event.location}" if event.location else ""
+        return f"{when} — {event.title}{place}"
+
+    events = [e for e in job.digest_events if shown(e.area)]
+    deadlines = [
+        (e.starts_at.astimezone(reader.zone).date(), event_line(e))
+        for e in events
+        if e.kind is EventKind.DEADLINE
+    ] + [
+        (a.due_on, f"{t.day(a.due_on)} — {a.title}")
+        for a in job.digest_activities
+        if a.due_on is not None and shown(a.area)
+    ]
+    sections = (
+        (t.gettext("Events"), [event_line(e) for e in events if e.kind is not EventKind.DEADLINE]),
+        (t.gettext("Deadlines"), [line for _, line in sorted(deadlines, key=lambda d: d[0])]),
     )
-    count = len(items)
-    lines = () if items else (t.gettext("No events or deadlines this week."),)
+    items = tuple(
+        ListItem(f"{heading} ({len(lines)})", tuple(lines)) for heading, lines in sections if lines
+    )
+    count = sum(len(lines) for _, lines in sections)
     return Reply(
         title=t.gettext("This week in %(coalition)s") % {"coalition": job.coalition.name},
-        lines=lines,
+        lines=() if items else (t.gettext("No events or deadlines this week."),),
         items=items,
         footer=t.ngettext("%(count)d item", "%(count)d items", count) % {"count": count}
         if items

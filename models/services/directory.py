@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.entities import Area, ChatBinding, Coalition, Member, Role, UserSetting
 from models.errors import Invalid, NotFound, PermissionDenied
 from models.reminders import Delivery
-from models.services.base import Service, coalition_view
+from models.services.base import Service, area_view, coalition_view
 from models.services.views import AreaView, ChatContext, CoalitionView
 
 LOCALES = ("sl", "en")
@@ -165,11 +165,15 @@ class DirectoryService(Service):
             )
             return [AreaView(a.id, a.slug, a.name) for a in rows]
 
-    async def bind_chat(self, actor: str, chat_id: str, coalition_slug: str) -> CoalitionView:
-        """Binds a group to a coalition; moving it from another needs admin rights there too."""
+    async def bind_chat(
+        self, actor: str, chat_id: str, coalition_slug: str, area: str | None = None
+    ) -> tuple[CoalitionView, AreaView | None]:
+        """Binds a group to a coalition, its reminders limited to `area` if one; moving it
+        from another coalition needs admin rights there too."""
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.ADMIN)
+            area_row = await self._area(session, coalition.id, area) if area else None
             binding = await session.scalar(
                 select(ChatBinding).where(ChatBinding.chat_id == chat_id)
             )
@@ -179,12 +183,13 @@ class DirectoryService(Service):
             elif binding.coalition_id != coalition.id:
                 await self._require(session, binding.coalition_id, actor, Role.ADMIN)
                 binding.coalition_id = coalition.id
-                binding.area_id = None
+            binding.area_id = area_row.id if area_row else None
             binding.active = True
             binding.bound_by = actor
             binding.bound_at = self._clock()
-            self._audit(session, coalition.id, actor, "chat.bind", f"chat:{chat_id}")
-            return coalition_view(coalition)
+            detail: dict[str, object] | None = {"area": area_row.slug} if area_row else None
+            self._audit(session, coalition.id, actor, "chat.bind", f"chat:{chat_id}", detail)
+            return coalition_view(coalition), area_view(area_row)
 
     async def set_role(self, actor: str, coalition_slug: str, identity: str, role: Role) -> None:
         async with self._sessions.begin() as session:

@@ -137,6 +137,7 @@ async def plan_event(
     already = await _sent_offsets(session, subject)
     planned: list[datetime] = []
     by_day = deadline or event.all_day
+    seen: set[datetime] = set()
     for offset in offsets:
         if by_day:
             # a day's event or a deadline: at the deadline time, whole days before its day
@@ -147,8 +148,9 @@ async def plan_event(
                 due = min(due, event.starts_at)
         else:
             due = before(event.starts_at, offset, zone)
-        if due <= now or due in planned:
+        if due <= now or due in seen:
             continue
+        seen.add(due)
         if offset in already and (previous_start is None or due <= previous_start):
             continue
         kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT

@@ -36,6 +36,8 @@ def end_of_day(day: date, zone: ZoneInfo) -> datetime:
 class Destination:
     chat_id: str
     locale: str
+    area_id: int | None = None
+    """The only area this chat hears about (a digest shows only that area's part)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,13 @@ class Audience:
 
     chats: list[tuple[str, str | None, int | None]] = field(default_factory=list)
     people: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+
+    def everyone(self, default_locale: str) -> list[Destination]:
+        """Every chat and person once, each with its area filter (chats first)."""
+        found: dict[str, Destination] = {}
+        for chat, locale, area in (*self.chats, *self.people):
+            found.setdefault(chat, Destination(chat, locale or default_locale, area))
+        return list(found.values())
 
     def destinations(self, area_id: int | None, default_locale: str) -> list[Destination]:
         """Who gets a reminder about this area (of no area: those not tied to one): the
@@ -166,9 +175,8 @@ class ReminderAssembly(Service):
                 if reminder.kind is ReminderKind.CANCELLATION:
                     destinations = await self._previously_reminded(session, reminder, coalition)
                 elif reminder.kind is ReminderKind.DIGEST:
-                    destinations = await self._destinations(
-                        session, coalition, area_id, chats_only=True
-                    )
+                    audience = (await self._audiences(session, {coalition.id}))[coalition.id]
+                    destinations = audience.everyone(coalition.default_locale)
                     digest_events, digest_activities = await self._week(session, coalition)
                 else:
                     destinations = audiences[coalition.id].destinations(
@@ -192,17 +200,11 @@ class ReminderAssembly(Service):
                 )
             return jobs
 
-    async def _destinations(
-        self, session: AsyncSession, coalition: Coalition, area_id: int | None, *, chats_only: bool
-    ) -> list[Destination]:
-        audiences = await self._audiences(session, {coalition.id}, people=not chats_only)
-        return audiences[coalition.id].destinations(area_id, coalition.default_locale)
-
     async def _audiences(
-        self, session: AsyncSession, coalition_ids: set[int], *, people: bool = True
+        self, session: AsyncSession, coalition_ids: set[int]
     ) -> dict[int, Audience]:
-        """The active bound chats (and, unless not wanted, personal subscriptions) of these
-        coalitions, in two queries for all of them."""
+        """The active bound chats and personal subscriptions of these coalitions, in two
+        queries for all of them."""
         audiences = {coalition_id: Audience() for coalition_id in coalition_ids}
         if not coalition_ids:
             return audiences
@@ -216,8 +218,6 @@ class ReminderAssembly(Service):
         )
         for coalition_id, chat, locale, area_id in chats:
             audiences[coalition_id].chats.append((chat, locale, area_id))
-        if not people:
-            return audiences
         subscriptions = await session.execute(
             select(
                 Subscription.coalition_id,
@@ -238,9 +238,7 @@ class ReminderAssembly(Service):
         """The chats that got any reminder of this subject and are still the coalition's
         audience (bound and active, or subscribed), with their current language."""
         audience = (await self._audiences(session, {coalition.id}))[coalition.id]
-        current: dict[str, Destination] = {}
-        for chat, locale, _area in (*audience.chats, *audience.people):
-            current.setdefault(chat, Destination(chat, locale or coalition.default_locale))
+        current = {d.chat_id: d for d in audience.everyone(coalition.default_locale)}
         reminded = await session.scalars(
             select(Delivery.destination)
             .join(Reminder, Reminder.id == Delivery.reminder_id)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from models.entities import Role
+from models.entities import Area, ChatBinding, Role
 from models.reminders import Delivery, DeliveryState, Reminder, ReminderState
 from models.send_failure import SendFailure
 from models.services.base import Service
@@ -31,14 +31,20 @@ class ReminderStatus:
     sent: int
     failed: int
     skipped: int
+    chat_bound: bool = False
+    """The chat asked from is bound to the coalition (and active)."""
+    chat_area: str | None = None
+    """The area it gets reminders of; None: every area."""
     failed_sends: tuple[FailedSend, ...] = ()
     """The chats whose last send failed in the window, the latest first (at most 10)."""
 
 
 class ReminderStatusQueries(Service):
-    async def status(self, coalition_slug: str, actor: str) -> ReminderStatus:
-        """Counts of the last 7 days (pending: all still due), and the chats that could not
-        be reached then, with the reason; for admins."""
+    async def status(
+        self, coalition_slug: str, actor: str, chat_id: str | None = None
+    ) -> ReminderStatus:
+        """Counts of the last 7 days (pending: all still due), what the chat `chat_id` gets,
+        and the chats that could not be reached, with the reason; for admins."""
         async with self._sessions() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.ADMIN)
@@ -58,6 +64,17 @@ class ReminderStatusQueries(Service):
                     )
                     or 0
                 )
+            binding = (
+                await session.execute(
+                    select(ChatBinding.id, Area.name)
+                    .outerjoin(Area, Area.id == ChatBinding.area_id)
+                    .where(
+                        ChatBinding.chat_id == chat_id,
+                        ChatBinding.coalition_id == coalition.id,
+                        ChatBinding.active.is_(True),
+                    )
+                )
+            ).first()
             failed: dict[str, FailedSend] = {}
             for chat_id, failure, error, at in await session.execute(
                 select(Delivery.destination, Delivery.failure, Delivery.error, Delivery.at)
@@ -77,5 +94,7 @@ class ReminderStatusQueries(Service):
                 sent=counts[ReminderState.SENT],
                 failed=counts[ReminderState.FAILED],
                 skipped=counts[ReminderState.SKIPPED],
+                chat_bound=binding is not None,
+                chat_area=binding[1] if binding is not None else None,
                 failed_sends=tuple(failed.values()),
             )
