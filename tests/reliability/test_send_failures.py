@@ -93,7 +93,9 @@ class Running:
         """Each chat's binding or subscription: whether reminders go there."""
         async with self.app.database.sessions() as session:
             bound = await session.execute(select(ChatBinding.chat_id, ChatBinding.active))
-            subscribed = await session.execute(select(Subscription.chat_id, Subscription.active))
+            subscribed = await session.execute(
+                select(Subscription.chat_id, Subscription.active & Subscription.reachable)
+            )
             return {chat: active for chat, active in (*bound, *subscribed)}
 
     async def reminder_states(self) -> list[ReminderState]:
@@ -226,18 +228,24 @@ async def test_telegram_only_a_gone_chat_is_switched_off_and_every_failure_is_na
     assert f"telegram:{NO_RIGHTS}" not in status, "it got the reminder in the end"
     assert f"telegram:{TELEGRAM_OK}" not in status
 
-    # the bot is added back to the group it was kicked from: that group is active again and
-    # gets the next reminder; the chats that are gone stay quiet
-    kicked = -100602
+    # the bot is added back to the group it was kicked from, and the person who had blocked
+    # it writes to it again: both are active again and get the next reminder; the chats that
+    # are gone stay quiet
+    kicked, unblocked = -100602, 7001
     del running.telegram_api.refusing[kicked]
+    del running.telegram_api.refusing[unblocked]
     running.telegram_api.bot_added(kicked, by=user(500))
-    await running.telegram_api.wait_for(lambda: bool(running.telegram_api.messages_to(kicked)))
+    running.telegram_api.say("/events", user=user(unblocked))
+    await running.telegram_api.wait_for(
+        lambda: all(running.telegram_api.messages_to(c) for c in (kicked, unblocked))
+    )
+    assert (await running.active())[telegram_chat(unblocked)] is True
     running.clock.now = HOUR_BEFORE
     await running.scheduler.sweep()
-    for chat in (TELEGRAM_OK, NO_RIGHTS, kicked):
+    for chat in (TELEGRAM_OK, NO_RIGHTS, kicked, unblocked):
         assert running.telegram_reminders(chat)[-1].startswith("Opomnik: Sestanek"), chat
         assert "čez 1 uro" in running.telegram_reminders(chat)[-1]
-    for chat in TELEGRAM_GONE - {kicked}:
+    for chat in TELEGRAM_GONE - {kicked, unblocked}:
         assert running.telegram_sends(chat) == 1, f"{chat} is gone: tried once, never again"
 
 

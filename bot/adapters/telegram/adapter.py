@@ -111,7 +111,7 @@ class TelegramAdapter:
         self.delivery = Delivery(
             self.application.bot,
             self.callbacks,
-            lambda chat: app.services.directory.set_chat_active(chat, False),
+            app.services.reminders.deactivate_destination,
             app.services.directory.move_chat,
         )
         self.handlers = UpdateHandlers(app, self.delivery, self.callbacks)

@@ -115,12 +115,21 @@ class UpdateHandlers:
         await self._answer_query(query.id)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Greets a group the bot was added to; marks the chat inactive when it is removed."""
+        """Greets a group the bot was added to; marks the chat inactive when it is removed
+        (or blocked, in a private chat), and active again when it is back."""
         change: ChatMemberUpdated | None = update.my_chat_member
-        if change is None or change.chat.type == ChatType.PRIVATE:
+        if change is None:
             return
         was_inside = is_inside(change.old_chat_member)
         now_inside = is_inside(change.new_chat_member)
+        if change.chat.type == ChatType.PRIVATE:  # the person blocked or unblocked the bot
+            if was_inside and not now_inside:
+                await self.app.services.reminders.deactivate_destination(
+                    chat_identity(change.chat.id)
+                )
+            elif now_inside and not was_inside:
+                await self._reachable(change.chat)
+            return
         if was_inside and not now_inside:
             await self.app.services.directory.set_chat_active(chat_identity(change.chat.id), False)
         elif now_inside and not was_inside:
@@ -220,7 +229,7 @@ class UpdateHandlers:
         removed, or refused) is active again, and gets reminders."""
         identity = chat_identity(chat.id)
         self._reachable_at[identity] = time.monotonic()
-        if await self.app.services.directory.set_chat_active(identity, True):
+        if await self.app.services.reminders.reactivate(identity):
             log.info("%s is reachable again; its reminders resume", identity)
 
     async def _heard_from(self, chat: Chat) -> None:

@@ -226,7 +226,11 @@ class ReminderAssembly(Service):
                 Subscription.area_id,
             )
             .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
-            .where(Subscription.coalition_id.in_(coalition_ids), Subscription.active.is_(True))
+            .where(
+                Subscription.coalition_id.in_(coalition_ids),
+                Subscription.active.is_(True),
+                Subscription.reachable.is_(True),
+            )
         )
         for coalition_id, chat, locale, area_id in subscriptions:
             audiences[coalition_id].people.append((chat, locale, area_id))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
+from models.reminders import Subscription
 from tests.adapters.telegram.conftest import Chat
 from tests.adapters.telegram.fake_bot_api import user
 from tests.adapters.telegram.helpers import bind_group, binding_active
@@ -65,3 +67,32 @@ async def test_a_command_from_a_group_marked_inactive_makes_it_active_again(
     [answer] = await chat.ask("/dogodki", sender=user(5011), chat_id=GROUP)
     assert answer.text
     assert await binding_active(app, GROUP) is True
+
+
+async def subscription_gets_reminders(app: App, chat_id: int) -> bool:
+    async with app.database.sessions() as session:
+        found = await session.scalar(
+            select(Subscription.active & Subscription.reachable).where(
+                Subscription.chat_id == f"telegram:{chat_id}"
+            )
+        )
+        return bool(found)
+
+
+async def test_a_subscriber_who_blocks_the_bot_is_paused_and_resumes_on_unblocking(
+    app: App, chat: Chat
+) -> None:
+    person = user(5020, language="sl")
+    await app.services.reminders.subscribe("sasa", "telegram:5020", "telegram:5020", None)
+    assert await subscription_gets_reminders(app, 5020)
+    chat.api._my_status(
+        5020, person, "", {"status": "member"}, {"status": "kicked", "until_date": 0}
+    )
+    await chat.settle()
+    assert not await subscription_gets_reminders(app, 5020), "blocked: reminders pause"
+    chat.api._my_status(
+        5020, person, "", {"status": "kicked", "until_date": 0}, {"status": "member"}
+    )
+    await chat.settle()
+    assert await subscription_gets_reminders(app, 5020), "unblocked: they resume"
+    assert chat.api.messages_to(5020) == [], "no greeting in a private chat"
