@@ -58,8 +58,13 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
     stop = asyncio.Event()
     received: list[str] = []
 
+    hurry: list[ReminderScheduler] = []
+
     def on_signal(signum: signal.Signals) -> None:
         received.append(signum.name)
+        if stop.is_set() and hurry:
+            log.info("%s received again: stopping now", signum.name)
+            hurry[0].hurry()
         stop.set()
 
     loop = asyncio.get_running_loop()
@@ -85,6 +90,7 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
         )
         await scheduler.start()
         started.append(scheduler)
+        hurry.append(scheduler)
         log.info("reminder scheduler started as %s", scheduler.worker)
         await stop.wait()
         log.info("%s received: stopping after the sends in flight", received[0])

@@ -141,6 +141,7 @@ class ReminderScheduler:
         self._in_hand: set[int] = set()
         self._planning: asyncio.Task[None] | None = None
         self._stopping = False
+        self._hurry = asyncio.Event()
         self._alarmed: set[str] = set()
         """Platforms whose refusal of the bot was logged as an ERROR (once, until a success)."""
 
@@ -199,19 +200,43 @@ class ReminderScheduler:
                 len(self._in_hand),
                 self.stop_grace,
             )
-            try:
-                async with asyncio.timeout(self.stop_grace), self._sweep_lock:
-                    pass
-            except TimeoutError:
+            if not await self._finished_in_grace():
                 log.warning(
-                    "stopping: reminders %s were still being sent after %.0f s; they are "
-                    "taken over when their lease runs out",
+                    "stopping: reminders %s were still being sent %s; they are taken over "
+                    "when their lease runs out",
                     sorted(self._in_hand),
-                    self.stop_grace,
+                    "when asked to stop at once"
+                    if self._hurry.is_set()
+                    else f"after {self.stop_grace:.0f} s",
                 )
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+
+    def hurry(self) -> None:
+        """Cuts a stop's grace short (a second SIGTERM): what is in flight is left as a crash
+        leaves it."""
+        self._hurry.set()
+
+    async def _finished_in_grace(self) -> bool:
+        """Waits for the sweep in hand to end, for up to `stop_grace` seconds or until
+        `hurry`; whether it ended."""
+
+        async def finished() -> None:
+            async with self._sweep_lock:
+                pass
+
+        ended = asyncio.ensure_future(finished())
+        hurried = asyncio.ensure_future(self._hurry.wait())
+        try:
+            await asyncio.wait(
+                (ended, hurried), timeout=self.stop_grace, return_when=asyncio.FIRST_COMPLETED
+            )
+            return ended.done() and not ended.cancelled()
+        finally:
+            for task in (ended, hurried):
+                task.cancel()
+            await asyncio.gather(ended, hurried, return_exceptions=True)
 
     def schedule(self, due_times: Iterable[datetime]) -> None:
         """A timer for each due time (the sweep catches anything a timer misses)."""

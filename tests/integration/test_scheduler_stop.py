@@ -79,3 +79,19 @@ async def test_a_stop_gives_up_on_sends_that_outlast_the_grace_without_an_error(
     assert await deliveries(due_now) == [DeliveryState.SENDING] * len(GROUPS), "as a crash"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("still being sent" in r.getMessage() for r in caplog.records)
+
+
+async def test_asked_twice_the_stop_does_not_wait_out_its_grace(
+    due_now: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    sender = RecordingSender(delay=30.0)
+    scheduler = await started(due_now, sender, grace=20)
+    stopping = asyncio.create_task(scheduler.stop())
+    await asyncio.sleep(0.3)
+    assert not stopping.done(), "the first request waits for the sends"
+    began = time.monotonic()
+    scheduler.hurry()  # a second SIGTERM
+    await asyncio.wait_for(stopping, 5)
+    assert time.monotonic() - began < 2
+    assert any("asked to stop at once" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
