@@ -385,7 +385,7 @@ class ReminderScheduler:
     ) -> DeliveryFailed | None:
         """Sends to one chat; how it failed, if it did (recorded either way).
 
-        A chat gone for the bot is marked inactive (a subscription there ends); an error
+        A chat gone for the bot is marked inactive (a subscription there pauses); an error
         of the bot's own setup is logged as an ERROR once, until a send there succeeds again.
         """
         if reply is None:
