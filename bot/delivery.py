@@ -5,17 +5,36 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from handlers.types import Reply
+from models.send_failure import SendFailure
 
 
 class DeliveryFailed(Exception):
-    """A message could not be delivered; `permanent` says whether trying again can help."""
+    """A message could not be delivered, and why (`failure`, one of `SendFailure`).
 
-    def __init__(self, chat_id: str, reason: str, *, permanent: bool) -> None:
-        kind = "permanently" if permanent else "for now"
-        super().__init__(f"cannot deliver to {chat_id} {kind}: {reason}")
+    Each adapter maps its platform's errors to a `SendFailure`: only `GONE` marks a chat
+    inactive; `retryable` says whether trying again later can help. Without a `failure`,
+    `permanent` picks `CONTENT` (not retried) or `UNAVAILABLE` (retried).
+    """
+
+    def __init__(
+        self,
+        chat_id: str,
+        reason: str,
+        *,
+        failure: SendFailure | None = None,
+        permanent: bool | None = None,
+    ) -> None:
+        if failure is None:
+            failure = SendFailure.CONTENT if permanent else SendFailure.UNAVAILABLE
+        super().__init__(f"cannot deliver to {chat_id} ({failure.value}): {reason}")
         self.chat_id = chat_id
         self.reason = reason
-        self.permanent = permanent
+        self.failure = failure
+
+    @property
+    def permanent(self) -> bool:
+        """Whether trying again cannot help."""
+        return not self.failure.retryable
 
 
 @runtime_checkable
@@ -30,3 +49,6 @@ class Sender(Protocol):
 def platform_of(chat_id: str) -> str:
     """`telegram:-100123` -> `telegram`."""
     return chat_id.split(":", 1)[0]
+
+
+__all__ = ["DeliveryFailed", "SendFailure", "Sender", "platform_of"]

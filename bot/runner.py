@@ -13,6 +13,20 @@ from bot.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
 
+CHATTY = ("apscheduler", "telegram.ext.Application")
+"""Libraries whose INFO lines say what the bot says itself, or that a timer fired (each sweep):
+heard at DEBUG only."""
+
+
+def quiet_chatty_libraries() -> None:
+    """Unless the log is at DEBUG, the chatty libraries say only warnings and errors."""
+    if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
+        return
+    for name in CHATTY:
+        library = logging.getLogger(name)
+        if library.level == logging.NOTSET:
+            library.setLevel(logging.WARNING)
+
 
 def configured_adapters(app: App) -> list[Adapter]:
     """The adapters whose tokens are configured (imported only when needed)."""
@@ -40,10 +54,22 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
             "[slack] bot_token (SLACK_BOT_TOKEN); `coalition-bot chat` works without either"
         )
         return 2
+    quiet_chatty_libraries()
     stop = asyncio.Event()
+    received: list[str] = []
+
+    hurry: list[ReminderScheduler] = []
+
+    def on_signal(signum: signal.Signals) -> None:
+        received.append(signum.name)
+        if stop.is_set() and hurry:
+            log.info("%s received again: stopping now", signum.name)
+            hurry[0].hurry()
+        stop.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     started: list[Adapter] = []
     try:
         for adapter in adapters:
@@ -64,8 +90,10 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
         )
         await scheduler.start()
         started.append(scheduler)
+        hurry.append(scheduler)
         log.info("reminder scheduler started as %s", scheduler.worker)
         await stop.wait()
+        log.info("%s received: stopping after the sends in flight", received[0])
     finally:
         for adapter in reversed(started):
             try:

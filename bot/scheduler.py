@@ -17,7 +17,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
-from bot.delivery import Sender, platform_of
+from bot.delivery import DeliveryFailed, Sender, SendFailure, platform_of
 from bot.redaction import Redactor
 from handlers.language import chat_locale
 from handlers.reminders import reminder_reply
@@ -30,8 +30,12 @@ from models.services.reminders import (
     ReminderJob,
     ReminderService,
 )
+from models.services.reminders.claims import Finished
 
 log = logging.getLogger(__name__)
+
+STOP_GRACE = 20.0
+"""Seconds a stopping scheduler gives the sends in flight to finish and be recorded."""
 
 
 def worker_name() -> str:
@@ -55,7 +59,7 @@ class DeliveryLog:
     def __init__(self, reminders: ReminderService) -> None:
         self._reminders = reminders
         self._begins: list[tuple[DeliveryKey, asyncio.Future[bool]]] = []
-        self._ends: list[tuple[DeliveryKey, str | None, asyncio.Future[None]]] = []
+        self._ends: list[tuple[Finished, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def begin(self, reminder_id: int, chat_id: str) -> bool:
@@ -65,10 +69,13 @@ class DeliveryLog:
         self._wake()
         return await future
 
-    async def end(self, reminder_id: int, chat_id: str, *, error: str | None = None) -> None:
-        """Records that a send is done (failed, with `error`)."""
+    async def end(
+        self, reminder_id: int, chat_id: str, failed: DeliveryFailed | None = None
+    ) -> None:
+        """Records that a send is done (or `failed`, and why)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._ends.append(((reminder_id, chat_id), error, future))
+        why = (failed.failure, failed.reason) if failed else (None, None)
+        self._ends.append((((reminder_id, chat_id), *why), future))
         self._wake()
         await future
 
@@ -82,11 +89,11 @@ class DeliveryLog:
             ends, self._ends = self._ends, []
             try:
                 fresh = await self._reminders.record_deliveries(
-                    [key for key, _ in begins], [(key, error) for key, error, _ in ends]
+                    [key for key, _ in begins], [finished for finished, _ in ends]
                 )
             except BaseException as error:
                 waiting: list[asyncio.Future[Any]] = [f for _, f in begins]
-                waiting += [f for _, _, f in ends]
+                waiting += [f for _, f in ends]
                 for future in waiting:
                     if future.done():
                         continue
@@ -100,7 +107,7 @@ class DeliveryLog:
             for key, begun in begins:
                 if not begun.done():
                     begun.set_result(key in fresh)
-            for _, _, ended in ends:
+            for _, ended in ends:
                 if not ended.done():
                     ended.set_result(None)
 
@@ -120,6 +127,7 @@ class ReminderScheduler:
         lease: timedelta = timedelta(minutes=2),
         batch: int = 20,
         fan_out: int = 64,
+        stop_grace: float = STOP_GRACE,
     ) -> None:
         self.app = app
         self.senders = dict(senders)
@@ -127,6 +135,7 @@ class ReminderScheduler:
         self.sweep_seconds = sweep_seconds
         self.lease = lease
         self.batch = batch
+        self.stop_grace = stop_grace
         self._fan_out = asyncio.Semaphore(fan_out)
         self._deliveries = DeliveryLog(app.services.reminders)
         self._redact = Redactor.for_config(app.config)
@@ -134,13 +143,17 @@ class ReminderScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._in_hand: set[int] = set()
         self._planning: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._hurry = asyncio.Event()
+        self._alarmed: set[str] = set()
+        """Platforms whose refusal of the bot was logged as an ERROR (once, until a success)."""
 
     async def start(self) -> None:
         """Schedules every pending reminder, the periodic sweep and the weekly digests."""
         reminders = self.app.services.reminders
         scheduler = AsyncIOScheduler(timezone=UTC)
         scheduler.add_job(
-            self.sweep,
+            self._timed_sweep,
             IntervalTrigger(seconds=self.sweep_seconds, timezone=UTC),
             id="sweep",
             next_run_time=datetime.now(UTC),
@@ -172,14 +185,61 @@ class ReminderScheduler:
                 )
 
     async def stop(self) -> None:
+        """Stops claiming, lets the sends in flight finish and be recorded (for up to
+        `stop_grace` seconds), then stops the timers.
+
+        What is cut off at the end of the grace stays as a crash leaves it: its sends are
+        recorded as begun, and its reminders are taken over when their lease runs out.
+        """
+        self._stopping = True
         if self._planning is not None:
             self._planning.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._planning
             self._planning = None
+        if self._sweep_lock.locked():
+            log.info(
+                "stopping: finishing the sends of %d reminders in hand (up to %.0f s)",
+                len(self._in_hand),
+                self.stop_grace,
+            )
+            if not await self._finished_in_grace():
+                log.warning(
+                    "stopping: reminders %s were still being sent %s; they are taken over "
+                    "when their lease runs out",
+                    sorted(self._in_hand),
+                    "when asked to stop at once"
+                    if self._hurry.is_set()
+                    else f"after {self.stop_grace:.0f} s",
+                )
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+
+    def hurry(self) -> None:
+        """Cuts a stop's grace short (a second SIGTERM): what is in flight is left as a crash
+        leaves it."""
+        self._hurry.set()
+
+    async def _finished_in_grace(self) -> bool:
+        """Waits for the sweep in hand to end, for up to `stop_grace` seconds or until
+        `hurry`; whether it ended."""
+
+        async def finished() -> None:
+            async with self._sweep_lock:
+                pass
+
+        ended = asyncio.ensure_future(finished())
+        hurried = asyncio.ensure_future(self._hurry.wait())
+        try:
+            await asyncio.wait(
+                (ended, hurried), timeout=self.stop_grace, return_when=asyncio.FIRST_COMPLETED
+            )
+            return ended.done() and not ended.cancelled()
+        finally:
+            for task in (ended, hurried):
+                task.cancel()
+            await asyncio.gather(ended, hurried, return_exceptions=True)
 
     def schedule(self, due_times: Iterable[datetime]) -> None:
         """A timer for each due time (the sweep catches anything a timer misses)."""
@@ -189,24 +249,32 @@ class ReminderScheduler:
         for due in sorted(set(due_times)):
             wall_due = now + max(timedelta(), due - self.app.clock())
             self._scheduler.add_job(
-                self.sweep,
+                self._timed_sweep,
                 DateTrigger(run_date=wall_due, timezone=UTC),
                 id=f"due:{due.isoformat()}",
                 replace_existing=True,
                 misfire_grace_time=None,
             )
 
+    async def _timed_sweep(self) -> None:
+        """A sweep started by a timer; one cut off by a stop ends quietly (see `stop`)."""
+        try:
+            await self.sweep()
+        except asyncio.CancelledError:
+            log.info("a sweep was cut off by the stop")
+
     async def sweep(self) -> int:
         """Claims and sends everything due now; returns how many reminders it handled.
 
         The next batch is claimed and loaded while the one before is still sending, so the
         fan-out does not pause between batches: at most two batches are in hand at once.
+        Once the scheduler is stopping, nothing more is claimed.
         """
         handled = 0
         async with self._sweep_lock:
             sending: list[asyncio.Task[None]] = []
             try:
-                while True:
+                while not self._stopping:
                     try:
                         claimed = await self.app.services.reminders.claim_due(
                             self.worker, self.lease, self.batch
@@ -272,24 +340,36 @@ class ReminderScheduler:
                     replies[d.locale, d.area_id] = reminder_reply(
                         job, translator, self.app.clock(), d.area_id
                     )
+            done = job.already_sent | job.refused
             results = await asyncio.gather(
                 *(
                     self._deliver(job, d, replies[d.locale, d.area_id])
                     for d in job.destinations
-                    if d.chat_id not in job.already_sent
+                    if d.chat_id not in done
                 )
             )
         except Exception:
             log.exception("reminder %d could not be processed; its lease will expire", job.id)
             return None
-        errors = [error for error in results if error]
-        if not errors:
+        failures = [failed for failed in results if failed]
+        if not failures:
             return Outcome(job.id, ReminderState.SENT)
+        again = [failed for failed in failures if failed.failure.retryable]
+        first = again[0] if again else failures[0]
+        error = f"{first.chat_id}: {first.reason}"
+        if not again:
+            log.warning("reminder %d: %d sends failed for good: %s", job.id, len(failures), error)
+            return Outcome(job.id, ReminderState.FAILED, error=error)
         retry = backoff(job.attempts)
         log.warning(
-            "reminder %d: %d sends failed, retry in %s: %s", job.id, len(errors), retry, errors[0]
+            "reminder %d: %d sends failed, %d to try again in %s: %s",
+            job.id,
+            len(failures),
+            len(again),
+            retry,
+            error,
         )
-        return Outcome(job.id, ReminderState.FAILED, error=errors[0], retry_in=retry)
+        return Outcome(job.id, ReminderState.FAILED, error=error, retry_in=retry)
 
     def _why_skip(self, job: ReminderJob) -> str | None:
         now = self.app.clock()
@@ -312,35 +392,57 @@ class ReminderScheduler:
 
     async def _deliver(
         self, job: ReminderJob, destination: Destination, reply: Reply | None
-    ) -> str | None:
-        """Sends to one chat; returns an error text when it should be tried again later."""
-        reminders = self.app.services.reminders
+    ) -> DeliveryFailed | None:
+        """Sends to one chat; how it failed, if it did (recorded either way).
+
+        A chat gone for the bot is marked inactive (a subscription there pauses); an error
+        of the bot's own setup is logged as an ERROR once, until a send there succeeds again.
+        """
         if reply is None:
             return None
-        sender = self.senders.get(platform_of(destination.chat_id))
-        if sender is None:
-            log.warning("reminder %d: no adapter runs for %s", job.id, destination.chat_id)
-            if await self._deliveries.begin(job.id, destination.chat_id):
-                await self._deliveries.end(
-                    job.id, destination.chat_id, error="no adapter runs for this platform"
-                )
-            return None
+        chat_id = destination.chat_id
+        platform = platform_of(chat_id)
+        sender = self.senders.get(platform)
         async with self._fan_out:
-            if not await self._deliveries.begin(job.id, destination.chat_id):
+            if not await self._deliveries.begin(job.id, chat_id):
                 return None
             try:
-                await sender.send(destination.chat_id, reply)
-            except Exception as error:
-                reason = self._redact(str(error)) or type(error).__name__
-                await self._deliveries.end(job.id, destination.chat_id, error=reason)
-                if getattr(error, "permanent", False):
-                    log.warning(
-                        "%s refuses messages; no more reminders go there: %s",
-                        destination.chat_id,
-                        error,
+                if sender is None:
+                    raise DeliveryFailed(
+                        chat_id,
+                        f"no adapter runs for {platform}: configure it",
+                        failure=SendFailure.SETUP,
                     )
-                    await reminders.deactivate_destination(destination.chat_id)
-                    return None
-                return reason
-            await self._deliveries.end(job.id, destination.chat_id)
+                await sender.send(chat_id, reply)
+            except Exception as error:
+                failed = (
+                    error
+                    if isinstance(error, DeliveryFailed)
+                    else DeliveryFailed(chat_id, repr(error), failure=SendFailure.UNAVAILABLE)
+                )
+                failed.reason = self._redact(failed.reason) or type(error).__name__
+                await self._deliveries.end(job.id, chat_id, failed)
+                await self._refused(platform, failed)
+                return failed
+            await self._deliveries.end(job.id, chat_id)
+            self._alarmed.discard(platform)
             return None
+
+    async def _refused(self, platform: str, failed: DeliveryFailed) -> None:
+        """What a failed send means beyond itself: a chat gone, a bot that is refused."""
+        if failed.failure.deactivates:
+            log.warning(
+                "%s is gone for the bot; no more reminders go there: %s",
+                failed.chat_id,
+                failed.reason,
+            )
+            await self.app.services.reminders.deactivate_destination(failed.chat_id)
+        elif failed.failure is SendFailure.SETUP and platform not in self._alarmed:
+            self._alarmed.add(platform)
+            log.error(
+                "%s refuses the bot (%s): no reminder reaches a %s chat until an operator "
+                "fixes the configuration (token, scopes, adapter)",
+                platform,
+                failed.reason,
+                platform,
+            )

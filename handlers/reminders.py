@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Context
 from handlers.errors import BadInput
-from handlers.i18n import Translator
+from handlers.i18n import N_, Translator
 from handlers.listing import (
     Audience,
     Reader,
@@ -18,6 +18,7 @@ from handlers.listing import (
 from handlers.types import ChatKind, ListItem, Reply
 from models.entities import EventKind
 from models.reminders import ReminderKind
+from models.send_failure import SendFailure
 from models.services.reminders import ReminderJob
 from models.services.views import AreaView, EventView
 
@@ -53,8 +54,20 @@ async def unsubscribe(ctx: Context) -> Reply:
     return ctx.reply(text, personal=True)
 
 
+FAILURE_TEXT = {
+    SendFailure.GONE: N_(
+        "The chat is gone or the bot was removed; no reminders go there until it is back."
+    ),
+    SendFailure.NOT_ALLOWED: N_("The bot may not post there: give it the right to send messages."),
+    SendFailure.SETUP: N_("The platform refuses the bot: the operator must fix its configuration."),
+    SendFailure.CONTENT: N_("The platform refused the message."),
+    SendFailure.UNAVAILABLE: N_("The platform could not be reached."),
+}
+
+
 async def show_status(ctx: Context) -> Reply:
-    """Reminders of the last 7 days: pending, sent, failed (admins)."""
+    """Reminders of the last 7 days: pending, sent, failed, what this chat gets, and why
+    sends failed (admins)."""
     counts = await ctx.services.reminders.status(ctx.coalition.slug, ctx.actor, ctx.command.chat_id)
     lines: tuple[str, ...] = (
         ctx._("Pending: %(count)d") % {"count": counts.pending},
@@ -66,9 +79,22 @@ async def show_status(ctx: Context) -> Reply:
         lines += (ctx._("Reminders here: only %(area)s.") % {"area": counts.chat_area},)
     elif counts.chat_bound:
         lines += (ctx._("Reminders here: every area."),)
+    if counts.failed_sends:
+        lines += (ctx._("Chats the last reminders did not reach:"),)
+    items = tuple(
+        ListItem(
+            send.chat_id,
+            (
+                *((ctx._(FAILURE_TEXT[send.failure]),) if send.failure else ()),
+                ctx._("Reason: %(reason)s") % {"reason": send.error},
+            ),
+        )
+        for send in counts.failed_sends
+    )
     return ctx.reply(
         ctx._("Reminders, last 7 days — %(coalition)s") % {"coalition": ctx.coalition.name},
         lines=lines,
+        items=items,
         personal=True,
     )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 from models.entities import stored_as_value
+from models.send_failure import SendFailure
 
 
 class ReminderKind(StrEnum):
@@ -76,6 +77,7 @@ class Delivery(Base):
     state: Mapped[DeliveryState] = mapped_column(stored_as_value(DeliveryState))
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    failure: Mapped[SendFailure | None] = mapped_column(stored_as_value(SendFailure))
     at: Mapped[datetime]
 
 
@@ -95,3 +97,6 @@ class Subscription(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     """The language the person was last answered in privately: their reminders' language,
     unless they chose one with /language."""
+    reachable: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """False while the platform says the chat is gone (the person blocked the bot): reminders
+    pause, and resume when the chat is reachable again."""

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.app import App
-from bot.delivery import DeliveryFailed
+from bot.delivery import DeliveryFailed, SendFailure
 from bot.scheduler import ReminderScheduler
 from handlers.types import Reply
 
@@ -26,10 +26,10 @@ class RecordingSender:
         if self.delay:
             await asyncio.sleep(self.delay)
         if chat_id in self.blocked:
-            raise DeliveryFailed(chat_id, "bot was blocked by the user", permanent=True)
+            raise DeliveryFailed(chat_id, "bot was blocked by the user", failure=SendFailure.GONE)
         if self.transient_failures[chat_id] > 0:
             self.transient_failures[chat_id] -= 1
-            raise DeliveryFailed(chat_id, "timed out", permanent=False)
+            raise DeliveryFailed(chat_id, "timed out", failure=SendFailure.UNAVAILABLE)
         self.sent.append((chat_id, reply))
 
     def texts(self, chat_id: str | None = None) -> list[str]:

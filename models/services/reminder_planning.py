@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,10 +49,19 @@ async def _drop_pending(session: AsyncSession, subject: str) -> None:
 
 
 async def _sent_offsets(session: AsyncSession, subject: str) -> set[int]:
+    """The offsets reminded already: sent, being sent, or failed somewhere but sent elsewhere."""
+    reached = (
+        select(Delivery.id)
+        .where(Delivery.reminder_id == Reminder.id, Delivery.state == DeliveryState.SENT)
+        .exists()
+    )
     rows = await session.scalars(
         select(Reminder.offset_minutes).where(
             _owned_by(subject),
-            Reminder.state.in_((ReminderState.SENT, ReminderState.CLAIMED)),
+            or_(
+                Reminder.state.in_((ReminderState.SENT, ReminderState.CLAIMED)),
+                and_(Reminder.state == ReminderState.FAILED, reached),
+            ),
         )
     )
     return set(rows)

@@ -244,6 +244,7 @@ async def test_failures_are_retried_with_backoff_then_marked_failed(
     sender = RecordingSender()
     sender.transient_failures[GROUP] = 2
     scheduler = scheduler_for(rem_app, sender)
+    scheduler.senders = {"telegram": sender, "slack": sender}
     await add(rem_app, "/addevent Sestanek | 25.11.2026 ob 10h")
     clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     await scheduler.sweep()

@@ -36,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.cache import SeenIds, TtlCache
+from bot.adapters.slack.errors import send_failure
 from bot.adapters.slack.home import LISTS, HomeParts, home_view, short_help, tools
 from bot.adapters.slack.inbound import asker
 from bot.adapters.slack.manifest import BOT_NAME
@@ -57,7 +58,7 @@ from bot.adapters.slack.render import (
     response_type,
 )
 from bot.app import App
-from bot.delivery import DeliveryFailed
+from bot.delivery import DeliveryFailed, SendFailure
 from handlers.arguments import fold
 from handlers.dispatcher import LOOKUP, find_command
 from handlers.i18n import Translator
@@ -294,7 +295,8 @@ class SlackAdapter:
             await self.client.chat_postMessage(channel=parts[2], **message(reply))
         except SlackApiError as error:
             code = _error_code(error)
-            raise DeliveryFailed(chat_id, code, permanent=not _transient(error)) from None
+            failure = SendFailure.UNAVAILABLE if _transient(error) else send_failure(code, parts[2])
+            raise DeliveryFailed(chat_id, code, failure=failure) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryFailed(chat_id, type(error).__name__, permanent=False) from None
 

@@ -25,6 +25,7 @@ from bot.adapters.telegram.limits import (
     ResilientRateLimiter,
 )
 from bot.adapters.telegram.render import CallbackCommands
+from bot.adapters.telegram.stopping import confirmation_failure_as_warning
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.updates import UpdateHandlers, is_inside
 from bot.adapters.telegram.webhook import WebhookServer
@@ -128,7 +129,7 @@ class TelegramAdapter:
         self.delivery = Delivery(
             self.application.bot,
             self.callbacks,
-            lambda chat: app.services.directory.set_chat_active(chat, False),
+            app.services.reminders.deactivate_destination,
             app.services.directory.move_chat,
         )
         self.handlers = UpdateHandlers(app, self.delivery, self.callbacks, self.limiter)
@@ -201,7 +202,8 @@ class TelegramAdapter:
         if self.webhook is not None:
             await self.webhook.stop()
         if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+            with confirmation_failure_as_warning():
+                await application.updater.stop()
         if application.running:
             await application.stop()
         await application.shutdown()

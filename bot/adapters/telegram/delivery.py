@@ -7,25 +7,68 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    TelegramError,
+)
 
 from bot.adapters.telegram.render import CallbackCommands, keyboard, to_html
-from bot.delivery import DeliveryFailed
+from bot.delivery import DeliveryFailed, SendFailure
 from handlers.types import Reply
 
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-CHAT_GONE = (
-    "chat not found",
-    "chat_write_forbidden",
+NOT_ALLOWED_SIGNS = (
     "not enough rights",
     "have no rights",
-    "user is deactivated",
-    "bot was kicked",
-    "group chat was upgraded",
+    "chat_write_forbidden",
+    "need administrator rights",
+    "chat_admin_required",
+    "chat_restricted",
+    "topic_closed",
+    "user_restricted",
 )
-"""Refusals that mean this chat will not take messages again (unlike a malformed message)."""
+"""Refusals of a chat the bot is in but may not post to (now): checked first."""
+GONE_SIGNS = (
+    "bot was blocked",
+    "bot was kicked",
+    "bot is not a member",
+    "chat not found",
+    "user is deactivated",
+    "chat was deleted",
+    "group chat was deactivated",
+    "bot can't initiate conversation",
+    "bot can't send messages to bots",
+    "peer_id_invalid",
+    "channel_private",
+)
+"""Refusals that mean the chat is gone for the bot: deleted, left, blocked or kicked."""
+
+
+def classify(error: TelegramError) -> SendFailure:
+    """What a Bot API error means for the chat (ChatMigrated is handled before this).
+
+    Telegram words its refusals in the description: 403 "Forbidden: bot was blocked by the
+    user", "bot was kicked from the group chat", "user is deactivated"; 400 "chat not found",
+    "not enough rights to send text messages to the chat", "can't parse entities", "message
+    is too long"; 401/404 for a wrong token. A refusal not recognised is never taken for a
+    gone chat: a 403 is retried as not allowed, a 400 is a refused message.
+    """
+    text = str(error).lower()
+    if isinstance(error, InvalidToken | EndPointNotFound):
+        return SendFailure.SETUP
+    if isinstance(error, Forbidden | BadRequest):
+        if any(sign in text for sign in NOT_ALLOWED_SIGNS):
+            return SendFailure.NOT_ALLOWED
+        if any(sign in text for sign in GONE_SIGNS):
+            return SendFailure.GONE
+        return SendFailure.NOT_ALLOWED if isinstance(error, Forbidden) else SendFailure.CONTENT
+    return SendFailure.UNAVAILABLE
 
 
 def chat_identity(chat_id: int) -> str:
@@ -36,30 +79,28 @@ class ChatMoved(DeliveryFailed):
     """Telegram gave the chat a new id (a group became a supergroup)."""
 
     def __init__(self, chat_id: str, reason: str, new_chat_id: int) -> None:
-        super().__init__(chat_id, reason, permanent=True)
+        super().__init__(chat_id, reason, failure=SendFailure.GONE)
         self.new_chat_id = new_chat_id
 
 
 class Delivery:
     """Puts replies into chats through the bot (and so through its rate limiter).
 
-    Every failure becomes DeliveryFailed. It is permanent when the chat is gone for the bot
-    (blocked, removed, deleted); `Forbidden` also marks the chat inactive through
-    `on_forbidden`. A message Telegram refuses for its content is not permanent for the chat.
-    A chat that became a supergroup moves its binding through `on_moved` (old and new chat)
-    and gets the message at its new id.
+    Every failure becomes DeliveryFailed with its `SendFailure` (see `classify`). A chat that
+    is gone for the bot is marked inactive through `on_gone`. A chat that became a supergroup
+    moves its binding through `on_moved` (old and new chat) and gets the message at its new id.
     """
 
     def __init__(
         self,
         bot: Bot,
         callbacks: CallbackCommands,
-        on_forbidden: Callable[[str], Awaitable[object]],
+        on_gone: Callable[[str], Awaitable[object]],
         on_moved: Callable[[str, str], Awaitable[object]],
     ) -> None:
         self.bot = bot
         self.callbacks = callbacks
-        self.on_forbidden = on_forbidden
+        self.on_gone = on_gone
         self.on_moved = on_moved
 
     async def send(
@@ -141,13 +182,6 @@ class Delivery:
         identity = chat_identity(chat_id)
         try:
             result = await request
-        except Forbidden as error:
-            log.warning("%s refuses messages (%s); marking it inactive", identity, error)
-            try:
-                await self.on_forbidden(identity)
-            except Exception:
-                log.exception("could not mark %s inactive", identity)
-            raise DeliveryFailed(identity, str(error), permanent=True) from error
         except ChatMigrated as error:
             moved_to = chat_identity(error.new_chat_id)
             log.info("%s is now %s; its binding moves along", identity, moved_to)
@@ -156,11 +190,15 @@ class Delivery:
             except Exception:
                 log.exception("could not move %s to %s", identity, moved_to)
             raise ChatMoved(identity, str(error), error.new_chat_id) from error
-        except BadRequest as error:
-            gone = any(sign in str(error).lower() for sign in CHAT_GONE)
-            raise DeliveryFailed(identity, str(error), permanent=gone) from error
         except TelegramError as error:
-            raise DeliveryFailed(identity, str(error), permanent=False) from error
+            failure = classify(error)
+            if failure.deactivates:
+                log.warning("%s is gone for the bot (%s); marking it inactive", identity, error)
+                try:
+                    await self.on_gone(identity)
+                except Exception:
+                    log.exception("could not mark %s inactive", identity)
+            raise DeliveryFailed(identity, str(error), failure=failure) from error
         if not isinstance(result, Message):
-            raise DeliveryFailed(identity, "inline message edited", permanent=False)
+            raise DeliveryFailed(identity, "inline message edited", failure=SendFailure.CONTENT)
         return result

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 GREETING_WINDOW = 60.0
 """Seconds within which a second "bot added" update for the same chat is not greeted again."""
+REACHABLE_RECHECK = 600.0
+"""Seconds during which further messages from a chat known to be active are not checked again."""
 CALLBACK_ANSWER_LIMIT = 200
 MEMBER_STATUSES = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 FORWARD_WINDOW = 60.0
@@ -86,6 +88,7 @@ class UpdateHandlers:
         self.callbacks = callbacks
         self.limiter = limiter or InboundLimiter(burst=0, per_minute=1)
         self._told_forwarded: dict[tuple[int, int], float] = {}
+        self._reachable_at: dict[str, float] = {}
 
     def verdict(self, update: Update) -> Verdict:
         """Whether a command (typed, in a caption, or a button) is within its sender's limit.
@@ -208,16 +211,27 @@ class UpdateHandlers:
         await self._answer_query(query.id)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Greets a group the bot was added to; marks the chat inactive when it is removed."""
+        """Greets a group the bot was added to; marks the chat inactive when it is removed
+        (or blocked, in a private chat), and active again when it is back."""
         change: ChatMemberUpdated | None = update.my_chat_member
-        if change is None or change.chat.type == ChatType.PRIVATE:
+        if change is None:
             return
         was_inside = is_inside(change.old_chat_member)
         now_inside = is_inside(change.new_chat_member)
+        if change.chat.type == ChatType.PRIVATE:  # the person blocked or unblocked the bot
+            if was_inside and not now_inside:
+                await self.app.services.reminders.deactivate_destination(
+                    chat_identity(change.chat.id)
+                )
+            elif now_inside and not was_inside:
+                await self._reachable(change.chat)
+            return
         if was_inside and not now_inside:
             await self.app.services.directory.set_chat_active(chat_identity(change.chat.id), False)
         elif now_inside and not was_inside:
             await self._greet(change.chat, change.from_user, context)
+        elif now_inside:  # a member again, or an admin now: whatever stopped it may be over
+            await self._reachable(change.chat)
 
     async def joined(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greets a group whose new members include this bot."""
@@ -264,6 +278,7 @@ class UpdateHandlers:
     async def _answer(self, message: Message, line: str) -> None:
         if message.from_user is None:
             return
+        await self._heard_from(message.chat)
         if message.forward_origin is not None:
             await self._refuse_forwarded(message, message.from_user.id)
             return
@@ -302,19 +317,35 @@ class UpdateHandlers:
         await self._send(message, reply, "forwarded")
 
     async def _greet(self, chat: Chat, actor: User, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._reachable(chat)
         if context.chat_data is not None:
             greeted_at = context.chat_data.get("greeted_at")
             if greeted_at is not None and time.monotonic() - greeted_at < GREETING_WINDOW:
                 return
             context.chat_data["greeted_at"] = time.monotonic()
         identity = chat_identity(chat.id)
-        directory = self.app.services.directory
-        await directory.set_chat_active(identity, True)
         greeting = await self.app.dispatcher.greet(f"telegram:{actor.id}", identity)
         try:
             await self.delivery.send(chat.id, greeting)
         except DeliveryFailed as error:
             log.warning("greeting not delivered: %s", error)
+
+    async def _reachable(self, chat: Chat) -> None:
+        """The bot can write to this chat again: a binding marked inactive (the bot was
+        removed, or refused) is active again, and gets reminders."""
+        identity = chat_identity(chat.id)
+        self._reachable_at[identity] = time.monotonic()
+        if await self.app.services.reminders.reactivate(identity):
+            log.info("%s is reachable again; its reminders resume", identity)
+
+    async def _heard_from(self, chat: Chat) -> None:
+        """A message from a chat shows the bot is in it (checked once in REACHABLE_RECHECK)."""
+        seen = self._reachable_at.get(chat_identity(chat.id))
+        if seen is not None and time.monotonic() - seen < REACHABLE_RECHECK:
+            return
+        if len(self._reachable_at) > 10_000:
+            self._reachable_at.clear()
+        await self._reachable(chat)
 
     async def _answer_query(self, query_id: str, text: str | None = None) -> None:
         try:

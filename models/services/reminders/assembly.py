@@ -55,6 +55,8 @@ class ReminderJob:
     digest_activities: tuple[ActivityView, ...]
     destinations: tuple[Destination, ...]
     already_sent: frozenset[str]
+    refused: frozenset[str] = frozenset()
+    """Chats that refused this reminder for good (a failure not worth retrying)."""
 
     @property
     def subject_moment(self) -> datetime | None:
@@ -147,12 +149,19 @@ class ReminderAssembly(Service):
                 },
             )
             already_sent: dict[int, set[str]] = {r.id: set() for r in reminders}
-            for rid, destination in await session.execute(
-                select(Delivery.reminder_id, Delivery.destination).where(
-                    Delivery.reminder_id.in_(already_sent), Delivery.state == DeliveryState.SENT
+            refused: dict[int, set[str]] = {r.id: set() for r in reminders}
+            for rid, destination, state, failure in await session.execute(
+                select(
+                    Delivery.reminder_id, Delivery.destination, Delivery.state, Delivery.failure
+                ).where(
+                    Delivery.reminder_id.in_(already_sent),
+                    Delivery.state.in_((DeliveryState.SENT, DeliveryState.FAILED)),
                 )
             ):
-                already_sent[rid].add(destination)
+                if state is DeliveryState.SENT:
+                    already_sent[rid].add(destination)
+                elif failure is not None and not failure.retryable:
+                    refused[rid].add(destination)
             jobs = []
             for reminder in reminders:
                 coalition = coalitions[reminder.coalition_id]
@@ -186,6 +195,7 @@ class ReminderAssembly(Service):
                         digest_activities=digest_activities,
                         destinations=tuple(destinations),
                         already_sent=frozenset(already_sent[reminder.id]),
+                        refused=frozenset(refused[reminder.id]),
                     )
                 )
             return jobs
@@ -216,7 +226,11 @@ class ReminderAssembly(Service):
                 Subscription.area_id,
             )
             .outerjoin(UserSetting, UserSetting.identity == Subscription.identity)
-            .where(Subscription.coalition_id.in_(coalition_ids), Subscription.active.is_(True))
+            .where(
+                Subscription.coalition_id.in_(coalition_ids),
+                Subscription.active.is_(True),
+                Subscription.reachable.is_(True),
+            )
         )
         for coalition_id, chat, locale, area_id in subscriptions:
             audiences[coalition_id].people.append((chat, locale, area_id))

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
 from models.base import UTCDateTime
 from models.entities import Coalition
 from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
+from models.send_failure import SendFailure
 from models.services.base import Service
 from models.services.reminders.planning import plan_digest
 
@@ -24,6 +26,8 @@ DELIVERIES = cast(Table, Delivery.__table__)
 
 DeliveryKey = tuple[int, str]
 """(reminder id, destination chat)"""
+Finished = tuple[DeliveryKey, SendFailure | None, str | None]
+"""A send that is done: (its key, why it failed and the platform's words; None, None: sent)"""
 END_DELIVERY = (
     update(DELIVERIES)
     .where(
@@ -33,6 +37,7 @@ END_DELIVERY = (
     .values(
         state=bindparam("new_state", type_=DELIVERIES.c.state.type),
         error=bindparam("new_error", type_=DELIVERIES.c.error.type),
+        failure=bindparam("new_failure", type_=DELIVERIES.c.failure.type),
         at=bindparam("new_at", type_=DELIVERIES.c.at.type),
     )
 )
@@ -151,11 +156,11 @@ class ReminderClaims(Service):
     async def record_deliveries(
         self,
         starting: Sequence[DeliveryKey],
-        finished: Sequence[tuple[DeliveryKey, str | None]],
+        finished: Sequence[Finished],
     ) -> set[DeliveryKey]:
         """Records, in one transaction, sends that are about to happen (as sending) and sends
-        that are done (sent, or failed with an error text); returns the starting ones not
-        already sent."""
+        that are done (sent, or failed: why, in the platform's words); returns the starting
+        ones not already sent."""
         now = self._clock()
         fresh: set[DeliveryKey] = set()
         async with self._sessions.begin() as session:
@@ -166,11 +171,14 @@ class ReminderClaims(Service):
                         {
                             "key_reminder": reminder_id,
                             "key_destination": destination,
-                            "new_state": DeliveryState.FAILED if error else DeliveryState.SENT,
+                            "new_state": DeliveryState.SENT
+                            if failure is None
+                            else DeliveryState.FAILED,
                             "new_error": error,
+                            "new_failure": failure,
                             "new_at": now,
                         }
-                        for (reminder_id, destination), error in finished
+                        for (reminder_id, destination), failure, error in finished
                     ],
                 )
             if starting:
@@ -204,10 +212,20 @@ class ReminderClaims(Service):
                     select(Reminder).where(Reminder.id.in_({o.reminder_id for o in outcomes}))
                 )
             }
+            failed_before = await self._failed_sends(
+                session, [o.reminder_id for o in outcomes if o.state is ReminderState.SENT]
+            )
             for outcome in outcomes:
                 reminder = reminders.get(outcome.reminder_id)
                 if reminder is None or reminder.claimed_by != worker:
                     continue
+                if outcome.reminder_id in failed_before:
+                    # sent everywhere it could go now, but refused for good somewhere before
+                    outcome = replace(
+                        outcome,
+                        state=ReminderState.FAILED,
+                        error=failed_before[outcome.reminder_id],
+                    )
                 if outcome.retry_in is not None and reminder.attempts < MAX_ATTEMPTS:
                     reminder.state = ReminderState.PENDING
                     reminder.lease_until = now + outcome.retry_in
@@ -225,3 +243,17 @@ class ReminderClaims(Service):
                     assert coalition is not None
                     planned += await plan_digest(session, coalition, self.policy, now)
         return planned
+
+    @staticmethod
+    async def _failed_sends(session: AsyncSession, reminder_ids: list[int]) -> dict[int, str]:
+        """Of these reminders, those with a send recorded as failed: the first, in words."""
+        if not reminder_ids:
+            return {}
+        found: dict[int, str] = {}
+        for reminder_id, destination, error in await session.execute(
+            select(Delivery.reminder_id, Delivery.destination, Delivery.error)
+            .where(Delivery.reminder_id.in_(reminder_ids), Delivery.state == DeliveryState.FAILED)
+            .order_by(Delivery.id)
+        ):
+            found.setdefault(reminder_id, f"{destination}: {error}")
+        return found

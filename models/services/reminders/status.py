@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from models.entities import Area, ChatBinding, Role
-from models.reminders import Reminder, ReminderState
+from models.reminders import Delivery, DeliveryState, Reminder, ReminderState
+from models.send_failure import SendFailure
 from models.services.base import Service
+
+FAILED_SENDS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class FailedSend:
+    """The last failed send to one chat: why (`failure`, and in the platform's words)."""
+
+    chat_id: str
+    failure: SendFailure | None
+    error: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -22,14 +35,16 @@ class ReminderStatus:
     """The chat asked from is bound to the coalition (and active)."""
     chat_area: str | None = None
     """The area it gets reminders of; None: every area."""
+    failed_sends: tuple[FailedSend, ...] = ()
+    """The chats whose last send failed in the window, the latest first (at most 10)."""
 
 
 class ReminderStatusQueries(Service):
     async def status(
         self, coalition_slug: str, actor: str, chat_id: str | None = None
     ) -> ReminderStatus:
-        """Counts of the last 7 days (pending: all still due), and what the chat `chat_id`
-        gets, for admins."""
+        """Counts of the last 7 days (pending: all still due), what the chat `chat_id` gets,
+        and the chats that could not be reached, with the reason; for admins."""
         async with self._sessions() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.ADMIN)
@@ -60,6 +75,20 @@ class ReminderStatusQueries(Service):
                     )
                 )
             ).first()
+            failed: dict[str, FailedSend] = {}
+            for chat_id, failure, error, at in await session.execute(
+                select(Delivery.destination, Delivery.failure, Delivery.error, Delivery.at)
+                .join(Reminder, Reminder.id == Delivery.reminder_id)
+                .where(
+                    Reminder.coalition_id == coalition.id,
+                    Delivery.state == DeliveryState.FAILED,
+                    Delivery.at >= since,
+                )
+                .order_by(Delivery.at.desc(), Delivery.id.desc())
+                .limit(FAILED_SENDS_SHOWN * 10)
+            ):
+                if chat_id not in failed and len(failed) < FAILED_SENDS_SHOWN:
+                    failed[chat_id] = FailedSend(chat_id, failure, error or "", at)
             return ReminderStatus(
                 pending=counts[ReminderState.PENDING] + counts[ReminderState.CLAIMED],
                 sent=counts[ReminderState.SENT],
@@ -67,4 +96,5 @@ class ReminderStatusQueries(Service):
                 skipped=counts[ReminderState.SKIPPED],
                 chat_bound=binding is not None,
                 chat_area=binding[1] if binding is not None else None,
+                failed_sends=tuple(failed.values()),
             )

@@ -51,6 +51,7 @@ class ReminderSubscriptions(Service):
             subscription.chat_id = chat_id
             subscription.area_id = area_row.id if area_row else None
             subscription.active = True
+            subscription.reachable = True
             subscription.locale = locale or subscription.locale
             self._audit(
                 session,
@@ -120,11 +121,35 @@ class ReminderSubscriptions(Service):
         self._noted[identity] = (locale, time.monotonic())
 
     async def deactivate_destination(self, chat_id: str) -> None:
-        """The platform says we may not write there any more: stop trying."""
+        """The platform says the chat is gone for the bot: stop trying (a subscription there
+        pauses: the person's wish stands)."""
         async with self._sessions.begin() as session:
             await session.execute(
                 update(ChatBinding).where(ChatBinding.chat_id == chat_id).values(active=False)
             )
             await session.execute(
-                update(Subscription).where(Subscription.chat_id == chat_id).values(active=False)
+                update(Subscription).where(Subscription.chat_id == chat_id).values(reachable=False)
             )
+
+    async def reactivate(self, chat_id: str) -> bool:
+        """The bot can write to this chat again (it was added back, unblocked, or the chat
+        wrote to it): its binding and the subscriptions there get reminders again.
+        True when something was inactive (only then is anything written)."""
+        off_binding = ChatBinding.chat_id == chat_id, ChatBinding.active.is_(False)
+        paused = Subscription.chat_id == chat_id, Subscription.reachable.is_(False)
+        async with self._sessions() as session:
+            found = await session.execute(
+                select(
+                    select(ChatBinding.id).where(*off_binding).exists(),
+                    select(Subscription.id).where(*paused).exists(),
+                )
+            )
+            binding_off, subscription_paused = found.one()
+        if not (binding_off or subscription_paused):
+            return False
+        async with self._sessions.begin() as session:
+            if binding_off:
+                await session.execute(update(ChatBinding).where(*off_binding).values(active=True))
+            if subscription_paused:
+                await session.execute(update(Subscription).where(*paused).values(reachable=True))
+        return True

@@ -184,6 +184,8 @@ class FakeSlackWebApi:
         self.channel_members: dict[str, list[str]] = {}
         """Who is in which channel (conversations.members); a channel not listed has none."""
         self.members_page = 100
+        self.refusing: dict[str, str] = {}
+        """Channels where messages are refused: channel -> Slack error code."""
         self.socket_url = ""
         self.failures: dict[str, list[Failure]] = {}
         self._ts = 0
@@ -314,6 +316,8 @@ class FakeSlackWebApi:
             return {"ok": False, "error": "channel_not_found"}
         if channel in self.outsider_channels:
             return {"ok": False, "error": "not_in_channel"}
+        if channel in self.refusing:
+            return {"ok": False, "error": self.refusing[channel]}
         if not args.get("text") and not args.get("blocks"):
             return {"ok": False, "error": "no_text"}
         problems = block_problems(args.get("blocks", []), MESSAGE_BLOCKS)

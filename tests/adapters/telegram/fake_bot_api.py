@@ -237,6 +237,8 @@ class FakeBotApi:
     members: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     """chat id -> user id -> the ChatMember getChatMember answers. A group listed here has
     exactly these members (anyone else has left); in a group not listed everyone is a member."""
+    refusing: dict[int, tuple[int, str]] = field(default_factory=dict)
+    """Chats where sendMessage is refused: chat id -> (status, description)."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -597,6 +599,8 @@ class FakeBotApi:
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.refusing:
+            raise ApiError(*self.refusing[chat_id])
         if chat_id in self.upgraded:
             raise ApiError(
                 400,
