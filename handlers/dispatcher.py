@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from handlers.answer_cache import AnswerCache, Freshness, Stamp, stamp
+from handlers.answer_cache import EVERYONE, AnswerCache, Freshness, stamp
 from handlers.arguments import fold
 from handlers.commands import COMMANDS, CommandSpec
 from handlers.context import Context, NoCoalition, Services
@@ -27,6 +27,10 @@ LOOKUP: dict[str, CommandSpec] = {
     **{spec.alias: spec for spec in COMMANDS},
     "pomoč": COMMANDS[1],
 }
+
+
+def _coalition_id(context: ChatContext) -> int | None:
+    return context.coalition.id if context.coalition else None
 
 
 def find_command(name: str) -> CommandSpec | None:
@@ -53,6 +57,8 @@ class Dispatcher:
         self.freshness = freshness
         self._contexts: AnswerCache[ChatContext] = AnswerCache(CONTEXTS_KEPT)
         self._answers: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
+        if freshness is not None:
+            freshness.on_person_changed(self._forget_person)
 
     async def handle(self, command: IncomingCommand) -> Reply:
         """Answers one command; never raises, whatever the input."""
@@ -73,11 +79,9 @@ class Dispatcher:
     async def _handle(self, command: IncomingCommand) -> Reply:
         is_group = command.chat_kind is ChatKind.GROUP
         now = self.clock()
-        current: Stamp | None = None
         if self.freshness is not None:
             await self.freshness.refresh_if_due()
-            current = stamp(self.freshness, now)
-        stored = await self._stored_context(command, current)
+        stored = await self._stored_context(command, now)
         coalition_locale = stored.coalition.default_locale if stored.coalition else None
         locale = next(
             (
@@ -111,8 +115,10 @@ class Dispatcher:
             return self._no_coalition(ctx, is_group)
         if spec.needs_coalition and not ctx.role.at_least(spec.role):
             return ctx.error(explain(ctx, PermissionDenied(spec.role)))
-        if not spec.shared_answer or current is None:
+        if not spec.shared_answer or self.freshness is None:
             return await self._run(spec, ctx)
+        # everything a shared answer may depend on is in its key, apart from its coalition's
+        # content and the minute, which are in its stamp
         key = (
             spec.name,
             command.args.strip(),
@@ -122,27 +128,44 @@ class Dispatcher:
             locale,
             command.chat_kind,
         )
+        current = stamp(self.freshness, stored.coalition.id if stored.coalition else None, now)
         answer = self._answers.get(key, current)
         if answer is None:
             answer = await self._run(spec, ctx)
             self._answers.put(key, current, answer)
         return answer
 
-    async def _stored_context(self, command: IncomingCommand, current: Stamp | None) -> ChatContext:
-        """The chat's coalition, the asker's role and languages, remembered like answers."""
+    async def _stored_context(self, command: IncomingCommand, now: datetime) -> ChatContext:
+        """The chat's coalition, the asker's role and languages, remembered like answers, and
+        forgotten when the person's own settings or roles change."""
+        freshness = self.freshness
         key = (command.user_id, command.chat_id, command.chat_kind, command.coalition)
-        stored = self._contexts.get(key, current) if current is not None else None
-        if stored is None:
-            stored = await self.services.directory.context(
-                command.user_id,
-                command.chat_id,
-                is_group=command.chat_kind is ChatKind.GROUP,
-                coalition_hint=command.coalition,
-                default_coalition=self.default_coalition,
+        if freshness is not None:
+            stored = self._contexts.get_checked(
+                key, lambda found: stamp(freshness, _coalition_id(found), now)
             )
-            if current is not None:
-                self._contexts.put(key, current, stored)
+            if stored is not None:
+                return stored
+        version = freshness.version if freshness is not None else 0
+        stored = await self.services.directory.context(
+            command.user_id,
+            command.chat_id,
+            is_group=command.chat_kind is ChatKind.GROUP,
+            coalition_hint=command.coalition,
+            default_coalition=self.default_coalition,
+        )
+        # a context with no coalition is not kept: nothing would tell it that one appeared;
+        # nor one read while a change became known, which it may predate
+        if freshness is not None and stored.coalition is not None and freshness.version == version:
+            current = stamp(freshness, stored.coalition.id, now)
+            self._contexts.put(key, current, stored, group=command.user_id)
         return stored
+
+    def _forget_person(self, identity: str) -> None:
+        if identity == EVERYONE:
+            self._contexts.clear()
+        else:
+            self._contexts.forget(identity)
 
     async def _run(self, spec: CommandSpec, ctx: Context) -> Reply:
         """The handler's answer, with bad input and refusals answered as errors."""

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import BOOKKEEPING, Base, content, personal
 
 
 class Role(StrEnum):
@@ -59,7 +59,7 @@ def stored_as_value(enum_type: type[StrEnum]) -> Enum:
     )
 
 
-class Coalition(Base):
+class Coalition(Base, answers=content("id")):
     __tablename__ = "coalitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +73,7 @@ class Coalition(Base):
     areas: Mapped[list[Area]] = relationship(back_populates="coalition", order_by="Area.id")
 
 
-class Area(Base):
+class Area(Base, answers=content("coalition_id")):
     __tablename__ = "areas"
     __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
 
@@ -85,7 +85,7 @@ class Area(Base):
     coalition: Mapped[Coalition] = relationship(back_populates="areas")
 
 
-class Organisation(Base):
+class Organisation(Base, answers=content("coalition_id")):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("coalition_id", "name"),)
 
@@ -96,7 +96,7 @@ class Organisation(Base):
     website: Mapped[str | None] = mapped_column(String(300))
 
 
-class Contact(Base):
+class Contact(Base, answers=content("coalition_id")):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +115,7 @@ class Contact(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
-class Event(Base):
+class Event(Base, answers=content("coalition_id")):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_coalition_start", "coalition_id", "status", "starts_at"),
@@ -145,7 +145,7 @@ class Event(Base):
     organiser: Mapped[Organisation | None] = relationship()
 
 
-class Activity(Base):
+class Activity(Base, answers=content("coalition_id")):
     __tablename__ = "activities"
     __table_args__ = (Index("ix_activities_coalition_due", "coalition_id", "status", "due_on"),)
 
@@ -166,7 +166,7 @@ class Activity(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class Member(Base):
+class Member(Base, answers=content("coalition_id", person="identity")):
     """A chat identity's role in one coalition."""
 
     __tablename__ = "members"
@@ -178,7 +178,7 @@ class Member(Base):
     role: Mapped[Role] = mapped_column(stored_as_value(Role), default=Role.MEMBER)
 
 
-class UserSetting(Base):
+class UserSetting(Base, answers=personal("identity")):
     """A person's own choices, across coalitions."""
 
     __tablename__ = "user_settings"
@@ -187,7 +187,7 @@ class UserSetting(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
 
 
-class ChatBinding(Base):
+class ChatBinding(Base, answers=content("coalition_id")):
     """A group or channel bound to one coalition."""
 
     __tablename__ = "chat_bindings"
@@ -202,7 +202,7 @@ class ChatBinding(Base):
     bound_at: Mapped[datetime | None]
 
 
-class AuditEntry(Base):
+class AuditEntry(Base, answers=BOOKKEEPING):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
