@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import logging
 from collections.abc import Callable, Mapping
@@ -19,6 +20,8 @@ from models.services.views import ChatContext
 
 log = logging.getLogger(__name__)
 
+COMMAND_TIMEOUT = 8.0
+"""Seconds a person waits at most: then the answer says the data is unavailable."""
 CONTEXTS_KEPT = 8192
 ANSWERS_KEPT = 2048
 
@@ -27,6 +30,12 @@ LOOKUP: dict[str, CommandSpec] = {
     **{spec.alias: spec for spec in COMMANDS},
     "pomoč": COMMANDS[1],
 }
+
+
+def _abandoned(task: asyncio.Future[Reply]) -> None:
+    """The end of a command answered as unavailable meanwhile: only logged."""
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("an abandoned command ended with %r", task.exception())
 
 
 def _coalition_id(context: ChatContext) -> int | None:
@@ -48,7 +57,9 @@ class Dispatcher:
         default_coalition: str | None = None,
         default_locale: str = "sl",
         freshness: Freshness | None = None,
+        command_timeout: float = COMMAND_TIMEOUT,
     ) -> None:
+        self.command_timeout = command_timeout
         self.services = services
         self.translators = translators
         self.clock = clock
@@ -61,20 +72,36 @@ class Dispatcher:
             freshness.on_person_changed(self._forget_person)
 
     async def handle(self, command: IncomingCommand) -> Reply:
-        """Answers one command; never raises, whatever the input."""
+        """Answers one command within `command_timeout` seconds; never raises, whatever the
+        input. A command still waiting by then (on a silent database) is abandoned."""
+        answering = asyncio.ensure_future(self._guarded(command))
+        done, _waiting = await asyncio.wait({answering}, timeout=self.command_timeout)
+        if done:
+            return answering.result()
+        # not cancelled and awaited here: cancelling waits on the silent server too
+        answering.add_done_callback(_abandoned)
+        answering.cancel()
+        log.warning("command %r unanswered after %s s", command.name, self.command_timeout)
+        return self._unavailable(command)
+
+    async def _guarded(self, command: IncomingCommand) -> Reply:
         try:
             return await self._handle(command)
         except Exception as error:
-            t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
             if is_unavailable(error):
                 log.warning("database unavailable for %r: %s", command.name, error)
-                message = t.gettext(
-                    "The coalition's data is temporarily unavailable. Please try again in a minute."
-                )
-            else:
-                log.exception("command %r from %s failed", command.name, command.user_id)
-                message = t.gettext("Sorry, something went wrong on my side. Please try again.")
+                return self._unavailable(command)
+            t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
+            log.exception("command %r from %s failed", command.name, command.user_id)
+            message = t.gettext("Sorry, something went wrong on my side. Please try again.")
             return Reply(lines=(message,), is_error=True, personal=True, locale=t.locale)
+
+    def _unavailable(self, command: IncomingCommand) -> Reply:
+        t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
+        message = t.gettext(
+            "The coalition's data is temporarily unavailable. Please try again in a minute."
+        )
+        return Reply(lines=(message,), is_error=True, personal=True, locale=t.locale)
 
     async def _handle(self, command: IncomingCommand) -> Reply:
         is_group = command.chat_kind is ChatKind.GROUP
