@@ -62,7 +62,10 @@ async def remember_all(app: App, commands: list[IncomingCommand]) -> None:
 
 
 async def toggle(app: App, person: Probe, stop: asyncio.Event, counts: dict[str, int]) -> None:
-    for language in itertools.cycle(("en", "sl")):
+    """`/language en`, `/language sl`, ... one every TOGGLE_EVERY seconds on the clock (not
+    after the last one ended), until `stop`."""
+    started = time.perf_counter()
+    for n, language in enumerate(itertools.cycle(("en", "sl")), start=1):
         command = IncomingCommand(
             user_id=person.user_id,
             chat_id=person.user_id,
@@ -74,8 +77,9 @@ async def toggle(app: App, person: Probe, stop: asyncio.Event, counts: dict[str,
         reply = await app.dispatcher.handle(command)
         counts["toggles"] += 1
         counts["errors"] += int(reply.is_error)
+        wait = started + n * TOGGLE_EVERY - time.perf_counter()
         try:
-            await asyncio.wait_for(stop.wait(), TOGGLE_EVERY)
+            await asyncio.wait_for(stop.wait(), max(0.0, wait))
             return
         except TimeoutError:
             continue
