@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from bot.app import App
 from models.entities import Role
@@ -135,3 +135,16 @@ async def test_a_silent_postgresql_gets_an_answer_within_ten_seconds(
         proxy.release()
         await app.close()
         await proxy.stop()
+
+
+async def test_postgresql_statements_and_idle_transactions_have_a_limit(
+    postgres_url: str, clock: FakeClock
+) -> None:
+    app = await make_app(postgres_url, clock, demo=False)
+    try:
+        async with app.database.sessions() as session:
+            statement = await session.scalar(text("SHOW statement_timeout"))
+            idle = await session.scalar(text("SHOW idle_in_transaction_session_timeout"))
+        assert (statement, idle) == ("15s", "1min")
+    finally:
+        await app.close()
