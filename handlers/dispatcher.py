@@ -53,7 +53,7 @@ async def _ends_within(task: asyncio.Task[Reply], seconds: float) -> bool:
     return task.done()
 
 
-def _abandoned(task: asyncio.Future[Reply]) -> None:
+def _log_outcome(task: asyncio.Future[Reply]) -> None:
     """The end of a command answered as unavailable meanwhile: only logged."""
     if not task.cancelled() and task.exception() is not None:
         log.debug("an abandoned command ended with %r", task.exception())
@@ -81,7 +81,7 @@ class Dispatcher:
         command_timeout: float = COMMAND_TIMEOUT,
     ) -> None:
         self.command_timeout = command_timeout
-        self._abandoned: set[asyncio.Task[Reply]] = set()
+        self._given_up: set[asyncio.Task[Reply]] = set()
         self.services = services
         self.translators = translators
         self.clock = clock
@@ -99,10 +99,10 @@ class Dispatcher:
         answering = asyncio.get_running_loop().create_task(self._guarded(command))
         if await _ends_within(answering, self.command_timeout):
             return answering.result()
-        # not cancelled and awaited here: cancelling waits on the silent server too
-        self._abandoned.add(answering)  # held until it ends: the loop keeps only weak ones
-        answering.add_done_callback(self._abandoned.discard)
-        answering.add_done_callback(_abandoned)
+        # cancelled but not awaited: its cleaning up may wait on the same silent server
+        self._given_up.add(answering)  # held until it ends: the loop keeps only weak references
+        answering.add_done_callback(self._given_up.discard)
+        answering.add_done_callback(_log_outcome)
         answering.cancel()
         log.warning("command %r unanswered after %s s", command.name, self.command_timeout)
         return self._unavailable(command)
