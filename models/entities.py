@@ -179,7 +179,8 @@ class Member(Base, answers=content("coalition_id", person="identity")):
 
 
 class UserSetting(Base, answers=personal("identity")):
-    """A person's own choices, across coalitions."""
+    """A person's own choices, across coalitions: no shared answer shows them (an answer is
+    kept per language), so a change refreshes only what is remembered about this person."""
 
     __tablename__ = "user_settings"
 
@@ -188,7 +189,11 @@ class UserSetting(Base, answers=personal("identity")):
 
 
 class ChatBinding(Base, answers=content("coalition_id")):
-    """A group or channel bound to one coalition."""
+    """A group or channel bound to one coalition.
+
+    Content of its coalition: its binding and language decide every remembered chat context
+    of the group, which is kept for the coalition's revision. Only that coalition's admins and
+    coordinators change it, and a change refreshes that coalition alone (a rebinding both)."""
 
     __tablename__ = "chat_bindings"
 
