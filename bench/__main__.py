@@ -23,7 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, latency, slack_throughput, startup, telegram_throughput
+from bench import (
+    fanout,
+    language_churn,
+    latency,
+    slack_throughput,
+    startup,
+    telegram_throughput,
+)
 from bench.dataset import ANCHOR, DATASET_VERSION, SEED
 from bench.registry import BACKENDS, Benchmark, Measurement, Options, Run
 
@@ -34,6 +41,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     slack_throughput.BENCHMARK,
     telegram_throughput.BENCHMARK,
     fanout.BENCHMARK,
+    language_churn.BENCHMARK,
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
@@ -169,13 +177,16 @@ def figure(value: float | None, unit: str) -> str:
         return "—"
     if unit == "ms":
         return f"{value:.2f} ms"
+    if unit == "×":
+        return f"{value:.2f} ×"
     if unit == "s":
         return f"{value:.2f} s"
     return f"{value:.1f} {unit}"
 
 
 def row(m: Measurement) -> tuple[str, ...]:
-    target = f"{m.checks} < {figure(m.target, m.unit)}" if m.target is not None else "—"
+    relation = "≥" if m.checks == "at least" else f"{m.checks} <"
+    target = f"{relation} {figure(m.target, m.unit)}" if m.target is not None else "—"
     mark = {True: "✓", False: "✗", None: ""}[m.ok]
     return (
         m.benchmark,

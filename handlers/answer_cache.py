@@ -1,54 +1,94 @@
-"""Answers remembered while neither the content nor the minute has changed.
+"""Answers remembered while neither their coalition's content nor the minute has changed.
 
 Most traffic is the same few questions (`/events` in every bound group) between rare
 changes; a remembered answer costs no database round trip and no rendering. An entry is
-good for the content generation and the minute it was made in: any change of content, here
-or in another process (noticed within a second), or the next minute, and it is made anew.
+good for its coalition's content revision and the minute it was made in: a change of that
+coalition's content, here or in another process (noticed within a second), or the next
+minute, and it is made anew. Changes in other coalitions, and people's own choices such as
+their language, leave it alone: a person's change makes only what is remembered about that
+person (their chat contexts) go.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
+
+from models.freshness import EVERYONE
+
+__all__ = ["EVERYONE", "AnswerCache", "Freshness", "Stamp", "stamp"]
 
 Value = TypeVar("Value")
 Stamp = tuple[int, int]
 
 
 class Freshness(Protocol):
-    """Where the content's generation comes from (models.freshness.ContentChanges)."""
+    """Where the coalitions' content revisions come from (models.freshness.ContentChanges)."""
 
-    generation: int
+    version: int
+    """Grows whenever any change becomes known: what was read meanwhile may be older."""
+
+    def revision(self, coalition_id: int | None) -> int: ...
+
+    def on_person_changed(self, listener: Callable[[str], None]) -> None:
+        """`listener(identity)` after a person's own settings or roles changed (EVERYONE
+        when a change named no one in particular)."""
 
     async def refresh_if_due(self) -> None: ...
 
 
-def stamp(freshness: Freshness, now: datetime) -> Stamp:
-    """The generation and the minute an answer read now belongs to."""
-    return freshness.generation, int(now.timestamp()) // 60
+def stamp(freshness: Freshness, coalition_id: int | None, now: datetime) -> Stamp:
+    """The coalition's revision and the minute an answer read now belongs to."""
+    return freshness.revision(coalition_id), int(now.timestamp()) // 60
 
 
 class AnswerCache(Generic[Value]):
-    """At most `size` values, the least recently used dropped first."""
+    """At most `size` values, the least recently used dropped first; entries put with a
+    `group` (say, the person they are about) can be forgotten together."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[Hashable, tuple[Stamp, Value]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Stamp, Value, Hashable]] = OrderedDict()
+        self._groups: dict[Hashable, set[Hashable]] = {}
 
     def get(self, key: Hashable, current: Stamp) -> Value | None:
+        return self.get_checked(key, lambda _value: current)
+
+    def get_checked(self, key: Hashable, current: Callable[[Value], Stamp]) -> Value | None:
+        """The value if it is still good for `current(value)`, the stamp it ought to have."""
         entry = self._entries.get(key)
-        if entry is None or entry[0] != current:
+        if entry is None or entry[0] != current(entry[1]):
             return None
         self._entries.move_to_end(key)
         return entry[1]
 
-    def put(self, key: Hashable, current: Stamp, value: Value) -> None:
-        self._entries[key] = (current, value)
-        self._entries.move_to_end(key)
+    def put(self, key: Hashable, current: Stamp, value: Value, *, group: Hashable = None) -> None:
+        self._drop(key)
+        self._entries[key] = (current, value, group)
+        if group is not None:
+            self._groups.setdefault(group, set()).add(key)
         if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+            self._drop(next(iter(self._entries)))
+
+    def forget(self, group: Hashable) -> None:
+        """Drops every entry put with this group."""
+        for key in self._groups.pop(group, set()):
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._groups.clear()
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None and entry[2] is not None:
+            keys = self._groups.get(entry[2])
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._groups[entry[2]]
 
     def __len__(self) -> int:
         return len(self._entries)

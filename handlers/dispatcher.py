@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import logging
 from collections.abc import Callable, Mapping
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from handlers.access import MembershipProbe, PrivateAccess
 from handlers.admin import greeting
-from handlers.answer_cache import AnswerCache, Freshness, Stamp, stamp
+from handlers.answer_cache import EVERYONE, AnswerCache, Freshness, stamp
 from handlers.arguments import fold
 from handlers.commands import COMMANDS, CommandSpec
 from handlers.context import Context, NoCoalition, Services
@@ -23,6 +24,8 @@ from models.services.views import ChatContext
 
 log = logging.getLogger(__name__)
 
+COMMAND_TIMEOUT = 8.0
+"""Seconds a person waits at most: then the answer says the data is unavailable."""
 CONTEXTS_KEPT = 8192
 ANSWERS_KEPT = 2048
 
@@ -31,6 +34,37 @@ LOOKUP: dict[str, CommandSpec] = {
     **{spec.alias: spec for spec in COMMANDS},
     "pomoč": COMMANDS[1],
 }
+
+
+async def _ends_within(task: asyncio.Task[Reply], seconds: float) -> bool:
+    """Whether the task ends within `seconds` (asyncio.wait, with less to do per command)."""
+    loop = asyncio.get_running_loop()
+    settled: asyncio.Future[None] = loop.create_future()
+
+    def settle(*_args: object) -> None:
+        if not settled.done():
+            settled.set_result(None)
+
+    timer = loop.call_later(seconds, settle)
+    task.add_done_callback(settle)
+    try:
+        await settled
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        timer.cancel()
+    return task.done()
+
+
+def _log_outcome(task: asyncio.Future[Reply]) -> None:
+    """The end of a command answered as unavailable meanwhile: only logged."""
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("an abandoned command ended with %r", task.exception())
+
+
+def _coalition_id(context: ChatContext) -> int | None:
+    return context.coalition.id if context.coalition else None
 
 
 def find_command(name: str) -> CommandSpec | None:
@@ -48,7 +82,10 @@ class Dispatcher:
         default_locale: str = "sl",
         freshness: Freshness | None = None,
         probes: Mapping[str, MembershipProbe] | None = None,
+        command_timeout: float = COMMAND_TIMEOUT,
     ) -> None:
+        self.command_timeout = command_timeout
+        self._given_up: set[asyncio.Task[Reply]] = set()
         self.services = services
         self.translators = translators
         self.clock = clock
@@ -57,22 +94,41 @@ class Dispatcher:
         self.freshness = freshness
         self._contexts: AnswerCache[ChatContext] = AnswerCache(CONTEXTS_KEPT)
         self._answers: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
+        if freshness is not None:
+            freshness.on_person_changed(self._forget_person)
 
     async def handle(self, command: IncomingCommand) -> Reply:
-        """Answers one command; never raises, whatever the input."""
+        """Answers one command within `command_timeout` seconds; never raises, whatever the
+        input. A command still waiting by then (on a silent database) is abandoned."""
+        answering = asyncio.get_running_loop().create_task(self._guarded(command))
+        if await _ends_within(answering, self.command_timeout):
+            return answering.result()
+        # cancelled but not awaited: its cleaning up may wait on the same silent server
+        self._given_up.add(answering)  # held until it ends: the loop keeps only weak references
+        answering.add_done_callback(self._given_up.discard)
+        answering.add_done_callback(_log_outcome)
+        answering.cancel()
+        log.warning("command %r unanswered after %s s", command.name, self.command_timeout)
+        return self._unavailable(command)
+
+    async def _guarded(self, command: IncomingCommand) -> Reply:
         try:
             return await self._handle(command)
         except Exception as error:
-            t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
             if is_unavailable(error):
                 log.warning("database unavailable for %r: %s", command.name, error)
-                message = t.gettext(
-                    "The coalition's data is temporarily unavailable. Please try again in a minute."
-                )
-            else:
-                log.exception("command %r from %s failed", command.name, command.user_id)
-                message = t.gettext("Sorry, something went wrong on my side. Please try again.")
+                return self._unavailable(command)
+            t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
+            log.exception("command %r from %s failed", command.name, command.user_id)
+            message = t.gettext("Sorry, something went wrong on my side. Please try again.")
             return Reply(lines=(message,), is_error=True, personal=True, locale=t.locale)
+
+    def _unavailable(self, command: IncomingCommand) -> Reply:
+        t = self.translators.get(command.locale or "") or self.translators[self.default_locale]
+        message = t.gettext(
+            "The coalition's data is temporarily unavailable. Please try again in a minute."
+        )
+        return Reply(lines=(message,), is_error=True, personal=True, locale=t.locale)
 
     def reader(
         self, stored: ChatContext | None, *, is_group: bool, platform: str | None
@@ -113,13 +169,11 @@ class Dispatcher:
     async def _handle(self, command: IncomingCommand) -> Reply:
         is_group = command.chat_kind is ChatKind.GROUP
         now = self.clock()
-        current: Stamp | None = None
         if self.freshness is not None:
             await self.freshness.refresh_if_due()
-            current = stamp(self.freshness, now)
         spec = find_command(command.name)
         picked = await self._pick(command, spec)
-        stored = await self._stored_context(command, current, fresh=picked)
+        stored = await self._stored_context(command, now, fresh=picked)
         locale = reader_locale(
             stored,
             is_group=is_group,
@@ -146,8 +200,10 @@ class Dispatcher:
             return self._no_coalition(ctx, is_group)
         if spec.needs_coalition and not ctx.role.at_least(spec.role):
             return self._refused(ctx, PermissionDenied(spec.role))
-        if not spec.shared_answer or current is None:
+        if not spec.shared_answer or self.freshness is None:
             return await self._run(spec, ctx)
+        # everything a shared answer may depend on is in its key, apart from its coalition's
+        # content and the minute, which are in its stamp
         key = (
             spec.name,
             command.args.strip(),
@@ -157,6 +213,7 @@ class Dispatcher:
             locale,
             command.chat_kind,
         )
+        current = stamp(self.freshness, stored.coalition.id if stored.coalition else None, now)
         answer = self._answers.get(key, current)
         if answer is None:
             answer = await self._run(spec, ctx)
@@ -175,16 +232,23 @@ class Dispatcher:
         return True
 
     async def _stored_context(
-        self, command: IncomingCommand, current: Stamp | None, *, fresh: bool = False
+        self, command: IncomingCommand, now: datetime, *, fresh: bool = False
     ) -> ChatContext:
-        """The chat's coalition, the asker's role and languages, remembered like answers.
+        """The chat's coalition, the asker's role and languages, remembered like answers, and
+        forgotten when the person's own settings or roles change.
 
         A private chat's coalition is the one the person may see (handlers/access.py); it is
         remembered per person, so no one is answered with a coalition meant for another.
         """
+        freshness = self.freshness
         key = (command.user_id, command.chat_id, command.chat_kind, command.coalition)
-        stored = None if current is None or fresh else self._contexts.get(key, current)
+        stored: ChatContext | None = None
+        if freshness is not None and not fresh:
+            stored = self._contexts.get_checked(
+                key, lambda found: stamp(freshness, _coalition_id(found), now)
+            )
         if stored is None:
+            version = freshness.version if freshness is not None else 0
             if command.chat_kind is ChatKind.PRIVATE and command.coalition is None:
                 stored = await self.access.context(command.user_id)
             else:
@@ -194,17 +258,29 @@ class Dispatcher:
                     is_group=command.chat_kind is ChatKind.GROUP,
                     coalition_hint=command.coalition,
                 )
-            if current is not None:
-                self._contexts.put(key, current, stored)
+            # a context with no coalition is not kept: nothing would tell it that one appeared;
+            # nor one read while a change became known, which it may predate
+            if (
+                freshness is not None
+                and stored.coalition is not None
+                and freshness.version == version
+            ):
+                current = stamp(freshness, stored.coalition.id, now)
+                self._contexts.put(key, current, stored, group=command.user_id)
         if stored.chat_bound and command.chat_kind is ChatKind.GROUP:
             await self.access.seen(command.user_id, command.chat_id)
         return stored
 
+    def _forget_person(self, identity: str) -> None:
+        if identity == EVERYONE:
+            self._contexts.clear()
+        else:
+            self._contexts.forget(identity)
+
     async def context_of(self, user_id: str, chat_id: str, chat_kind: ChatKind) -> ChatContext:
         """A chat's coalition and the person's role and languages, as a command would see them."""
         command = IncomingCommand(user_id=user_id, chat_id=chat_id, chat_kind=chat_kind, name="")
-        current = stamp(self.freshness, self.clock()) if self.freshness is not None else None
-        return await self._stored_context(command, current)
+        return await self._stored_context(command, self.clock())
 
     async def _run(self, spec: CommandSpec, ctx: Context) -> Reply:
         """The handler's answer, with bad input and refusals answered as errors."""

@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+POOL_TIMEOUT = 10
+"""Seconds a command waits for a free connection before the database counts as unavailable."""
+POSTGRESQL_CONNECT_ARGS: dict[str, Any] = {
+    # a server that does not answer is given up on, instead of waited for forever
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,  # ms that sent data may stay unacknowledged
+    # no statement of the bot's runs this long; one that does is stuck (a lock, a silent disk)
+    "options": "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=60000",
+}
 
 
 class SchemaOutOfDate(Exception):
@@ -52,7 +65,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")  # a burst of writers queues here
+    # a burst of writers queues here, but ends before the dispatcher's command timeout (8 s),
+    # so that a command waiting on the lock answers "unavailable" by itself and is not abandoned
+    cursor.execute("PRAGMA busy_timeout=6000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # SQLite's own lower() folds ASCII only; searches must match "Šolski" with "šolski".
@@ -83,7 +98,13 @@ class Database:
         async_url, _sync_url = normalise_url(url)
         options: dict[str, Any] = {"echo": echo}
         if async_url.get_backend_name() == "postgresql":
-            options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            options.update(
+                pool_size=10,
+                max_overflow=10,
+                pool_pre_ping=True,
+                pool_timeout=POOL_TIMEOUT,
+                connect_args=POSTGRESQL_CONNECT_ARGS,
+            )
         engine = create_async_engine(async_url, **options)
         _with_sqlite_pragmas(engine.sync_engine)
         # a class of its own, so that only this database's sessions count its changes

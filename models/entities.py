@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from models.base import Base
+from models.base import BOOKKEEPING, Base, content, personal
 from models.search import searchable
 
 
@@ -73,7 +73,7 @@ def stored_as_value(enum_type: type[StrEnum]) -> Enum:
     )
 
 
-class Coalition(Base):
+class Coalition(Base, answers=content("id")):
     __tablename__ = "coalitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +91,7 @@ class Coalition(Base):
     areas: Mapped[list[Area]] = relationship(back_populates="coalition", order_by="Area.id")
 
 
-class Area(Base):
+class Area(Base, answers=content("coalition_id")):
     __tablename__ = "areas"
     __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
 
@@ -103,7 +103,7 @@ class Area(Base):
     coalition: Mapped[Coalition] = relationship(back_populates="areas")
 
 
-class Organisation(Base):
+class Organisation(Base, answers=content("coalition_id")):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("coalition_id", "name"),)
 
@@ -116,7 +116,7 @@ class Organisation(Base):
     """The name folded for searching (kept in sync on every insert and update)."""
 
 
-class Contact(Base):
+class Contact(Base, answers=content("coalition_id")):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,7 +149,7 @@ def _fold_contact(_mapper: Mapper[Any], _connection: Connection, target: Contact
     target.search = searchable(target.name, target.role)
 
 
-class Event(Base):
+class Event(Base, answers=content("coalition_id")):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_coalition_start", "coalition_id", "status", "starts_at"),
@@ -179,7 +179,7 @@ class Event(Base):
     organiser: Mapped[Organisation | None] = relationship()
 
 
-class Activity(Base):
+class Activity(Base, answers=content("coalition_id")):
     __tablename__ = "activities"
     __table_args__ = (Index("ix_activities_coalition_due", "coalition_id", "status", "due_on"),)
 
@@ -200,7 +200,7 @@ class Activity(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class Member(Base):
+class Member(Base, answers=content("coalition_id", person="identity")):
     """A chat identity's role in one coalition."""
 
     __tablename__ = "members"
@@ -215,8 +215,9 @@ class Member(Base):
     not with /role."""
 
 
-class UserSetting(Base):
-    """A person's own choices, across coalitions."""
+class UserSetting(Base, answers=personal("identity")):
+    """A person's own choices, across coalitions: no shared answer shows them (an answer is
+    kept per language), so a change refreshes only what is remembered about this person."""
 
     __tablename__ = "user_settings"
 
@@ -224,10 +225,10 @@ class UserSetting(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
 
 
-class CoalitionChoice(Base):
+class CoalitionChoice(Base, answers=personal("identity")):
     """The coalition a person last chose for their private chat (`/coalition SLUG`).
 
-    Bookkeeping: personal state, never part of a shared answer.
+    Personal: never part of a shared answer; a change forgets only this person's contexts.
     """
 
     __tablename__ = "coalition_choices"
@@ -237,11 +238,11 @@ class CoalitionChoice(Base):
     chosen_at: Mapped[datetime]
 
 
-class ChatSighting(Base):
+class ChatSighting(Base, answers=personal("identity")):
     """Whether a person was last found in a bound chat (a message there, or the platform's
     member list), and when: the ground for seeing that coalition in a private chat.
 
-    Bookkeeping: personal state, never part of a shared answer.
+    Personal: never part of a shared answer; a change forgets only this person's contexts.
     """
 
     __tablename__ = "chat_sightings"
@@ -252,8 +253,12 @@ class ChatSighting(Base):
     checked_at: Mapped[datetime]
 
 
-class ChatBinding(Base):
-    """A group or channel bound to one coalition."""
+class ChatBinding(Base, answers=content("coalition_id")):
+    """A group or channel bound to one coalition.
+
+    Content of its coalition: its binding and language decide every remembered chat context
+    of the group, which is kept for the coalition's revision. Only that coalition's admins and
+    coordinators change it, and a change refreshes that coalition alone (a rebinding both)."""
 
     __tablename__ = "chat_bindings"
 
@@ -267,7 +272,7 @@ class ChatBinding(Base):
     bound_at: Mapped[datetime | None]
 
 
-class AuditEntry(Base):
+class AuditEntry(Base, answers=BOOKKEEPING):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -281,7 +286,7 @@ class AuditEntry(Base):
     at: Mapped[datetime]
 
 
-class SlackSeenRequest(Base):
+class SlackSeenRequest(Base, answers=BOOKKEEPING):
     """A Slack request already handled (an event id, a slash command's signature), kept until
     it expires so that a retry or a replay, served by any process, is not handled again.
 

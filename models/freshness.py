@@ -1,58 +1,87 @@
-"""How fresh remembered answers are: a count of commits that changed the coalitions' content.
+"""How fresh remembered answers are: per coalition, a count of commits that changed its content.
 
-Every commit that adds, changes or removes content (coalitions, areas, organisations,
-contacts, events, activities, roles, chat bindings, language choices) adds one to a counter
-stored in the database, `content_revision`. The process that commits knows at once; other
-processes on the same database notice when they next read the counter, at most once per
-`poll_seconds`. Reminder bookkeeping (reminders, deliveries, subscriptions) and the audit
-do not count: no shared answer shows them.
+Each model declares what it is to the remembered answers (models/base.py, `answers=`):
+- content of a coalition: a commit that adds, changes or removes such a row adds one to that
+  coalition's row of `content_revision`, and to no other coalition's;
+- personal: a person's own choice (their language) is no coalition's content; a commit that
+  changes one records the person in `person_changes`, so that only what is remembered about
+  that person is forgotten; content rows that name a person (a role) do both;
+- bookkeeping: reminders, deliveries, subscriptions and the audit count for nothing.
+
+The process that commits knows at once; other processes on the same database notice when
+they next read the counters, at most once per `poll_seconds`. Row 0 of `content_revision` is
+no coalition: it counts the commits that changed something personal.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy import BigInteger, String, event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
-from models.base import Base
+from models.base import BOOKKEEPING, Answers, Base, declared
+from models.entities import Coalition
 
-CONTENT_TABLES = frozenset(
-    {
-        "coalitions",
-        "areas",
-        "organisations",
-        "contacts",
-        "events",
-        "activities",
-        "members",
-        "user_settings",
-        "chat_bindings",
-    }
-)
-CHANGED = "content_changed"
-COMMITTED = "content_revision"
+log = logging.getLogger(__name__)
+
+PEOPLE = 0
+"""The row of `content_revision` that counts personal changes (no coalition has id 0)."""
+EVERYONE = "*"
+"""Passed to person listeners when a change named no one in particular."""
+COALITIONS = "answers.coalitions"
+ALL_COALITIONS = "answers.all_coalitions"
+PEOPLE_CHANGED = "answers.people"
+COMMITTED = "answers.committed"
 
 
-class ContentRevision(Base):
-    """One row: how many commits have changed the content so far."""
+class ContentRevision(Base, answers=BOOKKEEPING):
+    """Per coalition: how many commits have changed its content so far."""
 
     __tablename__ = "content_revision"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-def _is_content(instance: object) -> bool:
-    return getattr(instance, "__tablename__", None) in CONTENT_TABLES
+class PersonChange(Base, answers=BOOKKEEPING):
+    """The personal revision (row 0 of content_revision) at which a person last changed."""
+
+    __tablename__ = "person_changes"
+
+    identity: Mapped[str] = mapped_column(String(100), primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+def _scope(instance: object) -> tuple[Answers | None, str]:
+    mapper = inspect(type(instance), raiseerr=False)
+    if mapper is None:
+        return BOOKKEEPING, ""
+    table = mapper.local_table
+    return declared(table), str(getattr(table, "name", table))
+
+
+def _insert_for(session: Session) -> Callable[[type[Base]], Any]:
+    """INSERT … ON CONFLICT for the session's database (SQLite and PostgreSQL both have it)."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _values(instance: object, attribute: str, *, dirty: bool) -> Iterable[object]:
+    """The attribute's value, and on a changed row also the value it had before."""
+    yield getattr(instance, attribute, None)
+    if dirty:
+        yield from inspect(instance).attrs[attribute].history.deleted or ()
 
 
 class ContentChanges:
-    """The content's generation as this process knows it: it grows with every change."""
+    """The coalitions' revisions as this process knows them; they only grow."""
 
     def __init__(
         self,
@@ -62,58 +91,154 @@ class ContentChanges:
         poll_seconds: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.generation = 0
+        self.version = 0
+        """Grows whenever this process learns of any change, here or elsewhere."""
+        self._known: dict[int, int] = {}
+        self._people_seen: int | None = None
+        self._listeners: list[Callable[[str], None]] = []
         self._sessions = sessions
         self.poll_seconds = poll_seconds
         self._monotonic = monotonic
-        self._stored: int | None = None
         self._polled_at = float("-inf")
+        self._warned: set[str] = set()
         event.listen(session_class, "after_flush", self._after_flush)
         event.listen(session_class, "do_orm_execute", self._on_execute)
         event.listen(session_class, "before_commit", self._before_commit)
         event.listen(session_class, "after_commit", self._after_commit)
         event.listen(session_class, "after_rollback", self._after_rollback)
 
+    def revision(self, coalition_id: int | None) -> int:
+        """The coalition's content revision as known here (0 for no coalition)."""
+        return self._known.get(coalition_id, 0) if coalition_id is not None else 0
+
+    def on_person_changed(self, listener: Callable[[str], None]) -> None:
+        """Calls `listener(identity)` whenever a person's own settings or roles changed
+        (`EVERYONE` when a change named no one in particular)."""
+        self._listeners.append(listener)
+
     async def refresh_if_due(self) -> None:
-        """Reads the stored counter unless it was read within `poll_seconds`; a change made by
-        another process starts a new generation."""
+        """Reads the stored counters unless they were read within `poll_seconds`."""
         now = self._monotonic()
         if now - self._polled_at < self.poll_seconds:
             return
         self._polled_at = now
         async with self._sessions() as session:
-            stored = await session.scalar(select(ContentRevision.revision))
-        if stored != self._stored:
-            self._stored = stored
-            self.generation += 1
+            rows = await session.execute(
+                select(ContentRevision.coalition_id, ContentRevision.revision)
+            )
+            stored = {coalition_id: revision for coalition_id, revision in rows}
+            people = stored.pop(PEOPLE, 0)
+            changed: list[str] = []
+            if self._people_seen is not None and people > self._people_seen:
+                changed = list(
+                    await session.scalars(
+                        select(PersonChange.identity).where(
+                            PersonChange.revision > self._people_seen
+                        )
+                    )
+                )
+        self._learn(stored, people, changed)
+
+    def _learn(self, revisions: dict[int, int], people: int | None, changed: list[str]) -> None:
+        for coalition_id, revision in revisions.items():
+            if revision > self._known.get(coalition_id, 0):
+                self._known[coalition_id] = revision
+                self.version += 1
+        if people is not None and (self._people_seen is None or people > self._people_seen):
+            self._people_seen = people
+        if changed:
+            self.version += 1
+            for identity in changed:
+                for listener in self._listeners:
+                    listener(identity)
+
+    def _note(self, session: Session, answers: Answers | None, name: str) -> Answers:
+        if answers is None:
+            if name not in self._warned:
+                self._warned.add(name)
+                log.warning("table %s declares nothing (answers=); counted as everyone's", name)
+            session.info[ALL_COALITIONS] = True
+            session.info.setdefault(PEOPLE_CHANGED, set()).add(EVERYONE)
+            return BOOKKEEPING
+        return answers
 
     def _after_flush(self, session: Session, _context: Any) -> None:
-        if any(_is_content(o) for o in chain(session.new, session.dirty, session.deleted)):
-            session.info[CHANGED] = True
+        for instance in chain(session.new, session.deleted):
+            self._count(session, instance, dirty=False)
+        for instance in session.dirty:
+            if session.is_modified(instance):
+                self._count(session, instance, dirty=True)
+
+    def _count(self, session: Session, instance: object, *, dirty: bool) -> None:
+        answers = self._note(session, *_scope(instance))
+        if answers.kind == "content" and answers.coalition:
+            coalitions = session.info.setdefault(COALITIONS, set())
+            for value in _values(instance, answers.coalition, dirty=dirty):
+                if isinstance(value, int):
+                    coalitions.add(value)
+        if answers.person:
+            people = session.info.setdefault(PEOPLE_CHANGED, set())
+            for value in _values(instance, answers.person, dirty=dirty):
+                if isinstance(value, str):
+                    people.add(value)
 
     def _on_execute(self, state: ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            table = getattr(state.statement, "table", None)
-            if getattr(table, "name", None) in CONTENT_TABLES:
-                state.session.info[CHANGED] = True
+        """A bulk INSERT, UPDATE or DELETE names no rows: it counts for every coalition its
+        table belongs to, and for everyone when its table is personal."""
+        if not (state.is_insert or state.is_update or state.is_delete):
+            return
+        table = getattr(state.statement, "table", None)
+        answers = self._note(state.session, declared(table), str(getattr(table, "name", table)))
+        if answers.kind == "content":
+            state.session.info[ALL_COALITIONS] = True
+        if answers.person:
+            state.session.info.setdefault(PEOPLE_CHANGED, set()).add(EVERYONE)
 
     def _before_commit(self, session: Session) -> None:
         session.flush()
-        if session.info.get(CHANGED):
-            # last in the transaction, so concurrent writers wait on this row only briefly
-            session.info[COMMITTED] = session.scalar(
-                update(ContentRevision)
-                .values(revision=ContentRevision.revision + 1)
-                .returning(ContentRevision.revision)
+        coalitions: set[int] = session.info.pop(COALITIONS, set())
+        if session.info.pop(ALL_COALITIONS, False):
+            coalitions.update(session.scalars(select(Coalition.id)))
+        people: set[str] = session.info.pop(PEOPLE_CHANGED, set())
+        if not coalitions and not people:
+            return
+        # last in the transaction, in one order, so writers wait briefly and never deadlock
+        committed = {key: self._bump(session, key) for key in sorted(coalitions)}
+        if people:
+            committed[PEOPLE] = revision = self._bump(session, PEOPLE)
+            for identity in sorted(people):
+                self._record(session, identity, revision)
+        session.info[COMMITTED] = (committed, sorted(people))
+
+    def _bump(self, session: Session, key: int) -> int:
+        """Adds one to the row's revision (making the row at 1 if it is new)."""
+        statement = _insert_for(session)(ContentRevision).values(coalition_id=key, revision=1)
+        bumped = session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=[ContentRevision.coalition_id],
+                set_={"revision": ContentRevision.revision + 1},
+            ).returning(ContentRevision.revision)
+        )
+        return int(bumped or 0)
+
+    def _record(self, session: Session, identity: str, revision: int) -> None:
+        statement = _insert_for(session)(PersonChange).values(identity=identity, revision=revision)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[PersonChange.identity], set_={"revision": revision}
             )
+        )
 
     def _after_commit(self, session: Session) -> None:
-        if session.info.pop(CHANGED, False):
-            committed = session.info.pop(COMMITTED, None)
-            if self._stored is not None and committed == self._stored + 1:
-                self._stored = committed  # nobody else committed in between
-            self.generation += 1
+        committed = session.info.pop(COMMITTED, None)
+        if committed is None:
+            return
+        revisions, people = committed
+        mine = revisions.pop(PEOPLE, None)
+        if mine is not None and self._people_seen is not None and mine == self._people_seen + 1:
+            self._people_seen = mine  # nobody else changed a person in between
+        self._learn(revisions, None, people)
 
     def _after_rollback(self, session: Session) -> None:
-        session.info.pop(CHANGED, None)
-        session.info.pop(COMMITTED, None)
+        for key in (COALITIONS, ALL_COALITIONS, PEOPLE_CHANGED, COMMITTED):
+            session.info.pop(key, None)

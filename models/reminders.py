@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import BOOKKEEPING, Base
 from models.entities import stored_as_value
 from models.send_failure import SendFailure
 
@@ -34,7 +34,7 @@ class DeliveryState(StrEnum):
     FAILED = "failed"
 
 
-class Reminder(Base):
+class Reminder(Base, answers=BOOKKEEPING):
     """One message due at one moment for one event, activity or coalition digest."""
 
     __tablename__ = "reminders"
@@ -65,7 +65,7 @@ class Reminder(Base):
     finished_at: Mapped[datetime | None]
 
 
-class Delivery(Base):
+class Delivery(Base, answers=BOOKKEEPING):
     """One reminder sent (or being sent) to one chat; never two rows for the same pair."""
 
     __tablename__ = "deliveries"
@@ -81,7 +81,7 @@ class Delivery(Base):
     at: Mapped[datetime]
 
 
-class Subscription(Base):
+class Subscription(Base, answers=BOOKKEEPING):
     """A person's wish for reminders in their private chat, optionally for one area."""
 
     __tablename__ = "subscriptions"

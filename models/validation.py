@@ -10,11 +10,26 @@ from models.errors import Invalid
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()/.-]{4,30}$")
 WEBSITE = re.compile(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+INVISIBLE = (
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides: turn the text after them around
+    *range(0x2066, 0x206A),  # bidi isolates
+    *range(0x200B, 0x200E),  # zero-width space, non-joiner, joiner
+    0x2060,  # word joiner
+    0xFEFF,  # zero-width no-break space (byte order mark)
+)
+STRIPPED: dict[int, str | None] = {
+    **dict.fromkeys(INVISIBLE, None),
+    0x2028: " ",  # line and paragraph separators would start a new line in a one-line text
+    0x2029: " ",
+}
+"""Characters that make a one-line text show other than it reads (fake lines, reversed
+words, hidden differences): taken out, the separators made spaces."""
 
 
 def clean_text(value: str | None, field: str, max_length: int, *, required: bool = True) -> str:
-    """The value trimmed, or Invalid when empty, too long or holding control characters."""
-    text = unicodedata.normalize("NFC", (value or "").strip())
+    """The value trimmed and without invisible formatting characters (STRIPPED), or Invalid
+    when empty, too long or holding control characters."""
+    text = unicodedata.normalize("NFC", (value or "").translate(STRIPPED).strip())
     if not text:
         if required:
             raise Invalid(field, "empty")

@@ -155,7 +155,7 @@ class EventService(Service):
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.COORDINATOR)
-            event = await self._event(session, coalition_slug, event_id)
+            event = await self._event(session, coalition_slug, event_id, lock=True)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")
             changed: dict[str, object] = {}
@@ -204,7 +204,7 @@ class EventService(Service):
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.COORDINATOR)
-            event = await self._event(session, coalition_slug, event_id)
+            event = await self._event(session, coalition_slug, event_id, lock=True)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")
             event.status = EventStatus.CANCELLED
@@ -214,13 +214,21 @@ class EventService(Service):
         self._planned(due)
         return view
 
-    async def _event(self, session: AsyncSession, coalition_slug: str, event_id: int) -> Event:
+    async def _event(
+        self, session: AsyncSession, coalition_slug: str, event_id: int, *, lock: bool = False
+    ) -> Event:
+        """The coalition's event; with `lock`, its row stays locked until the transaction ends
+        (on PostgreSQL), so an edit and a cancel of one event take turns and each sees what
+        the other did."""
         coalition = await self._coalition(session, coalition_slug)
-        event = await session.scalar(
+        query = (
             select(Event)
             .options(*RELATIONS)
             .where(Event.id == event_id, Event.coalition_id == coalition.id)
         )
+        if lock:
+            query = query.with_for_update(of=Event).execution_options(populate_existing=True)
+        event = await session.scalar(query)
         if event is None:
             raise NotFound("event", event_id)
         return event

@@ -188,15 +188,17 @@ async def test_without_a_platform_probe_only_roles_and_recorded_presence_count(
     assert GREETING in await privately(any_app, "/contacts", LJUBLJANA_ONLY)
 
 
-async def test_presence_and_choices_are_bookkeeping_and_keep_remembered_answers(
+async def test_presence_and_choices_are_personal_and_keep_remembered_answers(
     any_app: App, groups: Groups
 ) -> None:
     changes = any_app.database.changes
+    coalitions = [c.id for c in await any_app.services.directory.coalitions()]
     await changes.refresh_if_due()
-    before = changes.generation
+    before = [changes.revision(c) for c in coalitions]
     await ask(
         any_app, "/events", user="telegram:505", chat=LJUBLJANA_GROUP, group=True, coalition=None
     )
     await privately(any_app, "/contacts", LJUBLJANA_ONLY)
     await privately(any_app, "/coalition ljubljana", LJUBLJANA_ONLY)
-    assert changes.generation == before
+    await changes.refresh_if_due()
+    assert [changes.revision(c) for c in coalitions] == before

@@ -15,15 +15,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, select
 
 from bot.app import App, build_app
-from models.entities import Role
+from models.entities import Coalition, Role
 from models.freshness import ContentRevision
 from tests.conftest import FakeClock
 from tests.support import as_role, ask
 
 
-async def stored_revision(app: App) -> int:
+async def stored_revision(app: App, slug: str = "sasa") -> int:
     async with app.database.sessions() as session:
-        return await session.scalar(select(ContentRevision.revision)) or 0
+        revision = await session.scalar(
+            select(ContentRevision.revision)
+            .join(Coalition, Coalition.id == ContentRevision.coalition_id)
+            .where(Coalition.slug == slug)
+        )
+        return revision or 0
 
 
 async def statements_for(app: App, line: str, **options: object) -> tuple[int, str]:
@@ -109,3 +114,60 @@ async def test_reminder_bookkeeping_does_not_count_as_a_change_but_a_blocked_cha
     assert await stored_revision(app) == before
     await app.services.reminders.deactivate_destination("telegram:-100123")
     assert await stored_revision(app) == before + 1
+
+
+async def test_a_person_toggling_their_language_leaves_everyone_elses_answers(
+    any_app: App,
+) -> None:
+    reader = await as_role(any_app, "bralka", Role.MEMBER)
+    toggler = await as_role(any_app, "preklopnik", Role.MEMBER)
+    revision = await stored_revision(any_app)
+    first_count, first = await statements_for(any_app, "/events", user=reader)
+    assert first_count >= 1
+    for language in ("en", "sl", "en", "sl", "en"):
+        toggled = await ask(any_app, f"/language {language}", user=toggler)
+        assert not toggled.is_error, toggled.plain_text()
+        # the person who changed sees it at once
+        mine = await ask(any_app, "/events", user=toggler)
+        assert mine.locale == language, (language, mine.plain_text())
+        # the others' remembered answers and chat contexts are untouched
+        assert await statements_for(any_app, "/events", user=reader) == (0, first)
+    assert await stored_revision(any_app) == revision
+
+
+async def test_a_change_in_one_coalition_leaves_the_others_answers(any_app: App) -> None:
+    coordinator = await as_role(any_app, "lea", Role.COORDINATOR, coalition="ljubljana")
+    sasa, ljubljana = await stored_revision(any_app), await stored_revision(any_app, "ljubljana")
+    _count, before = await statements_for(any_app, "/events")
+    added = await ask(
+        any_app,
+        "/addevent Ljubljanski posvet | jutri 10:00",
+        user=coordinator,
+        coalition="ljubljana",
+    )
+    assert not added.is_error, added.plain_text()
+    assert await statements_for(any_app, "/events") == (0, before)
+    assert await stored_revision(any_app) == sasa
+    assert await stored_revision(any_app, "ljubljana") == ljubljana + 1
+    after = await ask(any_app, "/events", user=coordinator, coalition="ljubljana")
+    assert "Ljubljanski posvet" in after.plain_text()
+
+
+async def test_a_language_chosen_in_another_process_shows_within_the_poll_interval(
+    any_app: App, clock: FakeClock
+) -> None:
+    other = build_app(replace(any_app.config), clock=clock)
+    try:
+        any_app.database.changes.poll_seconds = 0.2
+        person = await as_role(any_app, "tina", Role.MEMBER)
+        assert (await ask(any_app, "/events", user=person)).locale == "sl"
+        chosen = await ask(other, "/language en", user=person)
+        assert not chosen.is_error, chosen.plain_text()
+        await asyncio.sleep(0.3)
+        assert (await ask(any_app, "/events", user=person)).locale == "en"
+        again = await ask(other, "/language sl", user=person)
+        assert not again.is_error, again.plain_text()
+        await asyncio.sleep(0.3)
+        assert (await ask(any_app, "/events", user=person)).locale == "sl"
+    finally:
+        await other.close()

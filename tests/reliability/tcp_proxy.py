@@ -1,4 +1,5 @@
-"""A loopback TCP proxy that a test can cut, to make a database server go away and return."""
+"""A loopback TCP proxy that a test can cut, to make a database server go away and return, or
+hold, to make it fall silent with every connection still open."""
 
 from __future__ import annotations
 
@@ -16,6 +17,15 @@ class CuttableProxy:
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
         self.cut_off = False
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+
+    def hold(self) -> None:
+        """Connections stay open and new ones are accepted, but no byte goes either way."""
+        self._flowing.clear()
+
+    def release(self) -> None:
+        self._flowing.set()
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -40,6 +50,7 @@ class CuttableProxy:
         if self.cut_off:
             writer.transport.abort()
             return
+        await self._flowing.wait()
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
         except OSError:
@@ -53,6 +64,7 @@ class CuttableProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from bot.app import App
 from models.entities import Role
@@ -97,5 +97,54 @@ async def test_sqlite_locked_by_another_writer(tmp_path: Path, clock: FakeClock)
         listing = await ask(app, "/events", coalition="out")
         assert "Po zaklepu" in listing.plain_text()
         assert "Med zaklepom" not in listing.plain_text()
+    finally:
+        await app.close()
+
+
+async def test_a_silent_postgresql_gets_an_answer_within_ten_seconds(
+    postgres_url: str, clock: FakeClock
+) -> None:
+    server = make_url(postgres_url)
+    proxy = CuttableProxy(server.host or "127.0.0.1", server.port or 5432)
+    await proxy.start()
+    through_proxy = server.set(host="127.0.0.1", port=proxy.port).render_as_string(
+        hide_password=False
+    )
+    app = await make_app(through_proxy, clock, demo=False)
+    try:
+        await prepare(app)
+        first = await ask(app, "/events", coalition="out", locale="en")
+        assert not first.is_error, first.plain_text()
+
+        proxy.hold()  # the server is up but says nothing, the connections stay open
+        for line in ("/events page=2", "/addevent Tiho | jutri ob 10h", "/help"):
+            started = time.monotonic()
+            reply = await asyncio.wait_for(
+                ask(app, line, user=COORDINATOR, coalition="out"), timeout=30
+            )
+            waited = time.monotonic() - started
+            assert waited < 10, f"{line} waited {waited:.1f} s"
+            assert reply.is_error
+            assert UNAVAILABLE in reply.plain_text(), reply.plain_text()
+
+        proxy.release()
+        await asyncio.sleep(1)
+        back = await asyncio.wait_for(ask(app, "/events", coalition="out"), timeout=30)
+        assert not back.is_error, back.plain_text()
+    finally:
+        proxy.release()
+        await app.close()
+        await proxy.stop()
+
+
+async def test_postgresql_statements_and_idle_transactions_have_a_limit(
+    postgres_url: str, clock: FakeClock
+) -> None:
+    app = await make_app(postgres_url, clock, demo=False)
+    try:
+        async with app.database.sessions() as session:
+            statement = await session.scalar(text("SHOW statement_timeout"))
+            idle = await session.scalar(text("SHOW idle_in_transaction_session_timeout"))
+        assert (statement, idle) == ("15s", "1min")
     finally:
         await app.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,12 @@ def test_code_is_formatted() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_is_clean_and_strict_for_handlers_and_models() -> None:
+def test_mypy_is_clean_and_strict_for_bot_handlers_and_models() -> None:
+    overrides = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "mypy"
+    ]["overrides"]
+    strict = {module for o in overrides if o.get("strict") for module in o["module"]}
+    assert {"bot.*", "handlers.*", "models.*"} <= strict
     result = run("mypy", "bot", "handlers", "models")
     assert result.returncode == 0, result.stdout + result.stderr
 
