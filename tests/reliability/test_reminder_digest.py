@@ -73,12 +73,12 @@ async def test_the_weekly_digest_in_sections_to_chats_by_area_and_to_subscribers
         status = await bot.ask("/status", sender=ADMIN, chat_id=EVERYTHING)
         assert "Opomniki tukaj: vsa področja." in status, status
         await bot.member(ENGLISH)
-        assert "You will get reminders" in await bot.ask("/subscribe", sender=ENGLISH)
+        assert "You will get the coalition's reminders" in await bot.ask("/subscribe", sender=ENGLISH)
         await the_week(bot)
         await bot.app.services.reminders.ensure_digests()  # as the scheduler does at start
         await bot.sweep_at(DIGEST_DUE)
 
-        everything = digest(bot, EVERYTHING, "Ta teden v koaliciji Koalicija opomnikov")
+        everything = digest(bot, EVERYTHING, "Ta teden — Koalicija opomnikov")
         events, deadlines = everything.split("Roki (2)")
         for part in ("Dogodki (2)", "Sestanek o mestu · Velenje", "Delavnica za vrtce"):
             assert part in events, everything
@@ -86,13 +86,13 @@ async def test_the_weekly_digest_in_sections_to_chats_by_area_and_to_subscribers
             assert part in deadlines, everything
         assert deadlines.index("Oddaja prijav") < deadlines.index("Letno poročilo")
 
-        city = digest(bot, CITY, "Ta teden v koaliciji Koalicija opomnikov")
+        city = digest(bot, CITY, "Ta teden — Koalicija opomnikov")
         for part in ("Dogodki (1)", "Sestanek o mestu", "Roki (1)", "Oddaja prijav"):
             assert part in city, city
         for part in ("Delavnica", "Letno poročilo"):
             assert part not in city, city
 
-        english = digest(bot, ENGLISH["id"], "This week in Koalicija opomnikov")
+        english = digest(bot, ENGLISH["id"], "This week — Koalicija opomnikov")
         for part in ("Events (2)", "Deadlines (2)", "Letno poročilo"):
             assert part in english, english
 
@@ -100,9 +100,9 @@ async def test_the_weekly_digest_in_sections_to_chats_by_area_and_to_subscribers
 async def test_a_subscriber_without_a_bound_chat_gets_the_digest(database_url: str) -> None:
     async with reminder_bot(database_url, digest="mon 08:00", areas=AREAS) as bot:
         await bot.member(ENGLISH)
-        assert "You will get reminders" in await bot.ask("/subscribe", sender=ENGLISH)
+        assert "You will get the coalition's reminders" in await bot.ask("/subscribe", sender=ENGLISH)
         await the_week(bot)
         await bot.app.services.reminders.ensure_digests()
         await bot.sweep_at(DIGEST_DUE)
-        english = digest(bot, ENGLISH["id"], "This week in Koalicija opomnikov")
+        english = digest(bot, ENGLISH["id"], "This week — Koalicija opomnikov")
         assert "Sestanek o mestu" in english, english
