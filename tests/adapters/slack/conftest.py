@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.adapters.slack.harness import (
     Slack,
     SocketTransport,
 )
+from tests.conftest import FakeClock
 
 ADMIN, COORDINATOR, MEMBER = "U1", "U2", "U3"
 
@@ -104,3 +106,15 @@ async def bound(slack: Slack) -> Slack:
     said = await slack.ask("/bind", "sasa")
     assert "SAŠA" in said.shown or "sasa" in said.shown.lower(), said.shown
     return slack
+
+
+@pytest.fixture
+async def two_pages(app: App, clock: FakeClock) -> None:
+    """Twelve more SAŠA events a month from now: /events has a second page."""
+    for day in range(12):
+        await app.services.events.create(
+            "sasa",
+            f"slack:{TEAM}:{ADMIN}",
+            title=f"Srečanje {day}",
+            starts_at=clock.now + timedelta(days=30 + day),
+        )
