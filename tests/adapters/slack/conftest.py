@@ -108,13 +108,25 @@ async def bound(slack: Slack) -> Slack:
     return slack
 
 
-@pytest.fixture
-async def two_pages(app: App, clock: FakeClock) -> None:
-    """Twelve more SAŠA events a month from now: /events has a second page."""
-    for day in range(12):
+async def add_events(app: App, clock: FakeClock, count: int) -> int:
+    """`count` more SAŠA events, one a day from a month on; how many are upcoming then."""
+    for day in range(count):
         await app.services.events.create(
             "sasa",
             f"slack:{TEAM}:{ADMIN}",
-            title=f"Srečanje {day}",
+            title=f"Srečanje {day + 1}",
             starts_at=clock.now + timedelta(days=30 + day),
         )
+    return (await app.services.events.upcoming("sasa")).total
+
+
+@pytest.fixture
+async def two_pages(app: App, clock: FakeClock) -> None:
+    """12 more SAŠA events: /events has two pages."""
+    await add_events(app, clock, 12)
+
+
+@pytest.fixture
+async def many_events(app: App, clock: FakeClock) -> int:
+    """15 more SAŠA events, so /events has three pages; returns the total."""
+    return await add_events(app, clock, 15)
