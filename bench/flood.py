@@ -34,13 +34,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.fake_slack import BOT_TOKEN, FakeSlack
+from bench.fake_slack import FakeSlack
 from bench.fake_telegram import TOKEN, FakeTelegram, command_update
 from bench.registry import median
-from bench.slack_throughput import EVENTS_PATH, SIGNING_SECRET, Slash, answer_in_ack, signed_headers
+from bench.slack_throughput import EVENTS_PATH, Slash, answer_in_ack, http_settings, signed_headers
 from bot.config import Config, TelegramConfig, ThrottleConfig
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 FLOOD = 40
 ROUNDS = 10
@@ -69,10 +72,23 @@ async def answer_time(fake: TimedTelegram, chat: int, offered: float, seconds: f
     return fake.arrivals[chat][0] - offered
 
 
-async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]]:
-    from bot.adapters.telegram import TelegramAdapter
+async def demo_app(config: Config, chats: tuple[str, ...]) -> App:
+    """The bot's core on the demo data in a fresh database, with `chats` bound to SAŠA."""
     from bot.app import build_app, prepare_schema, start_app
     from models.services.directory import CoalitionSpec
+
+    app = build_app(config)
+    prepare_schema(app.database)
+    await start_app(app, with_demo=True)
+    [sasa] = [c for c in await app.services.directory.coalitions() if c.slug == "sasa"]
+    await app.services.directory.apply_config(
+        [CoalitionSpec(slug="sasa", name=sasa.name, timezone=sasa.timezone, chats=chats)]
+    )
+    return app
+
+
+async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]]:
+    from bot.adapters.telegram import TelegramAdapter
 
     fake = TimedTelegram()
     await fake.start()
@@ -82,14 +98,7 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
         database_url=f"sqlite:///{Path(folder.name) / 'flood.db'}",
         telegram=TelegramConfig(token=TOKEN, base_url=fake.base_url),
     )
-    app = build_app(config)
-    prepare_schema(app.database)
-    await start_app(app, with_demo=True)
-    [sasa] = [c for c in await app.services.directory.coalitions() if c.slug == "sasa"]
-    chats = tuple(f"telegram:{g}" for g in groups)
-    await app.services.directory.apply_config(
-        [CoalitionSpec(slug="sasa", name=sasa.name, timezone=sasa.timezone, chats=chats)]
-    )
+    app = await demo_app(config, tuple(f"telegram:{g}" for g in groups))
     figures: dict[str, list[float]] = {"quiet": [], "flood": [], "before": []}
     update_ids = iter(range(1, 1_000_000))
 
@@ -143,9 +152,6 @@ async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str,
     import aiohttp
 
     from bot.adapters.slack import SlackAdapter
-    from bot.app import build_app, prepare_schema, start_app
-    from bot.config import SlackConfig
-    from models.services.directory import CoalitionSpec
 
     fake = FakeSlack()
     await fake.start()
@@ -153,25 +159,10 @@ async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str,
     team, channels = "TBENCH", [f"CFLOOD{n}" for n in range(rounds)]
     config = Config(
         database_url=f"sqlite:///{Path(folder.name) / 'flood.db'}",
-        slack=SlackConfig(
-            bot_token=BOT_TOKEN,
-            signing_secret=SIGNING_SECRET,
-            mode="http",
-            listen="127.0.0.1",
-            port=0,
-            path=EVENTS_PATH,
-            api_url=fake.api_url,
-        ),
+        slack=http_settings(fake.api_url),
         throttle=ThrottleConfig() if limit else ThrottleConfig(burst=0),
     )
-    app = build_app(config)
-    prepare_schema(app.database)
-    await start_app(app, with_demo=True)
-    [sasa] = [c for c in await app.services.directory.coalitions() if c.slug == "sasa"]
-    bound = tuple(f"slack:{team}:{c}" for c in channels)
-    await app.services.directory.apply_config(
-        [CoalitionSpec(slug="sasa", name=sasa.name, timezone=sasa.timezone, chats=bound)]
-    )
+    app = await demo_app(config, tuple(f"slack:{team}:{c}" for c in channels))
     adapter = SlackAdapter(app, host="127.0.0.1")
     figures: dict[str, list[float]] = {"quiet": [], "flood": []}
     keys = iter(range(1, 1_000_000))

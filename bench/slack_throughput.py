@@ -43,7 +43,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlencode
 
 import aiohttp
@@ -52,6 +52,9 @@ from bench.dataset import ANCHOR, SEED, Dataset, generate
 from bench.fake_slack import BOT_TOKEN, FakeSlack
 from bench.latency import KINDS
 from bench.registry import Benchmark, Measurement, Run, median, percentile
+
+if TYPE_CHECKING:
+    from bot.config import SlackConfig
 
 REQUESTS = 5_000
 QUICK_REQUESTS = 100
@@ -161,12 +164,11 @@ def warmup_plan(plan: Sequence[Slash]) -> list[Slash]:
 # ------------------------------------------------------------------ the servers
 
 
-async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[], Awaitable[None]]]:
-    from bot.adapters.slack import SlackAdapter
-    from bot.app import build_app
-    from bot.config import Config, SlackConfig, ThrottleConfig
+def http_settings(api_url: str) -> SlackConfig:
+    """Our Slack adapter over signed HTTP on a free loopback port, its Web API at `api_url`."""
+    from bot.config import SlackConfig
 
-    settings = SlackConfig(
+    return SlackConfig(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
         mode="http",
@@ -175,6 +177,14 @@ async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[],
         path=EVENTS_PATH,
         api_url=api_url,
     )
+
+
+async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[], Awaitable[None]]]:
+    from bot.adapters.slack import SlackAdapter
+    from bot.app import build_app
+    from bot.config import Config, ThrottleConfig
+
+    settings = http_settings(api_url)
     app = build_app(
         # no per-person command limit: the benchmark replays commands faster than people type
         Config(

@@ -30,6 +30,12 @@ EDIT_FIELDS = {
 }
 
 
+def unknown_period(ctx: Context, word: str) -> BadInput:
+    return BadInput(
+        ctx._("I do not know the period “%(word)s”; write week or month.") % {"word": shorten(word)}
+    )
+
+
 async def list_events(ctx: Context) -> Reply:
     """Upcoming events, optionally of one area and within a week or a month."""
     args, page = arguments_and_page(ctx)
@@ -37,10 +43,7 @@ async def list_events(ctx: Context) -> Reply:
     days = next((PERIODS[fold(w)] for w in words if fold(w) in PERIODS), None)
     unknown = next((w for w in words if fold(w) in OTHER_PERIODS), None)
     if unknown is not None:
-        raise BadInput(
-            ctx._("I do not know the period “%(word)s”; write week or month.")
-            % {"word": shorten(unknown)}
-        )
+        raise unknown_period(ctx, unknown)
     area = " ".join(w for w in words if fold(w) not in PERIODS) or None
     until = ctx.now + timedelta(days=days) if days else None
     try:
@@ -55,10 +58,7 @@ async def list_events(ctx: Context) -> Reply:
         rest = await words_after_an_area(ctx, [w for w in words if fold(w) not in PERIODS])
         if error.what != "area" or not rest:
             raise
-        raise BadInput(
-            ctx._("I do not know the period “%(word)s”; write week or month.")
-            % {"word": shorten(" ".join(rest))}
-        ) from None
+        raise unknown_period(ctx, " ".join(rest)) from None
     title = ctx.t.ngettext(
         "%(count)d upcoming event", "%(count)d upcoming events", result.total
     ) % {"count": result.total}

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 POOL_TIMEOUT = 10
 """Seconds a command waits for a free connection before the database counts as unavailable."""
+SQLITE_BUSY_TIMEOUT = 6.0
+"""Seconds a SQLite writer waits for the write lock before it gives up."""
 POSTGRESQL_CONNECT_ARGS: dict[str, Any] = {
     # a server that does not answer is given up on, instead of waited for forever
     "connect_timeout": 5,
@@ -67,7 +69,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # a burst of writers queues here, but ends before the dispatcher's command timeout (8 s),
     # so that a command waiting on the lock answers "unavailable" by itself and is not abandoned
-    cursor.execute("PRAGMA busy_timeout=6000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # SQLite's own lower() folds ASCII only; searches must match "Šolski" with "šolski".

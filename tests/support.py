@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from bot.app import App
 from handlers.types import ChatKind, IncomingCommand, Reply
 from models.entities import Role
@@ -36,4 +40,17 @@ async def ask(
             coalition=coalition,
             locale=locale,
         )
+    )
+
+
+def bot_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Runs `python -m bot ARGS` in `cwd` with `stdin` as its input; its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )

@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, bindparam, literal, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    String,
+    and_,
+    bindparam,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +77,11 @@ class PrivateOptions:
     """Other coalitions with bound chats on the person's platform not lately checked."""
 
 
+def stored_locale(identity: str | BindParameter[str]) -> ScalarSelect[str]:
+    """The language a person chose (/language), as a column of NULL when none is stored."""
+    return select(UserSetting.locale).where(UserSetting.identity == identity).scalar_subquery()
+
+
 @functools.cache
 def bound_chat_context() -> Select[*tuple[Any, ...]]:
     """A chat's binding, its coalition and the asker's role there, and the asker's language,
@@ -79,7 +95,7 @@ def bound_chat_context() -> Select[*tuple[Any, ...]]:
         select(
             ChatBinding.coalition_id,
             ChatBinding.locale,
-            select(UserSetting.locale).where(UserSetting.identity == user_id).scalar_subquery(),
+            stored_locale(user_id),
             Coalition,
             Member.role,
         )
@@ -122,9 +138,7 @@ class DirectoryService(Service):
                             select(ChatBinding.locale)
                             .where(ChatBinding.chat_id == chat_id)
                             .scalar_subquery(),
-                            select(UserSetting.locale)
-                            .where(UserSetting.identity == user_id)
-                            .scalar_subquery(),
+                            stored_locale(user_id),
                         )
                     )
                 ).one()
@@ -163,9 +177,7 @@ class DirectoryService(Service):
             user_locale, chosen = (
                 await session.execute(
                     select(
-                        select(UserSetting.locale)
-                        .where(UserSetting.identity == user_id)
-                        .scalar_subquery(),
+                        stored_locale(user_id),
                         select(Coalition.slug)
                         .join(CoalitionChoice, CoalitionChoice.coalition_id == Coalition.id)
                         .where(CoalitionChoice.identity == user_id)

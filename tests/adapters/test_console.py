@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,18 +14,11 @@ from bot.adapters.console import ConsoleChat, ConsoleIdentity
 from bot.app import App
 from handlers.commands import COMMANDS
 from models.entities import Activity, AuditEntry, ChatBinding, Contact, Event, Member, Role
+from tests.support import bot_cli
 
 
 def chat(*args: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "chat", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return bot_cli("chat", *args, cwd=cwd, stdin=stdin)
 
 
 def test_piped_events_prints_the_answer_and_exits_zero(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +23,7 @@ from models.entities import (
     Organisation,
     Sector,
 )
+from tests.support import bot_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date.today()
@@ -171,18 +170,6 @@ async def test_fills_a_coalition_whose_config_made_an_area_first(db: Database) -
     before = await counts(db)
     assert await load_demo(db.sessions, TODAY) is False
     assert await counts(db) == before
-
-
-def bot_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
 
 
 def test_the_readmes_setup_on_the_example_config_shows_the_sasa_events(tmp_path: Path) -> None:

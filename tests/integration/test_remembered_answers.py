@@ -8,10 +8,12 @@ process on the same database within its poll interval, and time alone at the nex
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event, select
 
 from bot.app import App, build_app
@@ -19,6 +21,15 @@ from models.entities import Coalition, Role
 from models.freshness import ContentRevision
 from tests.conftest import FakeClock
 from tests.support import as_role, ask
+
+
+@pytest.fixture
+async def other(any_app: App, clock: FakeClock) -> AsyncIterator[App]:
+    """Another process on the same database; `any_app` polls for its changes every 0.2 s."""
+    process = build_app(replace(any_app.config), clock=clock)
+    any_app.database.changes.poll_seconds = 0.2
+    yield process
+    await process.close()
 
 
 async def stored_revision(app: App, slug: str = "sasa") -> int:
@@ -67,21 +78,14 @@ async def test_an_added_event_shows_at_once_in_the_same_process(any_app: App) ->
 
 
 async def test_a_change_in_another_process_shows_within_the_poll_interval(
-    any_app: App, clock: FakeClock
+    any_app: App, other: App
 ) -> None:
-    other = build_app(replace(any_app.config), clock=clock)
-    try:
-        any_app.database.changes.poll_seconds = 0.2
-        coordinator = await as_role(other, "bojan", Role.COORDINATOR)
-        assert "Hackathon Šaleške doline" not in (await ask(any_app, "/events")).plain_text()
-        added = await ask(
-            other, "/addevent Hackathon Šaleške doline | jutri 18:00", user=coordinator
-        )
-        assert not added.is_error, added.plain_text()
-        await asyncio.sleep(0.3)
-        assert "Hackathon Šaleške doline" in (await ask(any_app, "/events")).plain_text()
-    finally:
-        await other.close()
+    coordinator = await as_role(other, "bojan", Role.COORDINATOR)
+    assert "Hackathon Šaleške doline" not in (await ask(any_app, "/events")).plain_text()
+    added = await ask(other, "/addevent Hackathon Šaleške doline | jutri 18:00", user=coordinator)
+    assert not added.is_error, added.plain_text()
+    await asyncio.sleep(0.3)
+    assert "Hackathon Šaleške doline" in (await ask(any_app, "/events")).plain_text()
 
 
 async def test_a_new_role_changes_what_help_offers_at_once(any_app: App) -> None:
@@ -154,20 +158,15 @@ async def test_a_change_in_one_coalition_leaves_the_others_answers(any_app: App)
 
 
 async def test_a_language_chosen_in_another_process_shows_within_the_poll_interval(
-    any_app: App, clock: FakeClock
+    any_app: App, other: App
 ) -> None:
-    other = build_app(replace(any_app.config), clock=clock)
-    try:
-        any_app.database.changes.poll_seconds = 0.2
-        person = await as_role(any_app, "tina", Role.MEMBER)
-        assert (await ask(any_app, "/events", user=person)).locale == "sl"
-        chosen = await ask(other, "/language en", user=person)
-        assert not chosen.is_error, chosen.plain_text()
-        await asyncio.sleep(0.3)
-        assert (await ask(any_app, "/events", user=person)).locale == "en"
-        again = await ask(other, "/language sl", user=person)
-        assert not again.is_error, again.plain_text()
-        await asyncio.sleep(0.3)
-        assert (await ask(any_app, "/events", user=person)).locale == "sl"
-    finally:
-        await other.close()
+    person = await as_role(any_app, "tina", Role.MEMBER)
+    assert (await ask(any_app, "/events", user=person)).locale == "sl"
+    chosen = await ask(other, "/language en", user=person)
+    assert not chosen.is_error, chosen.plain_text()
+    await asyncio.sleep(0.3)
+    assert (await ask(any_app, "/events", user=person)).locale == "en"
+    again = await ask(other, "/language sl", user=person)
+    assert not again.is_error, again.plain_text()
+    await asyncio.sleep(0.3)
+    assert (await ask(any_app, "/events", user=person)).locale == "sl"

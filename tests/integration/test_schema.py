@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,20 +13,7 @@ from sqlalchemy import inspect, select, text
 from models.base import Base
 from models.database import Database
 from models.entities import Coalition, Event
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.support import bot_cli
 
 
 def test_migrations_from_empty_match_the_models(database_url: str) -> None:
@@ -75,7 +60,7 @@ async def test_sqlite_runs_with_foreign_keys_and_wal(sqlite_url: str) -> None:
 
 
 def test_chat_creates_an_empty_sqlite_file_with_demo_data(tmp_path: Path) -> None:
-    result = cli("chat", cwd=tmp_path, stdin="/events\n")
+    result = bot_cli("chat", cwd=tmp_path, stdin="/events\n")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "coalition-bot.db").exists()
     assert "eAlijansa" in result.stdout
@@ -90,7 +75,7 @@ def test_run_and_chat_refuse_an_out_of_date_schema(tmp_path: Path) -> None:
     config = tmp_path / "bot.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{old}"\n', encoding="utf-8")
     for command in ("run", "chat"):
-        result = cli("--config", str(config), command, cwd=tmp_path)
+        result = bot_cli("--config", str(config), command, cwd=tmp_path)
         assert result.returncode == 2
         assert f"coalition-bot --config {config} db upgrade" in result.stderr
         assert "Traceback" not in result.stderr
@@ -99,9 +84,9 @@ def test_run_and_chat_refuse_an_out_of_date_schema(tmp_path: Path) -> None:
 def test_db_upgrade_then_demo_twice_loads_once(tmp_path: Path) -> None:
     config = tmp_path / "bot.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/bot.db"\n', encoding="utf-8")
-    assert cli("--config", str(config), "db", "upgrade", cwd=tmp_path).returncode == 0
-    first = cli("--config", str(config), "demo", cwd=tmp_path)
-    second = cli("--config", str(config), "demo", cwd=tmp_path)
+    assert bot_cli("--config", str(config), "db", "upgrade", cwd=tmp_path).returncode == 0
+    first = bot_cli("--config", str(config), "demo", cwd=tmp_path)
+    second = bot_cli("--config", str(config), "demo", cwd=tmp_path)
     assert first.stdout.strip() == "demo data loaded"
     assert second.stdout.strip() == "demo data is already there"
     with sqlite3.connect(tmp_path / "bot.db") as connection:

@@ -11,20 +11,24 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, make_url, select
 
 from bot.app import App
+from bot.config import Config as BotConfig
+from bot.config import RemindersConfig
 from models.entities import Event
 from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
 from models.services.directory import CoalitionSpec
 from tests.adapters.telegram.fake_bot_api import TOKEN, FakeBotApi
+from tests.conftest import FakeClock, make_app
 from tests.reliability.tcp_proxy import CuttableProxy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +36,7 @@ ZONE = ZoneInfo("Europe/Ljubljana")
 ADMIN = "telegram:500"
 REMINDER_TITLE = re.compile(r"^Opomnik: (\S+)")
 WORKER = re.compile(r"reminder scheduler started as (\S+)")
+NO_DIGEST = BotConfig(reminders=RemindersConfig(digest=None))
 SECRETS = (
     "TELEGRAM_BOT_TOKEN",
     "SLACK_BOT_TOKEN",
@@ -82,6 +87,17 @@ class SlowNetwork(CuttableProxy):
         super().__init__(target_host, target_port)
         self.latency = latency
 
+    @classmethod
+    def to_database(cls, database_url: str, latency: float) -> SlowNetwork:
+        """A slow network in front of the PostgreSQL server of `database_url`."""
+        server = make_url(database_url)
+        return cls(server.host or "127.0.0.1", server.port or 5432, latency=latency)
+
+    def database_url(self, database_url: str) -> str:
+        """`database_url` reached through this network (once started)."""
+        through = make_url(database_url).set(host="127.0.0.1", port=self.port)
+        return through.render_as_string(hide_password=False)
+
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
         line: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
@@ -107,9 +123,17 @@ class SlowNetwork(CuttableProxy):
 
 
 def bot_config(
-    path: Path, *, database_url: str, api: FakeBotApi, lease: str = "5s", sweep: str = "1s"
+    path: Path,
+    *,
+    database_url: str,
+    api: FakeBotApi,
+    lease: str = "5s",
+    sweep: str = "1s",
+    digest: bool = False,
+    telegram: tuple[str, ...] = (),
 ) -> Path:
-    """A configuration for `coalition-bot run`: Telegram on the fake, no digest, short lease."""
+    """A configuration for `coalition-bot run`: Telegram on the fake (with the `telegram`
+    lines added to its section), no digest unless asked for, short lease."""
     path.write_text(
         "\n".join(
             (
@@ -120,8 +144,9 @@ def bot_config(
                 "[telegram]",
                 f'token = "{TOKEN}"',
                 f'base_url = "{api.base_url}"',
+                *telegram,
                 "[reminders]",
-                "digest = false",
+                *(() if digest else ("digest = false",)),
                 f'lease = "{lease}"',
                 f'sweep = "{sweep}"',
                 "",
@@ -130,6 +155,22 @@ def bot_config(
         encoding="utf-8",
     )
     return path
+
+
+async def planner_on(database_url: str) -> App:
+    """The core on a fresh database, no digest, its clock a few minutes behind the real one,
+    so that reminders falling due about now are still planned."""
+    clock = FakeClock(datetime.now(UTC) - timedelta(minutes=10))
+    return await make_app(database_url, clock, demo=False, config=NO_DIGEST)
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[SlowBotApi]:
+    """The slow fake Bot API, for bots in other processes."""
+    server = SlowBotApi()
+    await server.start()
+    yield server
+    await server.close()
 
 
 @dataclass

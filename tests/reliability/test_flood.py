@@ -31,7 +31,7 @@ from tests.adapters.slack.conftest import (  # noqa: F401 (fixtures)
 )
 from tests.adapters.slack.fake_web_api import Said
 from tests.adapters.slack.harness import Slack, unique
-from tests.adapters.telegram.conftest import settings
+from tests.adapters.telegram.conftest import Chat, settings
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, user
 from tests.adapters.telegram.helpers import bind_group
 
@@ -74,9 +74,7 @@ async def telegram(app: App, fake_api: FakeBotApi) -> AsyncIterator[TelegramAdap
 
 async def settled(adapter: TelegramAdapter, fake_api: FakeBotApi) -> None:
     """Every update pushed so far is fetched and handled."""
-    pushed = fake_api.last_pushed
-    await fake_api.wait_for(lambda: fake_api.confirmed >= pushed)
-    await asyncio.wait_for(adapter.application.update_queue.join(), 30)
+    await Chat(fake_api, adapter).settle(seconds=30)
 
 
 async def test_a_flood_in_a_telegram_group_leaves_a_private_answer_under_a_second(

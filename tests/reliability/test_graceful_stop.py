@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.config import Config as BotConfig
-from bot.config import RemindersConfig
 from models.reminders import DeliveryState, ReminderState
-from tests.conftest import FakeClock, make_app
-from tests.reliability.reminder_platforms import (
+from tests.reliability.reminder_platforms import (  # noqa: F401 (fixtures)
     BotProcess,
     SlowBotApi,
+    bot_api,
     bot_config,
+    planner_on,
     reminder_rows,
     seed,
     wait_until,
@@ -33,25 +32,21 @@ GROUPS = 52
 LATENCY = 3.0
 DUE_IN = 8
 """Seconds from seeding to the due time: long enough for the bot to start."""
-NO_DIGEST = BotConfig(reminders=RemindersConfig(digest=None))
 
 
 @pytest.fixture
 async def planner(database_url: str) -> AsyncIterator[App]:
-    """The core on a fresh database, its clock a few minutes behind the real one, so that
-    reminders falling due about now are still planned."""
-    clock = FakeClock(datetime.now(UTC) - timedelta(minutes=10))
-    app = await make_app(database_url, clock, demo=False, config=NO_DIGEST)
+    """The core on a fresh database, planning what falls due about now."""
+    app = await planner_on(database_url)
     yield app
     await app.close()
 
 
 @pytest.fixture
-async def slow_api() -> AsyncIterator[SlowBotApi]:
-    server = SlowBotApi(send_delay=LATENCY)
-    await server.start()
-    yield server
-    await server.close()
+def slow_api(bot_api: SlowBotApi) -> SlowBotApi:  # noqa: F811
+    """The fake Bot API, each send taking LATENCY seconds."""
+    bot_api.send_delay = LATENCY
+    return bot_api
 
 
 async def test_sigterm_mid_fan_out_finishes_the_sends_and_a_restart_repeats_nothing(

@@ -14,18 +14,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
 
 from bot.app import App
-from bot.config import Config as BotConfig
-from bot.config import ConfigError, RemindersConfig, load_config, parse_config
+from bot.config import ConfigError, load_config, parse_config
 from models.reminders import DeliveryState, ReminderState
-from tests.conftest import FakeClock, make_app
-from tests.reliability.reminder_platforms import (
+from tests.reliability.reminder_platforms import (  # noqa: F401 (fixtures)
     BotProcess,
     SlowBotApi,
     SlowNetwork,
+    bot_api,
     bot_config,
+    planner_on,
     reminder_rows,
     seed,
     wait_until,
@@ -35,7 +34,6 @@ FAN_OUT = 64
 DUE_IN = 10
 """Seconds from seeding to the due time: long enough for two processes to start."""
 DB_LATENCY = 0.02
-NO_DIGEST = BotConfig(reminders=RemindersConfig(digest=None))
 
 
 async def all_sent(app: App, reminders: int, seconds: float = 15) -> None:
@@ -48,24 +46,17 @@ async def all_sent(app: App, reminders: int, seconds: float = 15) -> None:
 
 @pytest.fixture
 async def planner(postgres_url: str) -> AsyncIterator[App]:
-    """The core on a fresh PostgreSQL database, its clock a few minutes behind the real one,
-    so that reminders falling due about now are still planned."""
-    clock = FakeClock(datetime.now(UTC) - timedelta(minutes=10))
-    app = await make_app(postgres_url, clock, demo=False, config=NO_DIGEST)
+    """The core on a fresh PostgreSQL database, planning what falls due about now."""
+    app = await planner_on(postgres_url)
     yield app
     await app.close()
 
 
-@pytest.fixture
-async def bot_api() -> AsyncIterator[SlowBotApi]:
-    server = SlowBotApi()
-    await server.start()
-    yield server
-    await server.close()
-
-
 async def test_two_processes_deliver_500_reminders_exactly_once(
-    planner: App, bot_api: SlowBotApi, postgres_url: str, tmp_path: Path
+    planner: App,
+    bot_api: SlowBotApi,  # noqa: F811
+    postgres_url: str,
+    tmp_path: Path,
 ) -> None:
     # 5 coalitions x 10 groups x 10 events: 50 reminders of 10 sends each. A process claims
     # up to 20 reminders at a time, so with 50 neither can take everything in one claim.
@@ -79,10 +70,9 @@ async def test_two_processes_deliver_500_reminders_exactly_once(
     bot_api.send_delay = 0.02
     # Both processes reach PostgreSQL over a network with some latency, so that their claims,
     # made at the same instant, are transactions that overlap (on loopback they take 1 ms).
-    server = make_url(postgres_url)
-    network = SlowNetwork(server.host or "127.0.0.1", server.port or 5432, latency=DB_LATENCY)
+    network = SlowNetwork.to_database(postgres_url, latency=DB_LATENCY)
     await network.start()
-    remote = server.set(host="127.0.0.1", port=network.port).render_as_string(hide_password=False)
+    remote = network.database_url(postgres_url)
     config = bot_config(tmp_path / "bot.toml", database_url=remote, api=bot_api)
     bots = (
         BotProcess(config, tmp_path / "one.log"),
@@ -128,7 +118,10 @@ async def test_two_processes_deliver_500_reminders_exactly_once(
 
 
 async def test_sigkill_mid_fan_out_then_restart_loses_nothing(
-    planner: App, bot_api: SlowBotApi, postgres_url: str, tmp_path: Path
+    planner: App,
+    bot_api: SlowBotApi,  # noqa: F811
+    postgres_url: str,
+    tmp_path: Path,
 ) -> None:
     expected = await seed(
         planner, coalitions=1, chats=30, events=10, due=datetime.now(UTC) - timedelta(minutes=3)

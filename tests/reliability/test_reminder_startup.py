@@ -15,23 +15,21 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import delete, func, make_url, select
+from sqlalchemy import delete, func, select
 
 from bot.app import App
 from models.reminders import Reminder, ReminderKind
 from models.services.directory import CoalitionSpec
-from tests.adapters.telegram.fake_bot_api import TOKEN, FakeBotApi, user
+from tests.adapters.telegram.fake_bot_api import FakeBotApi, user
 from tests.conftest import FakeClock, make_app
-from tests.reliability.reminder_platforms import (
+from tests.reliability.reminder_platforms import (  # noqa: F401 (fixtures)
     ADMIN,
     BotProcess,
     SlowBotApi,
     SlowNetwork,
+    bot_api,
+    bot_config,
     wait_until,
-)
-
-pytest.importorskip(
-    "tornado", reason="webhook mode needs python-telegram-bot[webhooks] (tornado) installed"
 )
 
 ROUNDS = 10
@@ -49,30 +47,14 @@ def free_port() -> int:
 
 def webhook_config(path: Path, *, database_url: str, api: FakeBotApi, port: int) -> Path:
     """Telegram in webhook mode on `port`, with the weekly digest on (the default)."""
-    path.write_text(
-        "\n".join(
-            (
-                "[database]",
-                f'url = "{database_url}"',
-                "[bot]",
-                'log_level = "INFO"',
-                "[telegram]",
-                f'token = "{TOKEN}"',
-                f'base_url = "{api.base_url}"',
-                'mode = "webhook"',
-                f'webhook_url = "https://bot.example.org/hook/{port}"',
-                'listen = "127.0.0.1"',
-                f"port = {port}",
-                f'webhook_secret = "{SECRET}"',
-                "[reminders]",
-                'lease = "5s"',
-                'sweep = "1s"',
-                "",
-            )
-        ),
-        encoding="utf-8",
+    webhook = (
+        'mode = "webhook"',
+        f'webhook_url = "https://bot.example.org/hook/{port}"',
+        'listen = "127.0.0.1"',
+        f"port = {port}",
+        f'webhook_secret = "{SECRET}"',
     )
-    return path
+    return bot_config(path, database_url=database_url, api=api, digest=True, telegram=webhook)
 
 
 async def post_update(port: int, update: dict[str, Any]) -> int:
@@ -89,14 +71,6 @@ async def planner(postgres_url: str) -> AsyncIterator[App]:
     app = await make_app(postgres_url, FakeClock(datetime.now(UTC)), demo=False)
     yield app
     await app.close()
-
-
-@pytest.fixture
-async def bot_api() -> AsyncIterator[SlowBotApi]:
-    server = SlowBotApi()
-    await server.start()
-    yield server
-    await server.close()
 
 
 async def forget_every_reminder(app: App) -> None:
@@ -116,7 +90,10 @@ async def digests(app: App) -> int:
 
 
 async def test_two_processes_started_together_both_serve_every_time(
-    planner: App, bot_api: SlowBotApi, postgres_url: str, tmp_path: Path
+    planner: App,
+    bot_api: SlowBotApi,  # noqa: F811
+    postgres_url: str,
+    tmp_path: Path,
 ) -> None:
     for c in range(COALITIONS):
         await planner.services.directory.apply_config(
@@ -130,10 +107,9 @@ async def test_two_processes_started_together_both_serve_every_time(
                 starts_at=datetime.now(UTC) + timedelta(days=3 + e),
                 location="Celje",
             )
-    server = make_url(postgres_url)
-    network = SlowNetwork(server.host or "127.0.0.1", server.port or 5432, latency=DB_LATENCY)
+    network = SlowNetwork.to_database(postgres_url, latency=DB_LATENCY)
     await network.start()
-    remote = server.set(host="127.0.0.1", port=network.port).render_as_string(hide_password=False)
+    remote = network.database_url(postgres_url)
     try:
         for round_ in range(ROUNDS):
             await forget_every_reminder(planner)

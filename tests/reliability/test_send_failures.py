@@ -10,9 +10,10 @@ scope and message errors fail the send without touching the chat; every failure 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -71,6 +72,7 @@ SLACK_REFUSALS = {
 }
 SLACK_GONE = {"C1GONE", "C2OUT", "C3ARCHIVED", "D1PERSON"}
 RESTRICTED = "CARESTRICTED"
+Chat = TypeVar("Chat", int, str)
 
 
 def telegram_chat(chat: int) -> str:
@@ -122,6 +124,15 @@ class Running:
 
     async def status(self) -> str:
         return (await ask(self.app, "/status", user=ADMIN, coalition="rem")).plain_text()
+
+    async def sends_on_retry(
+        self, sends: Callable[[Chat], int], chats: Iterable[Chat]
+    ) -> dict[Chat, int]:
+        """How often each chat is tried in the sweep 30 s later, when retries are due."""
+        before = {chat: sends(chat) for chat in chats}
+        self.clock.now += timedelta(seconds=30)
+        await self.scheduler.sweep()
+        return {chat: sends(chat) - tried for chat, tried in before.items()}
 
 
 @pytest.fixture
@@ -205,11 +216,8 @@ async def test_telegram_only_a_gone_chat_is_switched_off_and_every_failure_is_na
     # an admin gives the bot its rights back: the retry 30 s later gets through, and only
     # there (the gone chats, the refused message and the refused token are not tried again)
     del running.telegram_api.refusing[NO_RIGHTS]
-    tried = {chat: running.telegram_sends(chat) for chat in TELEGRAM_REFUSALS}
-    running.clock.now += timedelta(seconds=30)
-    await running.scheduler.sweep()
+    again = await running.sends_on_retry(running.telegram_sends, TELEGRAM_REFUSALS)
     assert len(running.telegram_reminders(NO_RIGHTS)) == 1
-    again = {chat: running.telegram_sends(chat) - tried[chat] for chat in TELEGRAM_REFUSALS}
     assert again == {chat: int(chat == NO_RIGHTS) for chat in TELEGRAM_REFUSALS}
     assert len(setup_errors(caplog)) == 1
 
@@ -265,11 +273,8 @@ async def test_slack_only_a_gone_channel_is_switched_off_and_every_failure_is_na
     assert "slack refuses the bot" in errors[0]
 
     del running.slack_api.refusing[RESTRICTED]
-    tried = {channel: running.slack_sends(channel) for channel in SLACK_REFUSALS}
-    running.clock.now += timedelta(seconds=30)
-    await running.scheduler.sweep()
+    again = await running.sends_on_retry(running.slack_sends, SLACK_REFUSALS)
     assert len(running.slack_reminders(RESTRICTED)) == 1
-    again = {c: running.slack_sends(c) - tried[c] for c in SLACK_REFUSALS}
     assert again == {c: int(c == RESTRICTED) for c in SLACK_REFUSALS}
 
     status = await running.status()

@@ -27,6 +27,7 @@ import pytest
 from bot.app import App
 from bot.scheduler import ReminderScheduler
 from handlers.types import ChatKind, IncomingCommand, Reply
+from models.database import SQLITE_BUSY_TIMEOUT
 from models.entities import Role
 from models.services.directory import CoalitionSpec
 from tests.conftest import make_app
@@ -39,9 +40,9 @@ WARM_UP = min(10.0, SECONDS / 3)
 """Memory is compared from this moment on (10 s into the full run)."""
 SAMPLE_EVERY = 2.0
 SWEEP = 5.0
-LOCK_WAIT = 15.0
-"""How long a SQLite writer may wait for the lock (models/database.py busy_timeout)."""
 """Seconds between the scheduler's sweeps; the timers of due reminders fire in between."""
+LOCK_WAIT = SQLITE_BUSY_TIMEOUT
+"""How long a SQLite writer may wait for the lock (the busy_timeout, 6 s)."""
 MAX_GROWTH = 0.10
 COORDINATOR = "console:soak-coordinator"
 READERS = tuple(f"console:soak-reader-{n}" for n in range(7))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_config, parse_config
+from tests.support import bot_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,14 +81,7 @@ def test_wrong_values_name_the_key(raw: dict[str, object], named: str) -> None:
 def test_the_cli_stops_with_one_clear_line(tmp_path: Path) -> None:
     file = tmp_path / "bad.toml"
     file.write_text('[bot]\ntimezone = "Europe/Ljublana"\n', encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "--config", str(file), "chat"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        input="",
-        check=False,
-    )
+    result = bot_cli("--config", str(file), "chat", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "coalition-bot: configuration error: bot.timezone: unknown time zone "

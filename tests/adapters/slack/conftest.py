@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -19,6 +20,7 @@ from tests.adapters.slack.harness import (
     Slack,
     SocketTransport,
 )
+from tests.conftest import FakeClock
 
 ADMIN, COORDINATOR, MEMBER = "U1", "U2", "U3"
 
@@ -104,3 +106,27 @@ async def bound(slack: Slack) -> Slack:
     said = await slack.ask("/bind", "sasa")
     assert "SAŠA" in said.shown or "sasa" in said.shown.lower(), said.shown
     return slack
+
+
+async def add_events(app: App, clock: FakeClock, count: int) -> int:
+    """`count` more SAŠA events, one a day from a month on; how many are upcoming then."""
+    for day in range(count):
+        await app.services.events.create(
+            "sasa",
+            f"slack:{TEAM}:{ADMIN}",
+            title=f"Srečanje {day + 1}",
+            starts_at=clock.now + timedelta(days=30 + day),
+        )
+    return (await app.services.events.upcoming("sasa")).total
+
+
+@pytest.fixture
+async def two_pages(app: App, clock: FakeClock) -> None:
+    """12 more SAŠA events: /events has two pages."""
+    await add_events(app, clock, 12)
+
+
+@pytest.fixture
+async def many_events(app: App, clock: FakeClock) -> int:
+    """15 more SAŠA events, so /events has three pages; returns the total."""
+    return await add_events(app, clock, 15)

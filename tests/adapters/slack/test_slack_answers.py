@@ -4,13 +4,10 @@ a page button whose response_url is gone edits its message with chat.update."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
-from bot.app import App
 from tests.adapters.slack.conftest import ADMIN, MEMBER
-from tests.adapters.slack.fake_web_api import BOT_USER, TEAM
+from tests.adapters.slack.fake_web_api import BOT_USER
 from tests.adapters.slack.harness import Slack, button_payload
-from tests.conftest import FakeClock
 
 NOTE = "cannot post in that channel"
 NOTE_SL = "V ta kanal ne morem pisati"
@@ -67,15 +64,8 @@ async def test_a_failed_direct_answer_does_not_say_it_cannot_post_in_a_channel(
 
 
 async def test_a_page_button_whose_response_url_fails_edits_the_message(
-    bound: Slack, app: App, clock: FakeClock
+    bound: Slack, two_pages: None
 ) -> None:
-    for day in range(12):
-        await app.services.events.create(
-            "sasa",
-            f"slack:{TEAM}:{ADMIN}",
-            title=f"Srečanje {day}",
-            starts_at=clock.now + timedelta(days=30 + day),
-        )
     first = await bound.ask("/events", user=ADMIN)
     for status in (404, 503):
         bound.api.fail("response_url", status=status, times=3)

@@ -3,29 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.app import App
 from models.entities import Role
 from tests.adapters.slack.conftest import ADMIN
 from tests.adapters.slack.fake_web_api import BOT_USER, TEAM
 from tests.adapters.slack.harness import Slack, button_payload
-from tests.conftest import FakeClock
 
 GUEST_TEAM = "T2"
 GUEST = "U7GUEST"
 
 
 async def test_a_slack_connect_guest_pages_a_list_in_a_bound_channel(
-    bound: Slack, app: App, clock: FakeClock
+    bound: Slack, two_pages: None
 ) -> None:
-    for day in range(12):
-        await app.services.events.create(
-            "sasa",
-            f"slack:{TEAM}:{ADMIN}",
-            title=f"Srečanje {day}",
-            starts_at=clock.now + timedelta(days=30 + day),
-        )
     bound.api.add_user(GUEST, "en-GB", "gost")
     first = await bound.ask("/events", user=ADMIN)
     payload = button_payload(first, 0, user=GUEST)

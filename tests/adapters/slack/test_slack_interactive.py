@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import pytest
 
 from bot.app import App
 from handlers.types import IncomingCommand, Reply
 from tests.adapters.slack.conftest import ADMIN, COORDINATOR, MEMBER
-from tests.adapters.slack.fake_web_api import TEAM
 from tests.adapters.slack.harness import (
     Slack,
     button_payload,
     home_button_payload,
     submission_payload,
 )
-from tests.conftest import FakeClock
-
-
-@pytest.fixture
-async def many_events(app: App, clock: FakeClock) -> int:
-    """15 more SAŠA events, so /events has three pages; returns the total."""
-    for day in range(15):
-        await app.services.events.create(
-            "sasa",
-            f"slack:{TEAM}:{ADMIN}",
-            title=f"Srečanje {day + 1}",
-            starts_at=clock.now + timedelta(days=40 + day),
-        )
-    return (await app.services.events.upcoming("sasa")).total
 
 
 async def test_next_page_button_replaces_the_message_with_page_two(

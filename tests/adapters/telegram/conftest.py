@@ -80,8 +80,8 @@ class Chat:
         self.api.say(text, user=sender, chat_id=chat)
         return (await self.api.replies(chat, before + count))[before:]
 
-    async def settle(self) -> None:
-        """Waits until every update pushed so far has been handled.
+    async def settle(self, seconds: float = 10) -> None:
+        """Waits until every update pushed so far has been handled (its queue within `seconds`).
 
         In process: until the bot has fetched them all and its update queue is done with
         them (chats are handled concurrently, so one chat's answer proves nothing about
@@ -93,7 +93,7 @@ class Chat:
             return
         pushed = self.api.last_pushed
         await self.api.wait_for(lambda: self.api.confirmed >= pushed)
-        await asyncio.wait_for(self.adapter.application.update_queue.join(), 10)
+        await asyncio.wait_for(self.adapter.application.update_queue.join(), seconds)
 
     def silent_since(self, chat_id: int, count: int) -> bool:
         return len(self.api.messages_to(chat_id)) == count

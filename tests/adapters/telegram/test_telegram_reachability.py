@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.app import App
 from models.reminders import Subscription
 from tests.adapters.telegram.conftest import Chat
-from tests.adapters.telegram.fake_bot_api import user
+from tests.adapters.telegram.fake_bot_api import ADMIN_RIGHTS, user
 from tests.adapters.telegram.helpers import bind_group, binding_active
 
 # python-telegram-bot itself warns about the future type of RetryAfter.retry_after.
@@ -33,26 +33,11 @@ async def test_re_added_within_a_minute_of_the_greeting_the_group_is_active_agai
     assert chat.api.messages_to(GROUP) == [greeting], "one greeting a minute"
 
 
-ADMIN_RIGHTS = [
-    "can_be_edited",
-    "is_anonymous",
-    "can_manage_chat",
-    "can_delete_messages",
-    "can_manage_video_chats",
-    "can_restrict_members",
-    "can_promote_members",
-    "can_change_info",
-    "can_invite_users",
-    "can_post_stories",
-    "can_edit_stories",
-    "can_delete_stories",
-]
-
-
 async def test_made_an_admin_the_group_is_active_again(app: App, chat: Chat) -> None:
     await bind_group(app, GROUP)
     await app.services.directory.set_chat_active(f"telegram:{GROUP}", False)
-    administrator = {"status": "administrator", **dict.fromkeys(ADMIN_RIGHTS, False)}
+    powerless = dict.fromkeys([*ADMIN_RIGHTS, "is_anonymous"], False)
+    administrator = {"status": "administrator", **powerless}
     chat.api._my_status(GROUP, ADMIN, "Koalicija", {"status": "member"}, administrator)
     await chat.settle()
     assert await binding_active(app, GROUP) is True
