@@ -16,6 +16,8 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.cache import TtlCache
+from bot.adapters.slack.webapi import error_code
 from models.services import DirectoryService
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ MEMBER_EVENTS = ("member_joined_channel", "member_left_channel")
 """Someone joined or left; it matters when that someone is the bot."""
 EVENTS = (*GONE_EVENTS, *BACK_EVENTS, *MEMBER_EVENTS)
 NOT_VISIBLE = frozenset({"channel_not_found", "not_in_channel"})
+MEMBERS_TTL = 300.0
+"""Seconds a channel's member list (conversations.members) is remembered."""
 
 
 class Membership:
@@ -42,6 +46,7 @@ class Membership:
         self.directory = directory
         self.client = client
         self.workspace = workspace
+        self.channel_members: TtlCache[str, frozenset[str]] = TtlCache(256, MEMBERS_TTL)
 
     def register(self, bolt: AsyncApp) -> None:
         for name in GONE_EVENTS:
@@ -71,6 +76,33 @@ class Membership:
         if "is_member" not in info:
             return None
         return bool(info["is_member"])
+
+    async def is_member(self, chat_id: str, user_id: str) -> bool | None:
+        """Whether a person is in a channel (conversations.members, every page, remembered a
+        few minutes); None when Slack cannot say."""
+        channel, user = chat_id.rsplit(":", 1)[-1], user_id.rsplit(":", 1)[-1]
+        members = self.channel_members.get(channel)
+        if members is None:
+            found: set[str] = set()
+            cursor = ""
+            try:
+                while True:
+                    page = await self.client.conversations_members(
+                        channel=channel, limit=1000, cursor=cursor or None
+                    )
+                    found.update(str(member) for member in page.get("members") or [])
+                    cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                    if not cursor:
+                        break
+            except SlackApiError as error:
+                log.warning("Slack: conversations.members %s: %s", chat_id, error_code(error))
+                return None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                log.warning("Slack: conversations.members %s failed: %r", chat_id, error)
+                return None
+            members = frozenset(found)
+            self.channel_members.put(channel, members)
+        return user in members
 
     def _chat_id(self, body: dict[str, Any], event: dict[str, Any]) -> str:
         channel = event.get("channel")
