@@ -113,12 +113,12 @@ class SlackAdapter:
             self.answering,
             seen_events=seen_events,
         )
-        self.membership = Membership(app.services.directory, self.client, self._workspace)
+        self.membership = Membership(app.dispatcher.chats, self.client, self._workspace)
         self.modal = AddEventModal(
             self.client,
             self.asking,
             self.answering,
-            areas=app.services.directory.areas,
+            areas=app.dispatcher.chats.areas,
             clock=app.clock,
             workspace=self._workspace,
         )
@@ -317,7 +317,7 @@ class SlackAdapter:
 
     async def _invite_first(self, where: Where, command: str) -> Reply:
         """Binding a channel the bot is not in would bind a channel it cannot post in."""
-        _stored, t = await self.asking.reader(where)
+        t = (await self.asking.reader(where)).translator
         return Reply(
             lines=(
                 t.gettext("I am not in this channel yet, so I could not post there."),

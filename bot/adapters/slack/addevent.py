@@ -19,8 +19,7 @@ from bot.adapters.slack.asking import Asking
 from bot.adapters.slack.modal import EventForm, Origin, addevent_view, errors_response
 from bot.adapters.slack.parse import Where
 from bot.adapters.slack.webapi import error_code
-from handlers.types import ChatKind, Reply
-from models.entities import Role
+from handlers.types import Reply
 from models.services.views import AreaView, ChatContext
 
 log = logging.getLogger(__name__)
@@ -57,16 +56,6 @@ class AddEventModal:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
 
-    @staticmethod
-    def may_add_events(stored: ChatContext, where: Where) -> bool:
-        """Whether /addevent could succeed here: a coordinator or admin, in a bound channel
-        (or their own direct messages, where their coalition is known)."""
-        return (
-            stored.coalition is not None
-            and stored.role.at_least(Role.COORDINATOR)
-            and (stored.chat_bound or where.chat_kind is ChatKind.PRIVATE)
-        )
-
     async def open(self, trigger_id: str, where: Where, origin: Origin) -> bool:
         """Opens the /addevent modal for whom it can help; False otherwise (the typed command
         answers then, with its refusal).
@@ -75,18 +64,18 @@ class AddEventModal:
         from the database (or a remembered Slack profile); the Slack language, when still
         unknown, is asked afterwards and the view updated if it differs.
         """
-        stored = await self.asking.stored(where)
-        if stored is None or not self.may_add_events(stored, where):
+        person = where.user_team or where.team
+        known = self.asking.profiles.get(f"{person}:{where.user}")
+        form = await self.asking.form(where, known.locale if known else None)
+        stored = form.stored
+        if stored is None or stored.coalition is None or not form.may_add_events:
             return False
-        assert stored.coalition is not None
         try:
             areas = await self.areas(stored.coalition.slug)
         except Exception as error:
             log.warning("Slack: no areas for the modal: %r", error)
             areas = []
-        person = where.user_team or where.team
-        known = self.asking.profiles.get(f"{person}:{where.user}")
-        locale = self.asking.locale(stored, where, known.locale if known else None)
+        locale = form.translator.locale
         try:
             opened = await self.client.views_open(
                 trigger_id=trigger_id,
@@ -171,8 +160,9 @@ class AddEventModal:
         self, form: EventForm, origin: Origin, where: Where
     ) -> tuple[dict[str, str], Reply | None]:
         """The errors to show under the fields, and the dispatcher's reply (if it was asked)."""
-        stored, t = await self.asking.reader(where)
-        problems = form.pipe_problems(t)
+        context = await self.asking.reader(where)
+        stored = context.stored
+        problems = form.pipe_problems(context.translator)
         if problems:
             return problems, None
         reply = await self.asking.ask(form.command_line(origin.command), where)

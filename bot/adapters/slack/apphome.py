@@ -62,7 +62,8 @@ class AppHome:
         for section in LISTS:
             ask = line if clicked is not None and clicked.name == section else f"/{section}"
             lists.append((section, await self.asking.ask(ask, where)))
-        stored, t = await self.asking.reader(where)
+        context = await self.asking.reader(where)
+        stored, t = context.stored, context.translator
         role = stored.role if stored is not None and stored.coalition is not None else None
         status: Reply | None = None
         if role is Role.ADMIN:

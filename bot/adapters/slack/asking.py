@@ -18,6 +18,7 @@ from bot.adapters.slack.parse import (
     slack_locale,
     unnamed_users,
 )
+from handlers.chat_events import FormContext
 from handlers.dispatcher import Dispatcher, find_command
 from handlers.i18n import Translator
 from handlers.types import ChatKind, Reply
@@ -94,13 +95,11 @@ class Asking:
         )
         return await self.dispatcher.handle(command)
 
-    async def stored(self, where: Where) -> ChatContext | None:
-        """The stored coalition and language choices of this person and chat (None if down)."""
-        try:
-            return await self.dispatcher.context_of(where.user_id, where.chat_id, where.chat_kind)
-        except Exception as error:
-            log.warning("Slack: no chat context for %s: %r", where.chat_id, error)
-            return None
+    async def form(self, where: Where, slack: str | None) -> FormContext:
+        """The stored context of this person and chat and the language a form speaks there."""
+        return await self.dispatcher.chats.form(
+            where.user_id, where.chat_id, where.chat_kind, platform=slack
+        )
 
     def locale(self, stored: ChatContext | None, where: Where, slack: str | None) -> str:
         """The reader's language by the one rule: a channel's own, a person's own in private."""
@@ -108,8 +107,7 @@ class Asking:
             stored, is_group=where.chat_kind is ChatKind.GROUP, platform=slack
         ).locale
 
-    async def reader(self, where: Where) -> tuple[ChatContext | None, Translator]:
+    async def reader(self, where: Where) -> FormContext:
         """The conversation's stored context and the translator its reader reads."""
         who = await self.who(where)
-        stored = await self.stored(where)
-        return stored, self.translator(self.locale(stored, where, who.locale))
+        return await self.form(where, who.locale)

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.cache import TtlCache
 from bot.adapters.slack.webapi import error_code
-from models.services import DirectoryService
+from handlers.chat_events import ChatEvents
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,11 @@ class Membership:
 
     def __init__(
         self,
-        directory: DirectoryService,
+        chats: ChatEvents,
         client: AsyncWebClient,
         workspace: Callable[..., str],
     ) -> None:
-        self.directory = directory
+        self.chats = chats
         self.client = client
         self.workspace = workspace
         self.channel_members: TtlCache[str, frozenset[str]] = TtlCache(256, MEMBERS_TTL)
@@ -113,7 +113,7 @@ class Membership:
 
     async def _set(self, chat_id: str, active: bool, why: str) -> None:
         try:
-            changed = await self.directory.set_chat_active(chat_id, active)
+            changed = await (self.chats.back if active else self.chats.left)(chat_id)
         except Exception as error:
             log.error("Slack: could not mark %s %s: %r", chat_id, why, error)
             return

@@ -129,8 +129,8 @@ class TelegramAdapter:
         self.delivery = Delivery(
             self.application.bot,
             self.callbacks,
-            app.services.reminders.deactivate_destination,
-            app.services.directory.move_chat,
+            app.dispatcher.chats.gone,
+            app.dispatcher.chats.moved,
         )
         self.handlers = UpdateHandlers(app, self.delivery, self.callbacks, self.limiter)
         self.lanes.gate = self.handlers

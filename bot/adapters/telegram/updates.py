@@ -220,14 +220,12 @@ class UpdateHandlers:
         now_inside = is_inside(change.new_chat_member)
         if change.chat.type == ChatType.PRIVATE:  # the person blocked or unblocked the bot
             if was_inside and not now_inside:
-                await self.app.services.reminders.deactivate_destination(
-                    chat_identity(change.chat.id)
-                )
+                await self.app.dispatcher.chats.gone(chat_identity(change.chat.id))
             elif now_inside and not was_inside:
                 await self._reachable(change.chat)
             return
         if was_inside and not now_inside:
-            await self.app.services.directory.set_chat_active(chat_identity(change.chat.id), False)
+            await self.app.dispatcher.chats.left(chat_identity(change.chat.id))
         elif now_inside and not was_inside:
             await self._greet(change.chat, change.from_user, context)
         elif now_inside:  # a member again, or an admin now: whatever stopped it may be over
@@ -252,7 +250,7 @@ class UpdateHandlers:
             old, new = message.migrate_from_chat_id, message.chat.id
         else:
             return
-        if await self.app.services.directory.move_chat(chat_identity(old), chat_identity(new)):
+        if await self.app.dispatcher.chats.moved(chat_identity(old), chat_identity(new)):
             log.info("telegram:%s became telegram:%s; its binding moved along", old, new)
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -335,7 +333,7 @@ class UpdateHandlers:
         removed, or refused) is active again, and gets reminders."""
         identity = chat_identity(chat.id)
         self._reachable_at[identity] = time.monotonic()
-        if await self.app.services.reminders.reactivate(identity):
+        if await self.app.dispatcher.chats.reachable(identity):
             log.info("%s is reachable again; its reminders resume", identity)
 
     async def _heard_from(self, chat: Chat) -> None:
