@@ -357,6 +357,7 @@ class SlackAdapter:
             private=True,
             user_team=person_team(body, event),
         )
+        await self.membership.heard_from(where.chat_id)
         await self._converse(where, event, context)
 
     async def _converse(

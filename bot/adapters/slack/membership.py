@@ -1,4 +1,5 @@
-"""Whether the bot is in a channel: asked before /bind, and followed through Slack's events.
+"""Whether the bot is in a channel: asked before /bind, and followed through Slack's events;
+whether a person's direct messages are reachable: they wrote there.
 
 Removed from a channel (or the channel archived), the bot marks its binding inactive, so no
 reminder is tried there; invited back (or the channel unarchived with the bot still in it),
@@ -76,6 +77,19 @@ class Membership:
         if "is_member" not in info:
             return None
         return bool(info["is_member"])
+
+    async def heard_from(self, chat_id: str) -> None:
+        """A message from a conversation shows the bot can write there: reminders paused
+        because it seemed gone (a person's direct messages) resume. Checked on every message
+        (one small read): the pause is decided elsewhere, when a reminder finds the chat gone,
+        so nothing remembered here could know it."""
+        try:
+            resumed = await self.chats.reachable(chat_id)
+        except Exception as error:
+            log.warning("Slack: could not resume reminders in %s: %r", chat_id, error)
+            return
+        if resumed:
+            log.info("Slack: %s is reachable again; its reminders resume", chat_id)
 
     async def is_member(self, chat_id: str, user_id: str) -> bool | None:
         """Whether a person is in a channel (conversations.members, every page, remembered a
