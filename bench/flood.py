@@ -41,6 +41,7 @@ from bench.fake_telegram import TOKEN, FakeTelegram, command_update
 from bench.registry import median
 from bench.slack_throughput import EVENTS_PATH, SIGNING_SECRET, Slash, answer_in_ack, signed_headers
 from bot.config import Config, TelegramConfig, ThrottleConfig
+from bot.runner import slack_adapter, telegram_adapter
 
 FLOOD = 40
 ROUNDS = 10
@@ -70,7 +71,6 @@ async def answer_time(fake: TimedTelegram, chat: int, offered: float, seconds: f
 
 
 async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]]:
-    from bot.adapters.telegram import TelegramAdapter
     from bot.app import build_app, prepare_schema, start_app
     from models.services.directory import CoalitionSpec
 
@@ -112,7 +112,7 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
         figures["quiet"].append(await answer_time(fake, other, offered, 30))
 
     try:
-        adapter = TelegramAdapter(app, poll_timeout=1)
+        adapter = telegram_adapter(app, poll_timeout=1)
         await adapter.start()
         try:
             await quiet_round(70_000)  # warm-up, not counted
@@ -126,7 +126,7 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
             await adapter.stop()
         if before:
             off = replace(app, config=replace(app.config, throttle=ThrottleConfig(burst=0)))
-            adapter = TelegramAdapter(off, poll_timeout=1, one_at_a_time=True)
+            adapter = telegram_adapter(off, poll_timeout=1, one_at_a_time=True)
             await adapter.start()
             try:
                 await one_round(figures["before"], groups[rounds], 89_000, 79_000)
@@ -142,7 +142,6 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
 async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str, list[float]]:
     import aiohttp
 
-    from bot.adapters.slack import SlackAdapter
     from bot.app import build_app, prepare_schema, start_app
     from bot.config import SlackConfig
     from models.services.directory import CoalitionSpec
@@ -172,7 +171,7 @@ async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str,
     await app.services.directory.apply_config(
         [CoalitionSpec(slug="sasa", name=sasa.name, timezone=sasa.timezone, chats=bound)]
     )
-    adapter = SlackAdapter(app, host="127.0.0.1")
+    adapter = slack_adapter(app, host="127.0.0.1")
     figures: dict[str, list[float]] = {"quiet": [], "flood": []}
     keys = iter(range(1, 1_000_000))
     try:

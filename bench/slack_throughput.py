@@ -52,6 +52,7 @@ from bench.dataset import ANCHOR, SEED, Dataset, generate
 from bench.fake_slack import BOT_TOKEN, FakeSlack
 from bench.latency import KINDS
 from bench.registry import Benchmark, Measurement, Run, median, percentile
+from bot.runner import slack_adapter
 
 REQUESTS = 5_000
 QUICK_REQUESTS = 100
@@ -162,7 +163,6 @@ def warmup_plan(plan: Sequence[Slash]) -> list[Slash]:
 
 
 async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[], Awaitable[None]]]:
-    from bot.adapters.slack import SlackAdapter
     from bot.app import build_app
     from bot.config import Config, SlackConfig, ThrottleConfig
 
@@ -185,7 +185,7 @@ async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[],
         ),
         clock=lambda: ANCHOR,
     )
-    adapter = SlackAdapter(app)
+    adapter = slack_adapter(app)
     await adapter.start()
     assert adapter.http_port is not None
 

@@ -38,13 +38,14 @@ from bot.adapters.slack.modal import Origin
 from bot.adapters.slack.parse import Where, without_mention
 from bot.adapters.slack.render import ACTION_PREFIX, message, response_type
 from bot.adapters.slack.webapi import api_base, error_code, retry_handlers, transient
-from bot.app import App
+from bot.config import SlackConfig, ThrottleConfig
 from bot.delivery import DeliveryFailed, SendFailure
 from handlers.arguments import fold
-from handlers.dispatcher import LOOKUP, find_command
+from handlers.dispatcher import LOOKUP, Dispatcher, find_command
 from handlers.i18n import Translator
 from handlers.throttle import InboundLimiter
 from handlers.types import ChatKind, Reply
+from models.services.base import Clock
 from models.services.seen_requests import SeenRequestService
 
 log = logging.getLogger(__name__)
@@ -66,15 +67,21 @@ class SlackAdapter:
 
     def __init__(
         self,
-        app: App,
+        dispatcher: Dispatcher,
+        settings: SlackConfig,
         *,
+        seen_requests: SeenRequestService,
+        clock: Clock,
+        limits: ThrottleConfig | None = None,
         host: str | None = None,
         profile_ttl: float = 3600.0,
         profile_cache_size: int = 1024,
         seen_events: int = 2048,
     ) -> None:
-        self.app = app
-        self.settings = app.config.slack
+        """`seen_requests` remembers the requests handled (by any process); `limits` are the
+        commands one person may send in one conversation."""
+        self.dispatcher = dispatcher
+        self.settings = settings
         self.host = host or self.settings.listen
         if not self.settings.bot_token:
             raise SlackSetupError("[slack] bot_token (SLACK_BOT_TOKEN) is not set")
@@ -100,31 +107,30 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self.asking = Asking(
             self.client,
-            app.dispatcher,
+            dispatcher,
             profile_ttl=profile_ttl,
             profile_cache_size=profile_cache_size,
         )
         self.answering = Answering(self.client, self.translator, lambda: self._session)
-        limits = app.config.throttle
+        limits = limits or ThrottleConfig()
         self.gate = RequestGate(
-            SeenRequestService(app.database.sessions, app.clock),
+            seen_requests,
             InboundLimiter(burst=limits.burst, per_minute=limits.per_minute),
             self.asking,
             self.answering,
             seen_events=seen_events,
         )
-        self.membership = Membership(app.dispatcher.chats, self.client, self._workspace)
+        self.membership = Membership(dispatcher.chats, self.client, self._workspace)
         self.modal = AddEventModal(
             self.client,
             self.asking,
             self.answering,
-            areas=app.dispatcher.chats.areas,
-            clock=app.clock,
+            areas=dispatcher.chats.areas,
+            clock=clock,
             workspace=self._workspace,
         )
         self.home = AppHome(self.client, self.asking, self._workspace)
         self._register()
-        app.probes["slack"] = self
 
     @property
     def profiles(self) -> TtlCache[str, Profile]:
