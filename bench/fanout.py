@@ -45,9 +45,9 @@ from sqlalchemy import Connection, create_engine, func, insert, select, text
 
 from bench.dataset import server_url
 from bench.registry import Benchmark, Measurement, Run
-from bot.adapters.telegram import TelegramAdapter
 from bot.app import App, build_app
 from bot.config import Config, RemindersConfig, TelegramConfig
+from bot.runner import telegram_adapter
 from bot.scheduler import ReminderScheduler
 from models.database import Database
 from models.entities import ChatBinding, Coalition, Event, EventKind, EventStatus
@@ -315,7 +315,7 @@ async def phase(
     bursts they take at once (0 when unlimited)."""
     limits = ("--overall", rate(OVERALL), "--group", rate(GROUP)) if limited else ()
     async with FakeServer(*limits) as server:
-        adapter = TelegramAdapter(
+        adapter = telegram_adapter(
             app, TelegramConfig(token=TOKEN, base_url=server.base_url), throttle=limited
         )
         await adapter.application.initialize()

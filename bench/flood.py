@@ -41,6 +41,7 @@ from bench.fake_telegram import TOKEN, FakeTelegram, command_update
 from bench.registry import median
 from bench.slack_throughput import EVENTS_PATH, Slash, answer_in_ack, http_settings, signed_headers
 from bot.config import Config, TelegramConfig, ThrottleConfig
+from bot.runner import slack_adapter, telegram_adapter
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -88,7 +89,6 @@ async def demo_app(config: Config, chats: tuple[str, ...]) -> App:
 
 
 async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]]:
-    from bot.adapters.telegram import TelegramAdapter
 
     fake = TimedTelegram()
     await fake.start()
@@ -121,7 +121,7 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
         figures["quiet"].append(await answer_time(fake, other, offered, 30))
 
     try:
-        adapter = TelegramAdapter(app, poll_timeout=1)
+        adapter = telegram_adapter(app, poll_timeout=1)
         await adapter.start()
         try:
             await quiet_round(70_000)  # warm-up, not counted
@@ -135,7 +135,7 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
             await adapter.stop()
         if before:
             off = replace(app, config=replace(app.config, throttle=ThrottleConfig(burst=0)))
-            adapter = TelegramAdapter(off, poll_timeout=1, one_at_a_time=True)
+            adapter = telegram_adapter(off, poll_timeout=1, one_at_a_time=True)
             await adapter.start()
             try:
                 await one_round(figures["before"], groups[rounds], 89_000, 79_000)
@@ -151,8 +151,6 @@ async def run(rounds: int, flood: int, *, before: bool) -> dict[str, list[float]
 async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str, list[float]]:
     import aiohttp
 
-    from bot.adapters.slack import SlackAdapter
-
     fake = FakeSlack()
     await fake.start()
     folder = tempfile.TemporaryDirectory()
@@ -163,7 +161,7 @@ async def run_slack(rounds: int, flood: int, *, limit: bool = True) -> dict[str,
         throttle=ThrottleConfig() if limit else ThrottleConfig(burst=0),
     )
     app = await demo_app(config, tuple(f"slack:{team}:{c}" for c in channels))
-    adapter = SlackAdapter(app, host="127.0.0.1")
+    adapter = slack_adapter(app, host="127.0.0.1")
     figures: dict[str, list[float]] = {"quiet": [], "flood": []}
     keys = iter(range(1, 1_000_000))
     try:

@@ -52,6 +52,7 @@ from bench.dataset import ANCHOR, SEED, Dataset, generate
 from bench.fake_slack import BOT_TOKEN, FakeSlack
 from bench.latency import KINDS
 from bench.registry import Benchmark, Measurement, Run, median, percentile
+from bot.runner import slack_adapter
 
 if TYPE_CHECKING:
     from bot.config import SlackConfig
@@ -180,7 +181,6 @@ def http_settings(api_url: str) -> SlackConfig:
 
 
 async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[], Awaitable[None]]]:
-    from bot.adapters.slack import SlackAdapter
     from bot.app import build_app
     from bot.config import Config, ThrottleConfig
 
@@ -195,7 +195,7 @@ async def serve_ours(database_url: str, api_url: str) -> tuple[int, Callable[[],
         ),
         clock=lambda: ANCHOR,
     )
-    adapter = SlackAdapter(app)
+    adapter = slack_adapter(app)
     await adapter.start()
     assert adapter.http_port is not None
 

@@ -20,12 +20,12 @@ import sys
 from collections.abc import Sequence
 
 from bench.fake_telegram import TOKEN
+from bot.runner import telegram_adapter
 
 BARE_TEXT = "Events: none this week."
 
 
 async def ours(config_path: str, throttle: bool) -> int:
-    from bot.adapters.telegram import TelegramAdapter
     from bot.app import build_app, prepare_schema, start_app
     from bot.config import load_config
     from bot.runner import serve
@@ -36,7 +36,7 @@ async def ours(config_path: str, throttle: bool) -> int:
     try:
         prepare_schema(app.database)
         await start_app(app)
-        return await serve(app, [TelegramAdapter(app, throttle=throttle)])
+        return await serve(app, [telegram_adapter(app, throttle=throttle)])
     finally:
         await app.close()
 

@@ -119,7 +119,7 @@ async def chat_command(config: Config, args: argparse.Namespace) -> int:
         if slug:
             await app.services.directory.ensure_role(slug, f"console:{args.user}", Role(args.role))
         identity = ConsoleIdentity(args.user, Role(args.role), args.lang, slug, args.group)
-        await ConsoleChat(app, identity).run()
+        await ConsoleChat(app.dispatcher, identity).run()
         return 0
     finally:
         await app.close()

@@ -6,10 +6,17 @@ import asyncio
 import logging
 import signal
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from bot.app import Adapter, App
 from bot.delivery import Sender
 from bot.scheduler import ReminderScheduler
+from models.services.seen_requests import SeenRequestService
+
+if TYPE_CHECKING:
+    from bot.adapters.slack import SlackAdapter
+    from bot.adapters.telegram import TelegramAdapter
+    from bot.config import TelegramConfig
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +35,44 @@ def quiet_chatty_libraries() -> None:
             library.setLevel(logging.WARNING)
 
 
+def telegram_adapter(
+    app: App, settings: TelegramConfig | None = None, **options: Any
+) -> TelegramAdapter:
+    """The Telegram adapter with what it uses: the dispatcher, its settings and the command
+    limits; it answers the dispatcher's "is this person in that chat?"."""
+    from bot.adapters.telegram import TelegramAdapter
+
+    adapter = TelegramAdapter(
+        app.dispatcher, settings or app.config.telegram, limits=app.config.throttle, **options
+    )
+    app.probes["telegram"] = adapter
+    return adapter
+
+
+def slack_adapter(app: App, **options: Any) -> SlackAdapter:
+    """The Slack adapter with what it uses: the dispatcher, its settings, the command limits,
+    the clock and where handled requests are remembered; it answers the membership probe."""
+    from bot.adapters.slack import SlackAdapter
+
+    adapter = SlackAdapter(
+        app.dispatcher,
+        app.config.slack,
+        seen_requests=SeenRequestService(app.database.sessions, app.clock),
+        clock=app.clock,
+        limits=app.config.throttle,
+        **options,
+    )
+    app.probes["slack"] = adapter
+    return adapter
+
+
 def configured_adapters(app: App) -> list[Adapter]:
     """The adapters whose tokens are configured (imported only when needed)."""
     adapters: list[Adapter] = []
     if app.config.telegram.token:
-        from bot.adapters.telegram import TelegramAdapter
-
-        adapters.append(TelegramAdapter(app))
+        adapters.append(telegram_adapter(app))
     if app.config.slack.bot_token:
-        from bot.adapters.slack import SlackAdapter
-
-        adapters.append(SlackAdapter(app))
+        adapters.append(slack_adapter(app))
     return adapters
 
 

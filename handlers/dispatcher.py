@@ -12,6 +12,7 @@ from handlers.access import MembershipProbe, PrivateAccess
 from handlers.admin import greeting
 from handlers.answer_cache import EVERYONE, AnswerCache, Freshness, stamp
 from handlers.arguments import fold
+from handlers.chat_events import ChatEvents
 from handlers.commands import COMMANDS, CommandSpec
 from handlers.context import Context, NoCoalition, Services
 from handlers.errors import BadInput, explain, shorten
@@ -96,6 +97,7 @@ class Dispatcher:
         self._answers: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
         if freshness is not None:
             freshness.on_person_changed(self._forget_person)
+        self.chats = ChatEvents(services, self.context_of, self.reader)
 
     async def handle(self, command: IncomingCommand) -> Reply:
         """Answers one command within `command_timeout` seconds; never raises, whatever the

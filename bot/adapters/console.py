@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.app import App
+from handlers.dispatcher import Dispatcher
 from handlers.types import ChatKind, IncomingCommand, Reply
 from models.entities import Role
 
@@ -50,15 +50,15 @@ class ConsoleChat:
 
     name = "console"
 
-    def __init__(self, app: App, identity: ConsoleIdentity) -> None:
-        self.app = app
+    def __init__(self, dispatcher: Dispatcher, identity: ConsoleIdentity) -> None:
+        self.dispatcher = dispatcher
         self.identity = identity
 
     async def ask(self, line: str) -> str | None:
         command = parse_line(line, self.identity)
         if command is None:
             return None
-        return render(await self.app.dispatcher.handle(command))
+        return render(await self.dispatcher.handle(command))
 
     async def run(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
         interactive = stdin.isatty()

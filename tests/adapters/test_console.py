@@ -53,7 +53,7 @@ def test_a_session_of_several_lines_keeps_state(tmp_path: Path) -> None:
 
 async def test_console_reads_until_end_of_input(app: App) -> None:
     output = io.StringIO()
-    console = ConsoleChat(app, ConsoleIdentity(coalition="sasa"))
+    console = ConsoleChat(app.dispatcher, ConsoleIdentity(coalition="sasa"))
     await console.run(io.StringIO("/areas\n\n/quit\n/events\n"), output)
     assert "Pametno mesto" in output.getvalue()
     assert "prihajajoč" not in output.getvalue(), "nothing after /quit is read"
@@ -91,7 +91,7 @@ async def test_random_lines_always_get_an_answer_and_a_member_changes_nothing(
     app: App, name: str, args: str
 ) -> None:
     await app.services.directory.ensure_role("sasa", "console:guest", Role.MEMBER)
-    console = ConsoleChat(app, ConsoleIdentity("guest", Role.MEMBER, None, "sasa"))
+    console = ConsoleChat(app.dispatcher, ConsoleIdentity("guest", Role.MEMBER, None, "sasa"))
     before = await row_counts(app)
     answer = await console.ask(f"/{name} {args}")
     if f"/{name} {args}".strip():

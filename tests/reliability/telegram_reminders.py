@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.config import Config, RemindersConfig, TelegramConfig
+from bot.runner import telegram_adapter
 from bot.scheduler import ReminderScheduler
 from models.entities import Role
 from models.services.directory import CoalitionSpec
@@ -84,7 +84,7 @@ async def reminder_bot(
         await app.services.directory.ensure_role(
             slug, f"telegram:{COORDINATOR['id']}", Role.COORDINATOR
         )
-    adapter = TelegramAdapter(app, poll_timeout=1, backoff=0.05)
+    adapter = telegram_adapter(app, poll_timeout=1, backoff=0.05)
     await adapter.start()
     scheduler = ReminderScheduler(app, {"telegram": adapter}, worker="test")
     try:

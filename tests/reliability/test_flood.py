@@ -19,6 +19,7 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.config import ThrottleConfig
+from bot.runner import telegram_adapter
 from tests.adapters.slack.conftest import (  # noqa: F401 (fixtures)
     ADMIN,
     MEMBER,
@@ -66,7 +67,7 @@ async def fake_api() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def telegram(app: App, fake_api: FakeBotApi) -> AsyncIterator[TelegramAdapter]:
-    adapter = TelegramAdapter(app, settings(fake_api), poll_timeout=5, backoff=0.05)
+    adapter = telegram_adapter(app, settings(fake_api), poll_timeout=5, backoff=0.05)
     await adapter.start()
     yield adapter
     await adapter.stop()

@@ -17,6 +17,7 @@ from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.config import Config, RemindersConfig, SlackConfig, TelegramConfig
+from bot.runner import slack_adapter, telegram_adapter
 from bot.scheduler import ReminderScheduler
 from models.entities import Role
 from models.services.directory import CoalitionSpec
@@ -111,8 +112,8 @@ async def start_bot(url: str, clock: FakeClock, platforms: Platforms, worker: st
         ),
     )
     app = await make_app(url, clock, demo=False, config=config)
-    telegram = TelegramAdapter(app, poll_timeout=1, backoff=0.05)
-    slack = SlackAdapter(app, host="127.0.0.1")
+    telegram = telegram_adapter(app, poll_timeout=1, backoff=0.05)
+    slack = slack_adapter(app, host="127.0.0.1")
     await telegram.start()
     await slack.start()
     scheduler = ReminderScheduler(app, {"telegram": telegram, "slack": slack}, worker=worker)

@@ -18,10 +18,9 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.slack import SlackAdapter
-from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.config import Config, RemindersConfig, SlackConfig, TelegramConfig
+from bot.runner import slack_adapter, telegram_adapter
 from bot.scheduler import ReminderScheduler
 from models.entities import ChatBinding
 from models.reminders import Reminder, ReminderState, Subscription
@@ -168,8 +167,8 @@ async def running(database_url: str) -> AsyncIterator[Running]:
     )
     clock = FakeClock(MONDAY_0900)
     app = await make_app(database_url, clock, demo=False, config=config)
-    telegram = TelegramAdapter(app, poll_timeout=1, backoff=0.05)
-    slack = SlackAdapter(app, host="127.0.0.1")
+    telegram = telegram_adapter(app, poll_timeout=1, backoff=0.05)
+    slack = slack_adapter(app, host="127.0.0.1")
     await telegram.start()
     await slack.start()
     scheduler = ReminderScheduler(app, {"telegram": telegram, "slack": slack}, worker="test")

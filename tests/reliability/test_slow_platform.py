@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
+from bot.runner import telegram_adapter
 from bot.scheduler import ReminderScheduler
 from models.entities import ChatBinding, Role
 from models.services.directory import CoalitionSpec
@@ -85,7 +86,7 @@ async def bot_api() -> AsyncIterator[FlakyBotApi]:
 @pytest.fixture
 async def telegram(app: App, bot_api: FlakyBotApi) -> AsyncIterator[TelegramAdapter]:
     """The real adapter; retries 5xx 4 times in all, 0.2 s apart at first (1 s in production)."""
-    adapter = TelegramAdapter(app, settings(bot_api), poll_timeout=5, backoff=0.2)
+    adapter = telegram_adapter(app, settings(bot_api), poll_timeout=5, backoff=0.2)
     await adapter.start()
     await app.services.directory.ensure_role("sasa", f"telegram:{TG_COORDINATOR}", Role.COORDINATOR)
     yield adapter

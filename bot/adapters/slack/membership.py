@@ -1,4 +1,5 @@
-"""Whether the bot is in a channel: asked before /bind, and followed through Slack's events.
+"""Whether the bot is in a channel: asked before /bind, and followed through Slack's events;
+whether a person's direct messages are reachable: they wrote there.
 
 Removed from a channel (or the channel archived), the bot marks its binding inactive, so no
 reminder is tried there; invited back (or the channel unarchived with the bot still in it),
@@ -16,7 +17,9 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from models.services import DirectoryService
+from bot.adapters.slack.cache import TtlCache
+from bot.adapters.slack.webapi import error_code
+from handlers.chat_events import ChatEvents
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ MEMBER_EVENTS = ("member_joined_channel", "member_left_channel")
 """Someone joined or left; it matters when that someone is the bot."""
 EVENTS = (*GONE_EVENTS, *BACK_EVENTS, *MEMBER_EVENTS)
 NOT_VISIBLE = frozenset({"channel_not_found", "not_in_channel"})
+MEMBERS_TTL = 300.0
+"""Seconds a channel's member list (conversations.members) is remembered."""
 
 
 class Membership:
@@ -35,13 +40,14 @@ class Membership:
 
     def __init__(
         self,
-        directory: DirectoryService,
+        chats: ChatEvents,
         client: AsyncWebClient,
         workspace: Callable[..., str],
     ) -> None:
-        self.directory = directory
+        self.chats = chats
         self.client = client
         self.workspace = workspace
+        self.channel_members: TtlCache[str, frozenset[str]] = TtlCache(256, MEMBERS_TTL)
 
     def register(self, bolt: AsyncApp) -> None:
         for name in GONE_EVENTS:
@@ -72,6 +78,46 @@ class Membership:
             return None
         return bool(info["is_member"])
 
+    async def heard_from(self, chat_id: str) -> None:
+        """A message from a conversation shows the bot can write there: reminders paused
+        because it seemed gone (a person's direct messages) resume. Checked on every message
+        (one small read): the pause is decided elsewhere, when a reminder finds the chat gone,
+        so nothing remembered here could know it."""
+        try:
+            resumed = await self.chats.reachable(chat_id)
+        except Exception as error:
+            log.warning("Slack: could not resume reminders in %s: %r", chat_id, error)
+            return
+        if resumed:
+            log.info("Slack: %s is reachable again; its reminders resume", chat_id)
+
+    async def is_member(self, chat_id: str, user_id: str) -> bool | None:
+        """Whether a person is in a channel (conversations.members, every page, remembered a
+        few minutes); None when Slack cannot say."""
+        channel, user = chat_id.rsplit(":", 1)[-1], user_id.rsplit(":", 1)[-1]
+        members = self.channel_members.get(channel)
+        if members is None:
+            found: set[str] = set()
+            cursor = ""
+            try:
+                while True:
+                    page = await self.client.conversations_members(
+                        channel=channel, limit=1000, cursor=cursor or None
+                    )
+                    found.update(str(member) for member in page.get("members") or [])
+                    cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                    if not cursor:
+                        break
+            except SlackApiError as error:
+                log.warning("Slack: conversations.members %s: %s", chat_id, error_code(error))
+                return None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                log.warning("Slack: conversations.members %s failed: %r", chat_id, error)
+                return None
+            members = frozenset(found)
+            self.channel_members.put(channel, members)
+        return user in members
+
     def _chat_id(self, body: dict[str, Any], event: dict[str, Any]) -> str:
         channel = event.get("channel")
         if isinstance(channel, dict):  # some events name the channel as an object
@@ -81,7 +127,7 @@ class Membership:
 
     async def _set(self, chat_id: str, active: bool, why: str) -> None:
         try:
-            changed = await self.directory.set_chat_active(chat_id, active)
+            changed = await (self.chats.back if active else self.chats.left)(chat_id)
         except Exception as error:
             log.error("Slack: could not mark %s %s: %r", chat_id, why, error)
             return

@@ -29,10 +29,10 @@ from bot.adapters.telegram.stopping import confirmation_failure_as_warning
 from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.updates import UpdateHandlers, is_inside
 from bot.adapters.telegram.webhook import WebhookServer
-from bot.app import App
-from bot.config import TelegramConfig
+from bot.config import TelegramConfig, ThrottleConfig
 from bot.delivery import DeliveryFailed
 from handlers.commands import COMMANDS
+from handlers.dispatcher import Dispatcher
 from handlers.i18n import Translator
 from handlers.throttle import InboundLimiter
 from handlers.types import Reply
@@ -86,19 +86,21 @@ class TelegramAdapter:
 
     def __init__(
         self,
-        app: App,
-        settings: TelegramConfig | None = None,
+        dispatcher: Dispatcher,
+        settings: TelegramConfig,
         *,
+        limits: ThrottleConfig | None = None,
         poll_timeout: float = 30.0,
         tries: int = 4,
         backoff: float = 1.0,
         throttle: bool = True,
         one_at_a_time: bool = False,
     ) -> None:
-        """`throttle=False` drops the outgoing rate limits; `one_at_a_time` handles updates
-        one after another instead of chat by chat (both for benchmarks' comparisons)."""
-        self.app = app
-        self.settings = settings or app.config.telegram
+        """`limits` are the commands one person may send in one chat; `throttle=False` drops
+        the outgoing rate limits; `one_at_a_time` handles updates one after another instead of
+        chat by chat (both for benchmarks' comparisons)."""
+        self.dispatcher = dispatcher
+        self.settings = settings
         self.poll_timeout = poll_timeout
         if not self.settings.token:
             raise ValueError("telegram: no token configured")
@@ -106,7 +108,7 @@ class TelegramAdapter:
             self.settings.webhook_url and self.settings.webhook_secret
         ):
             raise ValueError("telegram: webhook mode needs webhook_url and webhook_secret")
-        limits = app.config.throttle
+        limits = limits or ThrottleConfig()
         self.limiter = InboundLimiter(burst=limits.burst, per_minute=limits.per_minute)
         self.lanes = ChatLanes()
         builder = (
@@ -129,10 +131,10 @@ class TelegramAdapter:
         self.delivery = Delivery(
             self.application.bot,
             self.callbacks,
-            app.services.reminders.deactivate_destination,
-            app.services.directory.move_chat,
+            dispatcher.chats.gone,
+            dispatcher.chats.moved,
         )
-        self.handlers = UpdateHandlers(app, self.delivery, self.callbacks, self.limiter)
+        self.handlers = UpdateHandlers(dispatcher, self.delivery, self.callbacks, self.limiter)
         self.lanes.gate = self.handlers
         self.webhook: WebhookServer | None = None
         if self.settings.mode == "webhook":
@@ -144,7 +146,6 @@ class TelegramAdapter:
                 port=self.settings.port,
             )
         self._wire()
-        app.probes["telegram"] = self
 
     def _wire(self) -> None:
         """Every handler of the bot, in one place."""
@@ -236,7 +237,7 @@ class TelegramAdapter:
         return is_inside(member)
 
     async def _publish_menus(self) -> None:
-        bot, translators = self.application.bot, self.app.translators
+        bot, translators = self.application.bot, self.dispatcher.translators
         try:
             await bot.set_my_commands(menu(translators["en"], slovenian=False))
             await bot.set_my_commands(menu(translators["sl"], slovenian=True), language_code="sl")

@@ -16,9 +16,8 @@ from telegram.ext import ContextTypes
 from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
 from bot.adapters.telegram.render import CallbackCommands
-from bot.app import App
 from bot.delivery import DeliveryFailed
-from handlers.dispatcher import find_command
+from handlers.dispatcher import Dispatcher, find_command
 from handlers.i18n import Translator
 from handlers.throttle import InboundLimiter, Verdict, slow_down
 from handlers.types import ChatKind, IncomingCommand, Reply
@@ -78,12 +77,12 @@ class UpdateHandlers:
 
     def __init__(
         self,
-        app: App,
+        dispatcher: Dispatcher,
         delivery: Delivery,
         callbacks: CallbackCommands,
         limiter: InboundLimiter | None = None,
     ) -> None:
-        self.app = app
+        self.dispatcher = dispatcher
         self.delivery = delivery
         self.callbacks = callbacks
         self.limiter = limiter or InboundLimiter(burst=0, per_minute=1)
@@ -170,7 +169,7 @@ class UpdateHandlers:
             return
         author = signer or User(message.chat.id, message.chat.title or "", is_bot=False)
         command = incoming(author, message.chat, line)
-        await self._send(message, await self.app.dispatcher.handle(command), command.name)
+        await self._send(message, await self.dispatcher.handle(command), command.name)
 
     def _for_us(self, message: Message, line: str) -> bool:
         """Whether a command line is meant for this bot (`/x@us`, or one of ours unaddressed)."""
@@ -197,7 +196,7 @@ class UpdateHandlers:
         if chat is None:
             await self._answer_query(query.id)
             return
-        reply = await self.app.dispatcher.handle(incoming(query.from_user, chat, line))
+        reply = await self.dispatcher.handle(incoming(query.from_user, chat, line))
         if reply.is_error:
             await self._answer_query(query.id, reply.plain_text())
             return
@@ -220,14 +219,12 @@ class UpdateHandlers:
         now_inside = is_inside(change.new_chat_member)
         if change.chat.type == ChatType.PRIVATE:  # the person blocked or unblocked the bot
             if was_inside and not now_inside:
-                await self.app.services.reminders.deactivate_destination(
-                    chat_identity(change.chat.id)
-                )
+                await self.dispatcher.chats.gone(chat_identity(change.chat.id))
             elif now_inside and not was_inside:
                 await self._reachable(change.chat)
             return
         if was_inside and not now_inside:
-            await self.app.services.directory.set_chat_active(chat_identity(change.chat.id), False)
+            await self.dispatcher.chats.left(chat_identity(change.chat.id))
         elif now_inside and not was_inside:
             await self._greet(change.chat, change.from_user, context)
         elif now_inside:  # a member again, or an admin now: whatever stopped it may be over
@@ -252,7 +249,7 @@ class UpdateHandlers:
             old, new = message.migrate_from_chat_id, message.chat.id
         else:
             return
-        if await self.app.services.directory.move_chat(chat_identity(old), chat_identity(new)):
+        if await self.dispatcher.chats.moved(chat_identity(old), chat_identity(new)):
             log.info("telegram:%s became telegram:%s; its binding moved along", old, new)
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -283,7 +280,7 @@ class UpdateHandlers:
             await self._refuse_forwarded(message, message.from_user.id)
             return
         command = incoming(message.from_user, message.chat, line)
-        await self._send(message, await self.app.dispatcher.handle(command), command.name)
+        await self._send(message, await self.dispatcher.handle(command), command.name)
 
     async def _send(self, message: Message, reply: Reply, name: str) -> None:
         """Answers `message` where it was written: quoting it in a group, in its forum topic."""
@@ -324,7 +321,7 @@ class UpdateHandlers:
                 return
             context.chat_data["greeted_at"] = time.monotonic()
         identity = chat_identity(chat.id)
-        greeting = await self.app.dispatcher.greet(f"telegram:{actor.id}", identity)
+        greeting = await self.dispatcher.greet(f"telegram:{actor.id}", identity)
         try:
             await self.delivery.send(chat.id, greeting)
         except DeliveryFailed as error:
@@ -335,7 +332,7 @@ class UpdateHandlers:
         removed, or refused) is active again, and gets reminders."""
         identity = chat_identity(chat.id)
         self._reachable_at[identity] = time.monotonic()
-        if await self.app.services.reminders.reactivate(identity):
+        if await self.dispatcher.chats.reachable(identity):
             log.info("%s is reachable again; its reminders resume", identity)
 
     async def _heard_from(self, chat: Chat) -> None:
@@ -359,7 +356,7 @@ class UpdateHandlers:
 
     def _translator(self, user: User | None) -> Translator:
         locale = language(user.language_code if user else None)
-        return self.app.translators.get(locale or "") or self._default_translator()
+        return self.dispatcher.translators.get(locale or "") or self._default_translator()
 
     def _default_translator(self) -> Translator:
-        return self.app.translators[self.app.dispatcher.default_locale]
+        return self.dispatcher.translators[self.dispatcher.default_locale]

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter
 from bot.app import App
 from bot.config import SlackConfig
+from bot.runner import slack_adapter
 from models.entities import Role
 from tests.adapters.slack.fake_socket_mode import FakeSocketMode
 from tests.adapters.slack.fake_web_api import APP_TOKEN, BOT_TOKEN, TEAM, FakeSlackWebApi
@@ -73,7 +73,7 @@ async def slack(
     app: App, api: FakeSlackWebApi, socket_server: FakeSocketMode, roles: None
 ) -> AsyncIterator[Slack]:
     """The adapter in Socket Mode (the default), connected to the fake server."""
-    adapter = SlackAdapter(with_slack(app, api, "socket"))
+    adapter = slack_adapter(with_slack(app, api, "socket"))
     await adapter.start()
     try:
         yield Slack(adapter, api, SocketTransport(socket_server))
@@ -84,7 +84,7 @@ async def slack(
 @pytest.fixture
 async def slack_http(app: App, api: FakeSlackWebApi, roles: None) -> AsyncIterator[Slack]:
     """The adapter in HTTP mode on a free loopback port."""
-    adapter = SlackAdapter(with_slack(app, api, "http"), host="127.0.0.1")
+    adapter = slack_adapter(with_slack(app, api, "http"), host="127.0.0.1")
     await adapter.start()
     try:
         url = f"http://127.0.0.1:{adapter.http_port}/slack/events"

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter
 from bot.app import App, build_app, start_app
+from bot.runner import slack_adapter
 from models.entities import Role
 from models.services.seen_requests import SeenRequestService
 from tests.adapters.slack.conftest import ADMIN, COORDINATOR, with_slack
@@ -39,7 +39,9 @@ async def two_processes(
     await start_app(second)
     for user, role in ((ADMIN, Role.ADMIN), (COORDINATOR, Role.COORDINATOR)):
         await first.services.directory.ensure_role("sasa", f"slack:{TEAM}:{user}", role)
-    adapters = [SlackAdapter(with_slack(a, api, "http"), host="127.0.0.1") for a in (first, second)]
+    adapters = [
+        slack_adapter(with_slack(a, api, "http"), host="127.0.0.1") for a in (first, second)
+    ]
     try:
         for adapter in adapters:
             await adapter.start()

@@ -11,9 +11,10 @@ from dataclasses import replace
 import aiohttp
 import pytest
 
-from bot.adapters.slack import DeliveryFailed, SlackAdapter, SlackSetupError
+from bot.adapters.slack import DeliveryFailed, SlackSetupError
 from bot.app import App
 from bot.config import SlackConfig
+from bot.runner import slack_adapter
 from handlers.types import IncomingCommand, ListItem, Reply
 from tests.adapters.slack.conftest import ADMIN, COORDINATOR, slack_settings
 from tests.adapters.slack.fake_web_api import BOT_USER, DROP, FakeSlackWebApi
@@ -254,12 +255,12 @@ async def test_a_rejected_token_or_missing_secret_stops_the_start_with_a_clear_e
     app: App, api: FakeSlackWebApi
 ) -> None:
     with pytest.raises(SlackSetupError, match="bot_token"):
-        SlackAdapter(replace(app, config=replace(app.config, slack=SlackConfig())))
+        slack_adapter(replace(app, config=replace(app.config, slack=SlackConfig())))
     wrong = replace(slack_settings(api, "socket"), bot_token="xoxb-revoked")
     with pytest.raises(SlackSetupError, match="invalid_auth"):
-        await SlackAdapter(replace(app, config=replace(app.config, slack=wrong))).start()
+        await slack_adapter(replace(app, config=replace(app.config, slack=wrong))).start()
     no_secret = replace(slack_settings(api, "http"), signing_secret="")
-    adapter = SlackAdapter(replace(app, config=replace(app.config, slack=no_secret)))
+    adapter = slack_adapter(replace(app, config=replace(app.config, slack=no_secret)))
     with pytest.raises(SlackSetupError, match="signing_secret"):
         await adapter.start()
     assert adapter.http_port is None, "nothing listens without a way to check signatures"

@@ -12,6 +12,7 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.config import TelegramConfig
+from bot.runner import telegram_adapter
 from handlers.i18n import Translator
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, Sent, user
 from tests.adapters.telegram.helpers import bind_group
@@ -56,7 +57,7 @@ def marked(app: App) -> App:
 async def telegram(app: App, fake_api: FakeBotApi) -> AsyncIterator[TelegramAdapter]:
     """The adapter, started in polling mode against the fake server; stopped afterwards."""
     await bind_group(app, COALITION_GROUP)
-    adapter = TelegramAdapter(app, settings(fake_api), poll_timeout=5, backoff=0.05)
+    adapter = telegram_adapter(app, settings(fake_api), poll_timeout=5, backoff=0.05)
     await adapter.start()
     yield adapter
     await adapter.stop()

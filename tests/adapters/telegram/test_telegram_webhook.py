@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
+from bot.runner import telegram_adapter
 from tests.adapters.telegram.conftest import COALITION_GROUP, settings
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, user
 from tests.adapters.telegram.helpers import bind_group
@@ -42,7 +42,7 @@ async def webhook(app: App, fake_api: FakeBotApi) -> AsyncIterator[str]:
         listen="127.0.0.1",
         port=port,
     )
-    adapter = TelegramAdapter(app, config, backoff=0.05)
+    adapter = telegram_adapter(app, config, backoff=0.05)
     await adapter.start()
     yield f"http://127.0.0.1:{port}/telegram/hook"
     await adapter.stop()
@@ -92,7 +92,7 @@ async def test_an_update_without_the_right_secret_gets_403_and_is_not_processed(
 def test_webhook_mode_needs_a_secret(app: App, fake_api: FakeBotApi) -> None:
     config = settings(fake_api, mode="webhook", webhook_url=HOOK)
     with pytest.raises(ValueError, match="webhook_secret"):
-        TelegramAdapter(app, config)
+        telegram_adapter(app, config)
 
 
 async def status_of_raw_post(url: str, headers: dict[str, str], first_bytes: bytes) -> int:
