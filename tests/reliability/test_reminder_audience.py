@@ -109,9 +109,7 @@ async def test_an_english_subscriber_gets_english_reminders(database_url: str) -
     async with reminder_bot(database_url) as bot:
         for person in (english, switched):
             await bot.member(person)
-        assert "coalition's reminders" in await bot.ask(
-            "/subscribe", sender=english
-        )
+        assert "coalition's reminders" in await bot.ask("/subscribe", sender=english)
         assert "Tu boste prejemali" in await bot.ask("/subscribe", sender=switched)
         # later this person's Telegram speaks English, and they use the bot privately
         assert "What I can do" in await bot.ask("/help", sender=user(612, language="en"))

@@ -73,9 +73,7 @@ async def test_the_weekly_digest_in_sections_to_chats_by_area_and_to_subscribers
         status = await bot.ask("/status", sender=ADMIN, chat_id=EVERYTHING)
         assert "Opomniki tukaj: vsa področja." in status, status
         await bot.member(ENGLISH)
-        assert "coalition's reminders" in await bot.ask(
-            "/subscribe", sender=ENGLISH
-        )
+        assert "coalition's reminders" in await bot.ask("/subscribe", sender=ENGLISH)
         await the_week(bot)
         await bot.app.services.reminders.ensure_digests()  # as the scheduler does at start
         await bot.sweep_at(DIGEST_DUE)
@@ -102,9 +100,7 @@ async def test_the_weekly_digest_in_sections_to_chats_by_area_and_to_subscribers
 async def test_a_subscriber_without_a_bound_chat_gets_the_digest(database_url: str) -> None:
     async with reminder_bot(database_url, digest="mon 08:00", areas=AREAS) as bot:
         await bot.member(ENGLISH)
-        assert "coalition's reminders" in await bot.ask(
-            "/subscribe", sender=ENGLISH
-        )
+        assert "coalition's reminders" in await bot.ask("/subscribe", sender=ENGLISH)
         await the_week(bot)
         await bot.app.services.reminders.ensure_digests()
         await bot.sweep_at(DIGEST_DUE)
