@@ -95,6 +95,9 @@ async def measure(url: str, probes: tuple[Probe, ...], seconds: float) -> dict[s
     churned: list[float] = []
     counts = {"toggles": 0, "errors": 0}
     try:
+        # a first pass records who was seen in which chat, which makes their chat contexts be
+        # read once more: untimed, so that the first quiet round is not a warm-up
+        await remember_all(app, commands)
         for _round in range(ROUNDS):
             await remember_all(app, commands)
             quiet.append(await answer_for(app, commands, seconds) / seconds)
