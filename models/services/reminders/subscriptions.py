@@ -23,7 +23,8 @@ LOCALES_KEPT = 10_000
 class ReminderSubscriptions(Service):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._noted: dict[str, tuple[str, float]] = {}
+        self._noted: dict[str, tuple[frozenset[str | None], float]] = {}
+        """Per person: the languages of their subscriptions when last looked up, and when."""
 
     async def subscribe(
         self,
@@ -61,7 +62,8 @@ class ReminderSubscriptions(Service):
                 f"user:{identity}",
                 {"area": area_row.slug if area_row else None},
             )
-            return area_row.name if area_row else None
+        self._noted.pop(identity, None)  # the next answer in another language looks again
+        return area_row.name if area_row else None
 
     async def unsubscribe(self, identity: str, chat_id: str) -> bool:
         """Stops every personal reminder of this private chat, and the person's own elsewhere,
@@ -88,25 +90,25 @@ class ReminderSubscriptions(Service):
 
     async def note_locale(self, identity: str, locale: str) -> None:
         """The person was answered in `locale` in a private chat: their personal reminders
-        follow. Looked up at most every few minutes per person, written only on a change."""
+        follow. Looked up at most every few minutes per person, written only on a change; a
+        person without subscriptions is not looked up again whatever language they read."""
         noted = self._noted.get(identity)
         if (
             noted is not None
-            and noted[0] == locale
+            and noted[0] <= {locale}
             and time.monotonic() - noted[1] < LOCALE_RECHECK
         ):
             return
         try:
             async with self._sessions() as session:
-                stale = await session.scalar(
-                    select(Subscription.id)
-                    .where(
-                        Subscription.identity == identity,
-                        or_(Subscription.locale.is_(None), Subscription.locale != locale),
+                kept = frozenset(
+                    await session.scalars(
+                        select(Subscription.locale)
+                        .where(Subscription.identity == identity)
+                        .distinct()
                     )
-                    .limit(1)
                 )
-            if stale is not None:
+            if kept - {locale}:
                 async with self._sessions.begin() as session:
                     await session.execute(
                         update(Subscription)
@@ -118,7 +120,7 @@ class ReminderSubscriptions(Service):
             return
         if len(self._noted) >= LOCALES_KEPT:
             self._noted.clear()
-        self._noted[identity] = (locale, time.monotonic())
+        self._noted[identity] = (frozenset({locale}) if kept else kept, time.monotonic())
 
     async def deactivate_destination(self, chat_id: str) -> None:
         """The platform says the chat is gone for the bot: stop trying (a subscription there

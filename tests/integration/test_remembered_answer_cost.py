@@ -1,0 +1,88 @@
+"""A remembered answer costs no database round trip and no task of its own, whoever asks in
+whichever language, and a person's reminders still follow the language they read."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Generator
+from typing import Any
+
+from sqlalchemy import event, select
+
+from bot.app import App
+from models.entities import Role
+from models.reminders import Subscription
+from tests.support import as_role, ask
+
+
+async def statements_for(app: App, line: str, **options: Any) -> tuple[int, str]:
+    count = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    engine = app.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        reply = await ask(app, line, **options)
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    return count, reply.plain_text()
+
+
+async def test_a_person_whose_app_language_varies_is_answered_from_memory(any_app: App) -> None:
+    reader = await as_role(any_app, "menjalka", Role.MEMBER)
+    first = {
+        language: await statements_for(any_app, "/events", user=reader, locale=language)
+        for language in ("sl", "en")
+    }
+    assert all(count >= 1 for count, _text in first.values())
+    assert first["sl"][1] != first["en"][1]
+    for language in ("sl", "en", "sl", "en"):
+        assert await statements_for(any_app, "/events", user=reader, locale=language) == (
+            0,
+            first[language][1],
+        )
+
+
+async def subscription_locale(app: App, identity: str) -> str | None:
+    async with app.database.sessions() as session:
+        return await session.scalar(
+            select(Subscription.locale).where(Subscription.identity == identity)
+        )
+
+
+async def test_reminders_follow_the_language_read_after_subscribing(any_app: App) -> None:
+    reader = await as_role(any_app, "narocnica", Role.MEMBER)
+    assert not (await ask(any_app, "/events", user=reader, locale="en")).is_error
+    subscribed = await ask(any_app, "/subscribe", user=reader, locale="sl")
+    assert not subscribed.is_error, subscribed.plain_text()
+    assert await subscription_locale(any_app, reader) == "sl"
+    english = await ask(any_app, "/events", user=reader, locale="en")
+    assert english.locale == "en"
+    assert await subscription_locale(any_app, reader) == "en"
+
+
+async def test_a_remembered_answer_needs_no_task_of_its_own(any_app: App) -> None:
+    any_app.database.changes.poll_seconds = 3600.0  # nothing to read anew meanwhile
+    first = await ask(any_app, "/events", group=True)
+    loop = asyncio.get_running_loop()
+    made: list[object] = []
+    default = loop.get_task_factory()
+
+    def counting(
+        loop: asyncio.AbstractEventLoop,
+        coroutine: Coroutine[Any, Any, Any] | Generator[Any, None, Any],
+        **options: Any,
+    ) -> asyncio.Future[Any]:
+        made.append(coroutine)
+        return asyncio.Task(coroutine, loop=loop, **options)
+
+    loop.set_task_factory(counting)
+    try:
+        again = await ask(any_app, "/events", group=True)
+    finally:
+        loop.set_task_factory(default)
+    assert again.plain_text() == first.plain_text()
+    assert made == []
