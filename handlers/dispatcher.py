@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import difflib
 import logging
-from collections.abc import Callable, Coroutine, Generator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from handlers.access import MembershipProbe, PrivateAccess
@@ -59,35 +58,6 @@ async def _ends_within(task: asyncio.Task[Reply], seconds: float) -> bool:
     return task.done()
 
 
-class _Resumed:
-    """A coroutine run by hand up to its first wait, awaited on from that wait: what the loop
-    sends or throws (a cancellation) goes on to it, as if a task had run it from the start."""
-
-    def __init__(self, coroutine: Coroutine[object, None, Reply], waiting: object) -> None:
-        self.coroutine = coroutine
-        self.waiting = waiting
-
-    def __await__(self) -> Generator[object, None, Reply]:
-        waiting = self.waiting
-        while True:
-            try:
-                try:
-                    yield waiting
-                except GeneratorExit:  # closed unfinished: so is the command
-                    self.coroutine.close()
-                    raise
-                except BaseException as error:  # a cancellation, passed on to where it waits
-                    waiting = self.coroutine.throw(error)
-                else:
-                    waiting = self.coroutine.send(None)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-
-
-async def _resume(coroutine: Coroutine[object, None, Reply], waiting: object) -> Reply:
-    return await _Resumed(coroutine, waiting)
-
-
 def _log_outcome(task: asyncio.Future[Reply]) -> None:
     """The end of a command answered as unavailable meanwhile: only logged."""
     if not task.cancelled() and task.exception() is not None:
@@ -132,18 +102,7 @@ class Dispatcher:
     async def handle(self, command: IncomingCommand) -> Reply:
         """Answers one command within `command_timeout` seconds; never raises, whatever the
         input. A command still waiting by then (on a silent database) is abandoned."""
-        # Run here up to the first wait, as a task would in its own copy of the context: a
-        # remembered answer ends without one, and so costs no task and no timer. Only a command
-        # that waits (on the database) goes on in a task that may be given up.
-        coroutine = self._guarded(command)
-        context = contextvars.copy_context()
-        try:
-            waiting = context.run(coroutine.send, None)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        answering = asyncio.get_running_loop().create_task(
-            _resume(coroutine, waiting), context=context
-        )
+        answering = asyncio.get_running_loop().create_task(self._guarded(command))
         if await _ends_within(answering, self.command_timeout):
             return answering.result()
         # cancelled but not awaited: its cleaning up may wait on the same silent server

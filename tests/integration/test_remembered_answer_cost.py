@@ -3,8 +3,6 @@ whichever language, and a person's reminders still follow the language they read
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Generator
 from typing import Any
 
 from sqlalchemy import event, select
@@ -62,27 +60,3 @@ async def test_reminders_follow_the_language_read_after_subscribing(any_app: App
     english = await ask(any_app, "/events", user=reader, locale="en")
     assert english.locale == "en"
     assert await subscription_locale(any_app, reader) == "en"
-
-
-async def test_a_remembered_answer_needs_no_task_of_its_own(any_app: App) -> None:
-    any_app.database.changes.poll_seconds = 3600.0  # nothing to read anew meanwhile
-    first = await ask(any_app, "/events", group=True)
-    loop = asyncio.get_running_loop()
-    made: list[object] = []
-    default = loop.get_task_factory()
-
-    def counting(
-        loop: asyncio.AbstractEventLoop,
-        coroutine: Coroutine[Any, Any, Any] | Generator[Any, None, Any],
-        **options: Any,
-    ) -> asyncio.Future[Any]:
-        made.append(coroutine)
-        return asyncio.Task(coroutine, loop=loop, **options)
-
-    loop.set_task_factory(counting)
-    try:
-        again = await ask(any_app, "/events", group=True)
-    finally:
-        loop.set_task_factory(default)
-    assert again.plain_text() == first.plain_text()
-    assert made == []
