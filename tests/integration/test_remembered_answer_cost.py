@@ -1,32 +1,15 @@
-"""A remembered answer costs no database round trip and no task of its own, whoever asks in
-whichever language, and a person's reminders still follow the language they read."""
+"""A remembered answer costs no database round trip, whoever asks in whichever language,
+and a person's reminders still follow the language they read."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import App
 from models.entities import Role
 from models.reminders import Subscription
+from tests.integration.test_remembered_answers import statements_for
 from tests.support import as_role, ask
-
-
-async def statements_for(app: App, line: str, **options: Any) -> tuple[int, str]:
-    count = 0
-
-    def counted(*_args: object) -> None:
-        nonlocal count
-        count += 1
-
-    engine = app.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        reply = await ask(app, line, **options)
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return count, reply.plain_text()
 
 
 async def test_a_person_whose_app_language_varies_is_answered_from_memory(any_app: App) -> None:
