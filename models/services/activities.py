@@ -82,8 +82,7 @@ class ActivityService(Service):
         notes: str | None = None,
     ) -> ActivityView:
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             activity = Activity(
                 coalition_id=coalition.id,
                 title=clean_text(title, "title", 200),
@@ -91,12 +90,13 @@ class ActivityService(Service):
                 notes=optional_text(notes, "notes", 2000),
                 status=ActivityStatus.PLANNED,
             )
-            if area:
-                activity.area = await self._area(session, coalition.id, area)
-            if organisation:
-                activity.organisation = await self._organisation(
-                    session, coalition.id, organisation
-                )
+            # both relations set here, so the view needs no second look at the row
+            activity.area = await self._area(session, coalition.id, area) if area else None
+            activity.organisation = (
+                await self._organisation(session, coalition.id, organisation)
+                if organisation
+                else None
+            )
             session.add(activity)
             await session.flush()
             self._audit(
@@ -107,8 +107,9 @@ class ActivityService(Service):
                 f"activity:{activity.id}",
                 {"title": activity.title},
             )
-            due = await plan_activity(session, activity, coalition, self.policy, self._clock())
-            await session.refresh(activity, ["area", "organisation"])
+            due = await plan_activity(
+                session, activity, coalition, self.policy, self._clock(), new=True
+            )
             view = activity_view(activity)
         self._planned(due)
         return view
@@ -117,8 +118,7 @@ class ActivityService(Service):
         self, coalition_slug: str, actor: str, activity_id: int, status: ActivityStatus
     ) -> ActivityView:
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             activity = await session.scalar(
                 select(Activity)
                 .options(*RELATIONS)

@@ -79,6 +79,29 @@ class Service:
             raise NotFound("coalition", slug)
         return coalition
 
+    async def _coalition_for(
+        self, session: AsyncSession, slug: str, actor: str, required: Role
+    ) -> Coalition:
+        """The coalition by slug when `actor` holds at least `required` there: one statement
+        for what every write checks first."""
+        if "\x00" in slug:
+            raise NotFound("coalition", slug)
+        role = (
+            select(Member.role)
+            .where(Member.coalition_id == Coalition.id, Member.identity == actor)
+            .scalar_subquery()
+        )
+        found = (
+            await session.execute(select(Coalition, role).where(Coalition.slug == slug))
+        ).first()
+        if found is None:
+            raise NotFound("coalition", slug)
+        coalition: Coalition = found[0]
+        held: Role | None = found[1]
+        if not (held or Role.MEMBER).at_least(required):
+            raise PermissionDenied(required)
+        return coalition
+
     async def _role(self, session: AsyncSession, coalition_id: int, identity: str) -> Role:
         role = await session.scalar(
             select(Member.role).where(

@@ -93,8 +93,7 @@ class ContactService(Service):
     ) -> tuple[ContactView, bool]:
         """Adds a contact; an organisation not yet known is added too (second value True)."""
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             contact = Contact(
                 coalition_id=coalition.id,
                 name=clean_text(name, "name", 200),

@@ -333,8 +333,7 @@ class DirectoryService(Service):
 
     async def set_role(self, actor: str, coalition_slug: str, identity: str, role: Role) -> None:
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.ADMIN)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.ADMIN)
             if identity == actor and role is not Role.ADMIN:
                 raise Invalid("role", "own_admin")
             if identity in ANONYMOUS_IDENTITIES:

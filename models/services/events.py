@@ -105,8 +105,7 @@ class EventService(Service):
         description: str | None = None,
     ) -> EventView:
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = Event(
                 coalition_id=coalition.id,
                 title=clean_text(title, "title", TITLE_MAX),
@@ -119,16 +118,16 @@ class EventService(Service):
                 status=EventStatus.SCHEDULED,
                 created_by=actor,
             )
-            if area:
-                event.area = await self._area(session, coalition.id, area)
+            # both relations set here, so the view needs no second look at the row
+            event.area = await self._area(session, coalition.id, area) if area else None
+            event.organiser = None
             session.add(event)
             await session.flush()
             details: dict[str, object] = {"title": event.title, "starts_at": starts_at.isoformat()}
             if ends_at is not None:
                 details["ends_at"] = ends_at.isoformat()
             self._audit(session, coalition.id, actor, "event.create", f"event:{event.id}", details)
-            due = await plan_event(session, event, coalition, self.policy, self._clock())
-            await session.refresh(event, ["area", "organiser"])
+            due = await plan_event(session, event, coalition, self.policy, self._clock(), new=True)
             view = event_view(event)
         self._planned(due)
         return view
@@ -153,8 +152,7 @@ class EventService(Service):
         that now lasts the whole day.
         """
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = await self._event(session, coalition_slug, event_id, lock=True)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")
@@ -202,8 +200,7 @@ class EventService(Service):
 
     async def cancel(self, coalition_slug: str, actor: str, event_id: int) -> EventView:
         async with self._sessions.begin() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.COORDINATOR)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = await self._event(session, coalition_slug, event_id, lock=True)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")

@@ -5,7 +5,7 @@ These run inside the caller's transaction, so an event and its reminders change 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,8 +82,7 @@ async def insert_reminder(session: AsyncSession, **values: Any) -> bool:
     return (await session.scalar(statement)) is not None
 
 
-async def _add(
-    session: AsyncSession,
+def _row(
     coalition: Coalition,
     kind: ReminderKind,
     subject: str,
@@ -92,17 +91,37 @@ async def _add(
     *,
     event_id: int | None = None,
     activity_id: int | None = None,
-) -> bool:
-    return await insert_reminder(
-        session,
-        coalition_id=coalition.id,
-        kind=kind,
-        subject=subject,
-        event_id=event_id,
-        activity_id=activity_id,
-        offset_minutes=offset,
-        due_at=due,
+) -> dict[str, Any]:
+    return {
+        "coalition_id": coalition.id,
+        "kind": kind,
+        "subject": subject,
+        "event_id": event_id,
+        "activity_id": activity_id,
+        "offset_minutes": offset,
+        "due_at": due,
+    }
+
+
+async def _add_all(session: AsyncSession, rows: list[dict[str, Any]]) -> list[datetime]:
+    """Writes pending reminders in one statement, skipping any that exist already
+    (`uq_reminders_once`, as `insert_reminder` does); returns the due times written."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Reminder)
+        .values([{"state": ReminderState.PENDING, "attempts": 0, **row} for row in rows])
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "offset_minutes", "due_at"])
+        .returning(Reminder.due_at)
     )
+    return [_aware(due) for due in await session.scalars(statement)]
+
+
+def _aware(due: datetime) -> datetime:
+    """SQLite gives back naive times: they are UTC, as stored."""
+    return due if due.tzinfo is not None else due.replace(tzinfo=UTC)
 
 
 async def plan_event(
@@ -113,8 +132,10 @@ async def plan_event(
     now: datetime,
     *,
     previous_start: datetime | None = None,
+    new: bool = False,
 ) -> list[datetime]:
-    """(Re)writes the pending reminders of an event; returns the new due times.
+    """(Re)writes the pending reminders of an event; returns the new due times. A `new`
+    event has no reminders yet: nothing to drop or to look up.
 
     An event with a time is reminded its offsets before it starts; a deadline or an event
     of a whole day (no time) at the deadline time (09:00) on the offset's day, so offsets
@@ -124,7 +145,8 @@ async def plan_event(
     new reminder falls after the old start: otherwise people would hear the same thing twice.
     """
     subject = event_subject(event.id)
-    await _drop_pending(session, subject)
+    if not new:
+        await _drop_pending(session, subject)
     if event.status is EventStatus.CANCELLED or event.starts_at <= now:
         return []
     zone = ZoneInfo(coalition.timezone)
@@ -134,8 +156,8 @@ async def plan_event(
         if deadline
         else (coalition.event_offsets or policy.event_offsets)
     )
-    already = await _sent_offsets(session, subject)
-    planned: list[datetime] = []
+    already = set() if new else await _sent_offsets(session, subject)
+    rows: list[dict[str, Any]] = []
     by_day = deadline or event.all_day
     seen: set[datetime] = set()
     for offset in offsets:
@@ -154,9 +176,8 @@ async def plan_event(
         if offset in already and (previous_start is None or due <= previous_start):
             continue
         kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT
-        if await _add(session, coalition, kind, subject, offset, due, event_id=event.id):
-            planned.append(due)
-    return planned
+        rows.append(_row(coalition, kind, subject, offset, due, event_id=event.id))
+    return await _add_all(session, rows)
 
 
 async def plan_activity(
@@ -165,33 +186,30 @@ async def plan_activity(
     coalition: Coalition,
     policy: ReminderPolicy,
     now: datetime,
+    *,
+    new: bool = False,
 ) -> list[datetime]:
-    """(Re)writes the deadline reminders of an open activity with a due date."""
+    """(Re)writes the deadline reminders of an open activity with a due date (a `new` one
+    has none to drop or look up)."""
     subject = activity_subject(activity.id)
-    await _drop_pending(session, subject)
+    if not new:
+        await _drop_pending(session, subject)
     if activity.due_on is None or activity.status not in (
         ActivityStatus.PLANNED,
         ActivityStatus.ACTIVE,
     ):
         return []
     zone = ZoneInfo(coalition.timezone)
-    already = await _sent_offsets(session, subject)
-    planned: list[datetime] = []
+    already = set() if new else await _sent_offsets(session, subject)
+    rows: list[dict[str, Any]] = []
     for offset in coalition.deadline_offsets or policy.deadline_offsets:
         due = deadline_due(activity.due_on, offset, policy.deadline_time, zone)
         if due <= now or offset in already:
             continue
-        if await _add(
-            session,
-            coalition,
-            ReminderKind.DEADLINE,
-            subject,
-            offset,
-            due,
-            activity_id=activity.id,
-        ):
-            planned.append(due)
-    return planned
+        rows.append(
+            _row(coalition, ReminderKind.DEADLINE, subject, offset, due, activity_id=activity.id)
+        )
+    return await _add_all(session, rows)
 
 
 async def plan_cancellation(
@@ -208,7 +226,5 @@ async def plan_cancellation(
     )
     if reminded is None:
         return []
-    added = await _add(
-        session, coalition, ReminderKind.CANCELLATION, subject, 0, now, event_id=event.id
-    )
-    return [now] if added else []
+    notice = _row(coalition, ReminderKind.CANCELLATION, subject, 0, now, event_id=event.id)
+    return await _add_all(session, [notice])

@@ -46,8 +46,7 @@ class ReminderStatusQueries(Service):
         """Counts of the last 7 days (pending: all still due), what the chat `chat_id` gets,
         and the chats that could not be reached, with the reason; for admins."""
         async with self._sessions() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            await self._require(session, coalition.id, actor, Role.ADMIN)
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.ADMIN)
             since = self._clock() - timedelta(days=7)
             counts: dict[ReminderState, int] = {}
             for state in ReminderState:
