@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from models import entities, reminders  # noqa: F401  (every table is known to migrations)
 from models.freshness import ContentChanges
+from models.sqlite_driver import one_trip_driver
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -107,6 +108,8 @@ class Database:
                 pool_timeout=POOL_TIMEOUT,
                 connect_args=POSTGRESQL_CONNECT_ARGS,
             )
+        else:
+            options["module"] = one_trip_driver()
         engine = create_async_engine(async_url, **options)
         _with_sqlite_pragmas(engine.sync_engine)
         # a class of its own, so that only this database's sessions count its changes
