@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from models.entities import Activity, ActivityStatus, Event, EventKind, EventStatus, Role
 from models.errors import NotFound
-from models.services.base import Service, area_view
+from models.services.base import Service, area_view, coalition_id_of, page_and_total
 from models.services.reminder_planning import plan_activity
 from models.services.views import ActivityView, Deadline, Page
 from models.validation import clean_text, optional_text
@@ -46,29 +46,32 @@ class ActivityService(Service):
     ) -> Page[ActivityView]:
         """Activities by due date (undated last); without a status, the open ones."""
         async with self._sessions() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            conditions = [Activity.coalition_id == coalition.id]
-            if area is not None:
-                conditions.append(
-                    Activity.area_id == (await self._area(session, coalition.id, area)).id
-                )
+            if area is None:
+                conditions = [Activity.coalition_id == coalition_id_of(coalition_slug)]
+            else:
+                coalition = await self._coalition(session, coalition_slug)
+                conditions = [
+                    Activity.coalition_id == coalition.id,
+                    Activity.area_id == (await self._area(session, coalition.id, area)).id,
+                ]
             if status is None:
                 conditions.append(Activity.status.in_(OPEN_STATUSES))
             else:
                 conditions.append(Activity.status == status)
-            total = (
-                await session.scalar(select(func.count()).select_from(Activity).where(*conditions))
-                or 0
-            )
-            rows = await session.scalars(
+            rows, total = await page_and_total(
+                session,
                 select(Activity)
                 .options(*RELATIONS)
                 .where(*conditions)
                 .order_by(Activity.due_on.is_(None), Activity.due_on, Activity.id)
                 .offset(offset)
-                .limit(limit)
+                .limit(limit),
+                select(func.count()).select_from(Activity).where(*conditions),
+                offset,
             )
-            return Page(tuple(activity_view(a) for a in rows), total, offset, limit)
+            if not rows and area is None:
+                await self._require_coalition(session, coalition_slug)
+            return Page(tuple(activity_view(row[0]) for row in rows), total, offset, limit)
 
     async def create(
         self,

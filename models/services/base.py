@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, ScalarSelect, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.entities import Area, AuditEntry, Coalition, Member, Organisation, Role
@@ -25,6 +25,13 @@ def coalition_view(coalition: Coalition) -> CoalitionView:
     return CoalitionView(
         coalition.id, coalition.slug, coalition.name, coalition.timezone, coalition.default_locale
     )
+
+
+def coalition_id_of(slug: str) -> ScalarSelect[int]:
+    """The coalition's id inside a query by slug: no statement of its own."""
+    if "\x00" in slug:  # PostgreSQL refuses NUL in text parameters; no slug holds one
+        raise NotFound("coalition", slug)
+    return select(Coalition.id).where(Coalition.slug == slug).scalar_subquery()
 
 
 def area_view(area: Area | None) -> AreaView | None:
@@ -78,6 +85,11 @@ class Service:
         if coalition is None:
             raise NotFound("coalition", slug)
         return coalition
+
+    async def _require_coalition(self, session: AsyncSession, slug: str) -> None:
+        """NotFound unless the coalition exists: asked only when a query by slug found
+        nothing, to tell an unknown coalition from an empty answer."""
+        await self._coalition(session, slug)
 
     async def _coalition_for(
         self, session: AsyncSession, slug: str, actor: str, required: Role

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from models.entities import Contact, Organisation, Role, Sector
 from models.errors import NotFound
 from models.search import fold
-from models.services.base import Service, page_and_total
+from models.services.base import Service, coalition_id_of, page_and_total
 from models.services.views import ContactView, Page
 from models.validation import clean_email, clean_phone, clean_text, optional_text
 
@@ -53,8 +53,7 @@ class ContactService(Service):
         one of the words in `also` (case and diacritics ignored: `sostanj` finds `Šoštanj`),
         or whose organisation is in one of the sectors; organisations without people too."""
         async with self._sessions() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            conditions = [Organisation.coalition_id == coalition.id]
+            conditions = [Organisation.coalition_id == coalition_id_of(coalition_slug)]
             matches: list[ColumnElement[bool]] = []
             for words in (query, *also):
                 pattern = like_pattern(words)
@@ -77,6 +76,8 @@ class ContactService(Service):
                 select(func.count()).select_from(base.subquery()),
                 offset,
             )
+            if not rows:
+                await self._require_coalition(session, coalition_slug)
             views = tuple(contact_view(row[0], row[1]) for row in rows)
             return Page(views, total, offset, limit)
 

@@ -36,7 +36,7 @@ from models.entities import (
 )
 from models.errors import Invalid, NotFound, PermissionDenied
 from models.reminders import Delivery
-from models.services.base import Service, area_view, coalition_view
+from models.services.base import Service, area_view, coalition_id_of, coalition_view
 from models.services.views import AreaView, ChatContext, CoalitionView
 
 LOCALES = ("sl", "en")
@@ -295,11 +295,16 @@ class DirectoryService(Service):
 
     async def areas(self, coalition_slug: str) -> list[AreaView]:
         async with self._sessions() as session:
-            coalition = await self._coalition(session, coalition_slug)
-            rows = await session.scalars(
-                select(Area).where(Area.coalition_id == coalition.id).order_by(Area.id)
-            )
-            return [AreaView(a.id, a.slug, a.name) for a in rows]
+            rows = (
+                await session.execute(
+                    select(Area.id, Area.slug, Area.name)
+                    .where(Area.coalition_id == coalition_id_of(coalition_slug))
+                    .order_by(Area.id)
+                )
+            ).all()
+            if not rows:
+                await self._require_coalition(session, coalition_slug)
+            return [AreaView(id_, slug, name) for id_, slug, name in rows]
 
     async def bind_chat(
         self, actor: str, chat_id: str, coalition_slug: str, area: str | None = None

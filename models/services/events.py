@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from models.entities import Coalition, Event, EventKind, EventStatus, Role
 from models.errors import Invalid, NotFound
-from models.services.base import Service, area_view, page_and_total
+from models.services.base import Service, area_view, coalition_id_of, page_and_total
 from models.services.reminder_planning import plan_cancellation, plan_event
 from models.services.views import EventView, Page
 from models.validation import clean_text, optional_text
@@ -88,7 +88,15 @@ class EventService(Service):
 
     async def get(self, coalition_slug: str, event_id: int) -> EventView:
         async with self._sessions() as session:
-            return event_view(await self._event(session, coalition_slug, event_id))
+            event = await session.scalar(
+                select(Event)
+                .options(*RELATIONS)
+                .where(Event.id == event_id, Event.coalition_id == coalition_id_of(coalition_slug))
+            )
+            if event is None:
+                await self._require_coalition(session, coalition_slug)
+                raise NotFound("event", event_id)
+            return event_view(event)
 
     async def create(
         self,
