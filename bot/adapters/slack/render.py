@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from handlers.types import Button, Reply
@@ -23,6 +24,7 @@ ACTION_PREFIX = "cb_"
 BUTTONS_BLOCK = f"{ACTION_PREFIX}buttons"
 PAGE = re.compile(r"(?:^|\s)(?:page|stran)=(\d{1,6})(?:\s|$)")
 ELLIPSIS = "…"
+RENDERINGS_KEPT = 512
 NO_FORMAT = "\u200b"
 """A zero-width space: Slack has no escape for * _ ~ `, but a marker that touches one of these
 neither opens nor closes formatting, and the reader sees the character as typed."""
@@ -201,8 +203,16 @@ def fallback_text(reply: Reply) -> str:
 
 
 def message(reply: Reply) -> dict[str, Any]:
-    """The `text` and `blocks` arguments of a message that shows this reply."""
-    return {"text": fallback_text(reply), "blocks": render_blocks(reply)}
+    """The `text` and `blocks` arguments of a message that shows this reply (the blocks are
+    shared between calls: read them, never change them)."""
+    text, blocks = _rendered(reply)
+    return {"text": text, "blocks": blocks}
+
+
+@lru_cache(maxsize=RENDERINGS_KEPT)
+def _rendered(reply: Reply) -> tuple[str, list[Block]]:
+    """Rendered once per reply: a remembered answer is sent again and again unchanged."""
+    return fallback_text(reply), render_blocks(reply)
 
 
 def response_type(reply: Reply) -> str:

@@ -7,6 +7,7 @@ import html
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,6 +18,7 @@ BULLET = "• "
 INDENT = "    "
 BUTTONS_PER_ROW = 3
 SHORT_DATA_PREFIX = "~"
+RENDERINGS_KEPT = 512
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ def to_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     Messages are split between lines, so a tag never spans two messages; a single line
     that is too long on its own is cut into pieces that each carry the line's tag.
     """
+    return list(_rendered(reply, limit))
+
+
+@lru_cache(maxsize=RENDERINGS_KEPT)
+def _rendered(reply: Reply, limit: int) -> tuple[str, ...]:
+    """Rendered once per reply: a remembered answer is sent again and again unchanged."""
     pieces = [piece for line in lines_of(reply) for piece in _render_line(line, limit)]
     chunks: list[list[str]] = [[]]
     size = 0
@@ -69,7 +77,7 @@ def to_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
         chunks[-1].append(piece)
         size += extra
     messages = ["\n".join(chunk).strip("\n") for chunk in chunks]
-    return [message for message in messages if message.strip()] or ["…"]
+    return tuple(message for message in messages if message.strip()) or ("…",)
 
 
 def _render_line(line: Line, limit: int) -> list[str]:
