@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pyinstrument import Profiler
 
 INTERVAL = 0.001
-IDLE = ("selectors.py", "base_events.py:_run_once")
+IDLE = ("epoll.poll", "selectors.py", "base_events.py:_run_once")
 """Flat-profile lines that are the event loop waiting, not work."""
 
 
