@@ -144,6 +144,8 @@ class Tally:
     )
     cpu: dict[str, float] = field(default_factory=lambda: dict.fromkeys(BOTS, 0.0))
     samples: dict[str, str] = field(default_factory=dict)
+    late: int = 0
+    """Slack: answers of ours that came through response_url after an empty ack."""
 
     def ms(self, bot: str, label: str | None = None) -> list[float]:
         return [ms for lab, ms in self.trips[bot] if label is None or lab == label]
@@ -431,6 +433,7 @@ async def slack(
     profiling, _name = profile_args(bench, "slack", deployed)
     servers: dict[str, Server] = {}
     keys = iter(range(10**9))
+    late = {"count": 0}
     try:
         servers["ours"] = await Server.start(
             "ours", place.url, fake.api_url, cache / "mixed-slack-ours.log", profiling
@@ -472,6 +475,7 @@ async def slack(
                     raise RuntimeError(
                         f"slack {bot}: {ask.text!r} unanswered: {servers[bot].errors()}"
                     ) from None
+                late["count"] += 1
                 return got.at - sent, got.text
 
             for bot in BOTS:
@@ -480,7 +484,11 @@ async def slack(
             if profiling:
                 os.kill(servers["ours"].process.pid, signal.SIGUSR1)
             pids = {bot: server.process.pid for bot, server in servers.items()}
-            return await alternate(phases, block_of(bench), trip, pids)
+            late["count"] = 0
+            tallies = await alternate(phases, block_of(bench), trip, pids)
+            # answers of ours (both phases) that came through response_url after an empty ack
+            tallies["mix"].late = late["count"]
+            return tallies
     finally:
         for server in servers.values():
             await server.stop()
@@ -549,6 +557,7 @@ def measurements_of(
                 "per_command_median_ms": by_command,
                 "samples": mix.samples,
                 "cpu_ms_per_command": cpu["ours"],
+                "answered_after_an_empty_ack": mix.late if platform == "slack" else None,
             },
         ),
         figure(
