@@ -112,9 +112,9 @@ class FakeTelegram:
         self.unknown: dict[str, int] = {}
         self.samples: list[str] = []
         self.round_trips: dict[int, float] = {}
+        """Seconds from an update's offer to the sendMessage quoting it, by message_id."""
         self.last_answer = ""
         """The text of the last answer that quoted an offered update."""
-        """Seconds from an update's offer to the sendMessage quoting it, by message_id."""
         self._offered: dict[int, float] = {}
         self._answers: dict[int, asyncio.Future[float]] = {}
         self._message_ids = 0
