@@ -27,6 +27,7 @@ from bench import (
     fanout,
     language_churn,
     latency,
+    mixed,
     slack_throughput,
     startup,
     telegram_throughput,
@@ -42,6 +43,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     telegram_throughput.BENCHMARK,
     fanout.BENCHMARK,
     language_churn.BENCHMARK,
+    mixed.BENCHMARK,
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
@@ -138,6 +140,13 @@ def parser() -> argparse.ArgumentParser:
         help="keep data sets cached for other schema revisions (to compare two checkouts)",
     )
     root.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample our bot's process with pyinstrument where a benchmark can (mixed): call "
+        "tree, flat list and HTML flame view in the results directory, top entries printed; "
+        "the figures of a profiled run are slower",
+    )
+    root.add_argument(
         "--strict", action="store_true", help="exit 1 when a target is missed (default 0)"
     )
     return root
@@ -156,6 +165,7 @@ def options_from(args: argparse.Namespace) -> Options:
         postgres_url=args.postgres_url,
         rebuild=bool(args.rebuild),
         keep_stale=bool(args.keep_stale),
+        profile=bool(args.profile),
     )
 
 
@@ -309,6 +319,7 @@ def report(
             "calls": options.calls,
             "startup_runs": options.startup_runs,
             "memory_commands": options.memory_commands,
+            "profile": options.profile,
         },
         "dataset": {"version": DATASET_VERSION, "seed": SEED, "anchor": ANCHOR.isoformat()},
         "datasets": [

@@ -9,6 +9,11 @@ An update counts as answered when a sendMessage quotes its message (`reply_param
 every group message is given the message_id of its update_id, so quotes identify updates,
 and messages the bot posts on its own (reminders) are counted apart. Times are
 `time.perf_counter()` in the process that runs the fake.
+
+Each update's round trip (from its offer to the first sendMessage quoting it) is kept in
+`round_trips`, and `round_trip(update)` offers one update and waits for that answer. Every
+look-up is by message_id in a dict or set: an answer costs the same however many messages
+came before it.
 """
 
 from __future__ import annotations
@@ -106,6 +111,12 @@ class FakeTelegram:
         self.first_call_at: dict[str, float] = {}
         self.unknown: dict[str, int] = {}
         self.samples: list[str] = []
+        self.round_trips: dict[int, float] = {}
+        """Seconds from an update's offer to the sendMessage quoting it, by message_id."""
+        self.last_answer = ""
+        """The text of the last answer that quoted an offered update."""
+        self._offered: dict[int, float] = {}
+        self._answers: dict[int, asyncio.Future[float]] = {}
         self._message_ids = 0
 
     async def start(self) -> None:
@@ -129,9 +140,12 @@ class FakeTelegram:
 
     def offer(self, updates: Sequence[Update]) -> None:
         """Queues updates for getUpdates and starts the clock at the first offer."""
+        now = time.perf_counter()
         if self.offered_at is None:
-            self.offered_at = time.perf_counter()
+            self.offered_at = now
         self._queue.extend(updates)
+        for update in updates:
+            self._offered[update.message_id] = now
         self._waiting.update(u.message_id for u in updates)
         self._all_answered.clear()
         self._arrived.set()
@@ -140,6 +154,18 @@ class FakeTelegram:
         """Waits until every offered update is answered; TimeoutError after `seconds`."""
         async with asyncio.timeout(seconds):
             await self._all_answered.wait()
+
+    async def round_trip(self, update: Update, seconds: float) -> float:
+        """Offers one update and waits for the answer quoting it: its round trip in seconds
+        (TimeoutError after `seconds`)."""
+        answer: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._answers[update.message_id] = answer
+        self.offer([update])
+        try:
+            async with asyncio.timeout(seconds):
+                return await answer
+        finally:
+            self._answers.pop(update.message_id, None)
 
     @property
     def pending(self) -> int:
@@ -216,9 +242,16 @@ class FakeTelegram:
         )
         if quoted is not None and quoted in self._waiting:
             self._waiting.discard(quoted)
+            offered = self._offered.pop(quoted, None)
+            if offered is not None:
+                self.round_trips[quoted] = now - offered
+                answer = self._answers.pop(quoted, None)
+                if answer is not None and not answer.done():
+                    answer.set_result(now - offered)
             self.answered += 1
             self.first_answer_at = self.first_answer_at or now
             self.last_answer_at = now
+            self.last_answer = text
             if len(self.samples) < SAMPLES:
                 self.samples.append(text)
             if not self._waiting:

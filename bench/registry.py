@@ -31,6 +31,8 @@ class Options:
     postgres_url: str
     rebuild: bool
     keep_stale: bool = False
+    profile: bool = False
+    """Benchmarks that can sample our bot's process with pyinstrument do so (bench.mixed)."""
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ import aiohttp
 from bench.dataset import ANCHOR, SEED, Dataset, generate
 from bench.fake_slack import BOT_TOKEN, FakeSlack
 from bench.latency import KINDS
+from bench.profiling import Profiling
 from bench.registry import Benchmark, Measurement, Run, median, percentile
 from bot.runner import slack_adapter
 
@@ -229,8 +230,18 @@ async def serve_bare(api_url: str) -> tuple[int, Callable[[], Awaitable[None]]]:
     return port, runner.cleanup
 
 
-async def serve(kind: str, database_url: str, api_url: str, control: TextIO) -> None:
-    """Serves until end of input; answers `cpu` lines with this process's CPU seconds."""
+async def serve(
+    kind: str,
+    database_url: str,
+    api_url: str,
+    control: TextIO,
+    profiling: Profiling | None = None,
+) -> None:
+    """Serves until end of input; answers `cpu` lines with this process's CPU seconds.
+
+    With `profiling`, SIGUSR1 starts the sampling and the end writes its files."""
+    if profiling is not None:
+        profiling.install()
     if kind == "ours":
         port, stop = await serve_ours(database_url, api_url)
     else:
@@ -244,6 +255,8 @@ async def serve(kind: str, database_url: str, api_url: str, control: TextIO) -> 
             if line.strip() == "cpu":
                 print(f"cpu {time.process_time():.6f}", flush=True)
     finally:
+        if profiling is not None:
+            profiling.finish()
         await stop()
 
 
@@ -252,9 +265,12 @@ def serve_main(argv: Sequence[str]) -> int:
     parser.add_argument("kind", choices=KINDS_OF_SERVER)
     parser.add_argument("--database", default="")
     parser.add_argument("--api-url", required=True)
+    parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument("--profile-name", default="profile-ours-slack")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve(args.kind, args.database, args.api_url, sys.stdin))
+    profiling = Profiling(args.profile, args.profile_name) if args.profile else None
+    asyncio.run(serve(args.kind, args.database, args.api_url, sys.stdin, profiling))
     return 0
 
 
@@ -268,7 +284,10 @@ class Server:
         self.port = 0
 
     @classmethod
-    async def start(cls, kind: str, database_url: str, api_url: str, log: Path) -> Server:
+    async def start(
+        cls, kind: str, database_url: str, api_url: str, log: Path, extra: Sequence[str] = ()
+    ) -> Server:
+        """Starts a server process; `extra` are more `serve` options (e.g. `--profile`)."""
         with log.open("wb") as errors:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -280,6 +299,7 @@ class Server:
                 database_url,
                 "--api-url",
                 api_url,
+                *extra,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=errors,

@@ -44,5 +44,6 @@ def test_quick_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> Non
         "slack-throughput",
         "fanout",
         "telegram-throughput",
+        "mixed",
     } <= measured
     assert not figures["failures"]
