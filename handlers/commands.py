@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from handlers import activities, admin, contacts, events, reminders
 from handlers.context import Context
+from handlers.goals import editing as goal_editing
+from handlers.goals import listing as goal_listing
 from handlers.i18n import N_
 from handlers.types import ChatKind, Reply
 from models.entities import Role
@@ -132,6 +134,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
         shared_answer=True,
     ),
     CommandSpec(
+        "goals",
+        "cilji",
+        Role.MEMBER,
+        N_("show the goals and their indicators' progress [YEAR]"),
+        N_("/goals 2026"),
+        goal_listing.list_goals,
+        shared_answer=True,
+    ),
+    CommandSpec(
+        "goal",
+        "cilj",
+        Role.MEMBER,
+        N_("show one goal in full: ID [YEAR]"),
+        N_("/goal 1"),
+        goal_listing.show_goal,
+        shared_answer=True,
+    ),
+    CommandSpec(
         "language",
         "jezik",
         Role.MEMBER,
@@ -191,12 +211,52 @@ COMMANDS: tuple[CommandSpec, ...] = (
         activities.set_activity_status,
     ),
     CommandSpec(
+        "editactivity",
+        "urediaktivnost",
+        Role.COORDINATOR,
+        N_("change an activity: ID title=… due=… area=… organisation=… notes=… indicator=…"),
+        N_("/editactivity 7 due=15.3.2027 indicator=3"),
+        activities.edit_activity,
+    ),
+    CommandSpec(
         "addcontact",
         "dodajkontakt",
         Role.COORDINATOR,
         N_("add a contact: NAME | ORGANISATION [| ROLE] [| EMAIL] [| PHONE]"),
         N_("/addcontact Ana Novak | SAŠA inkubator | mentor | ana@example.org"),
         contacts.add_contact,
+    ),
+    CommandSpec(
+        "addgoal",
+        "dodajcilj",
+        Role.COORDINATOR,
+        N_("add a goal: TITLE [| AREA] [| DESCRIPTION]"),
+        N_("/addgoal Digital ecosystem | digitalno-mesto"),
+        goal_editing.add_goal,
+    ),
+    CommandSpec(
+        "addindicator",
+        "dodajkazalnik",
+        Role.COORDINATOR,
+        N_("add an indicator: GOAL | TITLE | TARGET [UNIT] | PERIOD [| SOURCE]"),
+        N_("/addindicator 1 | Project applications | 3 applications | yearly | activities"),
+        goal_editing.add_indicator,
+    ),
+    CommandSpec(
+        "editindicator",
+        "uredikazalnik",
+        Role.COORDINATOR,
+        N_("change an indicator: ID title=… target=… unit=… period=… source=… goal=…"),
+        N_("/editindicator 4 target=5 period=until 31. 12. 2027"),
+        goal_editing.edit_indicator,
+    ),
+    CommandSpec(
+        "record",
+        "vpisi",
+        Role.COORDINATOR,
+        N_("add a value to an indicator filled in by hand: INDICATOR VALUE [| NOTE]"),
+        N_("/record 4 1 | agreement signed"),
+        goal_editing.record,
     ),
     CommandSpec(
         "subscribe",

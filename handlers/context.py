@@ -12,6 +12,7 @@ from handlers.i18n import Translator
 from handlers.types import Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
+from models.services.goals import GoalService
 from models.services.reminders import ReminderService
 from models.services.views import CoalitionView
 
@@ -23,6 +24,7 @@ class Services:
     activities: ActivityService
     contacts: ContactService
     reminders: ReminderService
+    goals: GoalService
 
 
 class NoCoalition(Exception):
