@@ -17,8 +17,8 @@ from tests.support import as_role
 ZONE = ZoneInfo("Europe/Ljubljana")
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=ZONE).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 async def indicators(app: App, year: int) -> dict[str, IndicatorView]:

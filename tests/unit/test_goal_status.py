@@ -24,8 +24,8 @@ AT_LEAST, AT_MOST = Direction.AT_LEAST, Direction.AT_MOST
 YEAR_2026 = year_period(2026, ZONE)
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=ZONE)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZONE)
 
 
 def test_a_year_runs_from_local_midnight_to_local_midnight() -> None:
