@@ -9,6 +9,7 @@ from handlers import activities, admin, contacts, events, reminders
 from handlers.context import Context
 from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
+from handlers.goals import report as goal_report
 from handlers.i18n import N_
 from handlers.types import ChatKind, Reply
 from models.entities import Role
@@ -150,6 +151,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/goal 1"),
         goal_listing.show_goal,
         shared_answer=True,
+    ),
+    CommandSpec(
+        "report",
+        "porocilo",
+        Role.MEMBER,
+        N_("show a chart of the goals' indicators against their targets [YEAR]"),
+        N_("/report 2026"),
+        goal_report.report,
     ),
     CommandSpec(
         "language",

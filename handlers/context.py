@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.access import PrivateAccess
 from handlers.i18n import Translator
-from handlers.types import Button, IncomingCommand, ListItem, Reply
+from handlers.types import Attachment, Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.goals import GoalService
@@ -74,6 +74,7 @@ class Context:
         buttons: tuple[Button, ...] = (),
         *,
         personal: bool = False,
+        attachment: Attachment | None = None,
     ) -> Reply:
         return Reply(
             title=title,
@@ -83,6 +84,7 @@ class Context:
             buttons=buttons,
             personal=personal,
             locale=self.locale,
+            attachment=attachment,
         )
 
     def error(self, *lines: str) -> Reply:
