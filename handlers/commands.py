@@ -31,6 +31,10 @@ class CommandSpec:
     chat's kind and binding, the arguments and the minute: the dispatcher may remember it."""
     picks_coalition: bool = False
     """In a private chat its argument names the coalition to talk about from now on."""
+    slack_slash: bool = True
+    """Registered as a Slack slash command in both languages. Slack takes at most 50, so a
+    few commands are reached there by mentioning the bot or in its direct messages
+    (`@coalition-bot dodajkazalnik …`), exactly as typed elsewhere."""
 
 
 async def show_help(ctx: Context) -> Reply:
@@ -69,6 +73,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         needs_coalition=False,
         shared_answer=True,
         picks_coalition=True,
+        slack_slash=False,  # Telegram's greeting; Slack has /help and the App Home
     ),
     CommandSpec(
         "help",
@@ -242,6 +247,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("add a goal: TITLE [| AREA] [| DESCRIPTION]"),
         N_("/addgoal Digital ecosystem | digitalno-mesto"),
         goal_editing.add_goal,
+        slack_slash=False,
     ),
     CommandSpec(
         "addindicator",
@@ -250,6 +256,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("add an indicator: GOAL | TITLE | TARGET [UNIT] | PERIOD [| SOURCE]"),
         N_("/addindicator 1 | Project applications | 3 applications | yearly | activities"),
         goal_editing.add_indicator,
+        slack_slash=False,
     ),
     CommandSpec(
         "editindicator",
@@ -258,6 +265,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("change an indicator: ID title=… target=… unit=… period=… source=… goal=…"),
         N_("/editindicator 4 target=5 period=until 31. 12. 2027"),
         goal_editing.edit_indicator,
+        slack_slash=False,
     ),
     CommandSpec(
         "record",
