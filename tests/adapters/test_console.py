@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 from pathlib import Path
@@ -108,4 +109,4 @@ async def test_the_report_chart_is_written_to_a_file_whose_path_is_printed(
     assert "Digitalni ekosistem — delno dosežen" in answer
     path = Path(answer.rsplit("[", 1)[1].rstrip("]"))
     assert path.parent == tmp_path
-    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert (await asyncio.to_thread(path.read_bytes)).startswith(b"\x89PNG\r\n\x1a\n")

@@ -4,7 +4,10 @@ its indicator; bad input is answered and stores nothing."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import App
+from handlers.goals import chart
 from models.entities import ActivityStatus, Role
 from models.services.goals import IndicatorView
 from tests.support import as_role, ask
@@ -126,3 +129,20 @@ async def test_bad_input_is_answered_with_an_example_and_stores_nothing(any_app:
     assert other.is_error
     assert f"V tej koaliciji ni kazalnika #{manual.id}." in other.plain_text()
     assert await any_app.services.goals.overview(LJ) == before
+
+
+async def test_without_matplotlib_the_report_is_its_summary_and_how_to_get_charts(
+    any_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chart, "available", lambda: False)
+    reply = await ask(any_app, "/porocilo", coalition=LJ, locale="sl")
+    assert reply.attachment is None
+    assert "Digitalni ekosistem — delno dosežen: doseženo: 2 od 6 kazalnikov" in reply.lines
+    assert reply.footer == "Za graf namestite matplotlib: pip install 'coalition-bot[charts]'."
+    with_chart = await ask(any_app, "/report", coalition=LJ, locale="en")
+    assert with_chart.attachment is None  # still none: matplotlib "missing"
+    monkeypatch.undo()
+    drawn = await ask(any_app, "/report", coalition=LJ, locale="en")
+    assert drawn.attachment is not None
+    assert drawn.attachment.content.startswith(b"\x89PNG")
+    assert "2 of 6 indicators achieved" in drawn.lines[0]
