@@ -6,26 +6,30 @@ summed or the latest one taken, each by a correlated subquery on its indicator i
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 
+from models.base import UTCDateTime
 from models.entities import Activity, ActivityStatus, Event, EventStatus
 from models.goals.entities import Aggregate, CheckIn, Indicator, PeriodKind, Source
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""Where an until-date period starts counting: from the beginning."""
 
 
 def in_period(
     moment: Any, year_start: datetime, year_end: datetime, as_of: datetime
 ) -> ColumnElement[bool]:
-    """`moment` (a column) falls in the indicator's period and no later than `as_of`."""
-    return and_(
-        or_(
-            and_(Indicator.period == PeriodKind.YEARLY, moment >= year_start, moment < year_end),
-            and_(Indicator.period == PeriodKind.UNTIL, moment < Indicator.until_end),
-        ),
-        moment <= as_of,
-    )
+    """`moment` (a column) falls in the indicator's period and no later than `as_of`.
+
+    The bounds are one range per indicator row, so the index on (indicator, ..., moment)
+    is read only over that range."""
+    yearly = Indicator.period == PeriodKind.YEARLY
+    start = case((yearly, literal(year_start, UTCDateTime())), else_=literal(EPOCH, UTCDateTime()))
+    end = case((yearly, literal(year_end, UTCDateTime())), else_=Indicator.until_end)
+    return and_(moment >= start, moment < end, moment <= as_of)
 
 
 def value_of_indicator(
