@@ -8,7 +8,8 @@ linked to the 8 indicators, spread over two years), 10,000 activities and 2,000 
 in a temporary SQLite file (and, with --postgres-url, in a fresh PostgreSQL database on that
 server). It then times the statuses the way /cilji gets them (GoalService.overview: one
 aggregate statement for the indicators, one for the goals), the whole /cilji answer from its
-handler (never a remembered answer), and the chart of /porocilo drawn in a worker thread. It prints p50 and p99 in milliseconds.
+handler (never a remembered answer), and the chart of /porocilo drawn in a worker thread.
+It prints p50 and p99 in milliseconds.
 """
 
 from __future__ import annotations
