@@ -20,6 +20,7 @@ from models.demo import load_demo
 from models.reminder_policy import ReminderPolicy
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.base import Clock, Service, utc_now
+from models.services.goals import GoalService
 from models.services.reminders import ReminderService
 
 ServiceT = TypeVar("ServiceT", bound=Service)
@@ -104,6 +105,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         activities=wired(ActivityService),
         contacts=wired(ContactService),
         reminders=wired(ReminderService),
+        goals=wired(GoalService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from handlers import activities, admin, contacts, events, reminders
 from handlers.context import Context
+from handlers.goals import editing as goal_editing
+from handlers.goals import listing as goal_listing
+from handlers.goals import report as goal_report
 from handlers.i18n import N_
 from handlers.types import ChatKind, Reply
 from models.entities import Role
@@ -28,6 +31,10 @@ class CommandSpec:
     chat's kind and binding, the arguments and the minute: the dispatcher may remember it."""
     picks_coalition: bool = False
     """In a private chat its argument names the coalition to talk about from now on."""
+    slack_slash: bool = True
+    """Registered as a Slack slash command in both languages. Slack takes at most 50, so a
+    few commands are reached there by mentioning the bot or in its direct messages
+    (`@coalition-bot dodajkazalnik …`), exactly as typed elsewhere."""
 
 
 async def show_help(ctx: Context) -> Reply:
@@ -66,6 +73,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         needs_coalition=False,
         shared_answer=True,
         picks_coalition=True,
+        slack_slash=False,  # Telegram's greeting; Slack has /help and the App Home
     ),
     CommandSpec(
         "help",
@@ -132,6 +140,32 @@ COMMANDS: tuple[CommandSpec, ...] = (
         shared_answer=True,
     ),
     CommandSpec(
+        "goals",
+        "cilji",
+        Role.MEMBER,
+        N_("show the goals and their indicators' progress [YEAR]"),
+        N_("/goals 2026"),
+        goal_listing.list_goals,
+        shared_answer=True,
+    ),
+    CommandSpec(
+        "goal",
+        "cilj",
+        Role.MEMBER,
+        N_("show one goal in full: ID [YEAR]"),
+        N_("/goal 1"),
+        goal_listing.show_goal,
+        shared_answer=True,
+    ),
+    CommandSpec(
+        "report",
+        "porocilo",
+        Role.MEMBER,
+        N_("show a chart of the goals' indicators against their targets [YEAR]"),
+        N_("/report 2026"),
+        goal_report.report,
+    ),
+    CommandSpec(
         "language",
         "jezik",
         Role.MEMBER,
@@ -191,12 +225,55 @@ COMMANDS: tuple[CommandSpec, ...] = (
         activities.set_activity_status,
     ),
     CommandSpec(
+        "editactivity",
+        "urediaktivnost",
+        Role.COORDINATOR,
+        N_("change an activity: ID title=… due=… area=… organisation=… notes=… indicator=…"),
+        N_("/editactivity 7 due=15.3.2027 indicator=3"),
+        activities.edit_activity,
+    ),
+    CommandSpec(
         "addcontact",
         "dodajkontakt",
         Role.COORDINATOR,
         N_("add a contact: NAME | ORGANISATION [| ROLE] [| EMAIL] [| PHONE]"),
         N_("/addcontact Ana Novak | SAŠA inkubator | mentor | ana@example.org"),
         contacts.add_contact,
+    ),
+    CommandSpec(
+        "addgoal",
+        "dodajcilj",
+        Role.COORDINATOR,
+        N_("add a goal: TITLE [| AREA] [| DESCRIPTION]"),
+        N_("/addgoal Digital ecosystem | digitalno-mesto"),
+        goal_editing.add_goal,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "addindicator",
+        "dodajkazalnik",
+        Role.COORDINATOR,
+        N_("add an indicator: GOAL | TITLE | TARGET [UNIT] | PERIOD [| SOURCE]"),
+        N_("/addindicator 1 | Project applications | 3 applications | yearly | activities"),
+        goal_editing.add_indicator,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "editindicator",
+        "uredikazalnik",
+        Role.COORDINATOR,
+        N_("change an indicator: ID title=… target=… unit=… period=… source=… goal=…"),
+        N_("/editindicator 4 target=5 period=until 31. 12. 2027"),
+        goal_editing.edit_indicator,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "record",
+        "vpisi",
+        Role.COORDINATOR,
+        N_("add a value to an indicator filled in by hand: INDICATOR VALUE [| NOTE]"),
+        N_("/record 4 1 | agreement signed"),
+        goal_editing.record,
     ),
     CommandSpec(
         "subscribe",

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from handlers.access import PrivateAccess
 from handlers.i18n import Translator
-from handlers.types import Button, IncomingCommand, ListItem, Reply
+from handlers.types import Attachment, Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
+from models.services.goals import GoalService
 from models.services.reminders import ReminderService
 from models.services.views import CoalitionView
 
@@ -23,6 +24,7 @@ class Services:
     activities: ActivityService
     contacts: ContactService
     reminders: ReminderService
+    goals: GoalService
 
 
 class NoCoalition(Exception):
@@ -72,6 +74,7 @@ class Context:
         buttons: tuple[Button, ...] = (),
         *,
         personal: bool = False,
+        attachment: Attachment | None = None,
     ) -> Reply:
         return Reply(
             title=title,
@@ -81,6 +84,7 @@ class Context:
             buttons=buttons,
             personal=personal,
             locale=self.locale,
+            attachment=attachment,
         )
 
     def error(self, *lines: str) -> Reply:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import get_day_names
 
+from handlers.arguments import parse_id
 from handlers.context import Context
 from handlers.when import ParsedWhen, WhenError, parse_when
 from models.entities import Role
@@ -31,6 +32,11 @@ def field_name(ctx: Context, field: str) -> str:
         "email": ctx._("e-mail"),
         "phone": ctx._("phone"),
         "notes": ctx._("notes"),
+        "target": ctx._("target"),
+        "value": ctx._("value"),
+        "unit": ctx._("unit"),
+        "note": ctx._("note"),
+        "period": ctx._("period"),
     }
     return names.get(field, field)
 
@@ -57,6 +63,8 @@ def not_found(ctx: Context, error: NotFound) -> str:
         "coalition": ctx._("There is no coalition “%(key)s”."),
         "organisation": ctx._("There is no organisation “%(key)s”."),
         "chat": ctx._("This chat is not bound to a coalition."),
+        "goal": ctx._("There is no goal #%(key)s in this coalition. /goals lists them."),
+        "indicator": ctx._("There is no indicator #%(key)s in this coalition. /goals lists them."),
     }
     return messages.get(error.what, ctx._("Not found: %(key)s")) % key
 
@@ -83,12 +91,43 @@ def invalid(ctx: Context, error: Invalid) -> str:
         "cancelled": ctx._("This event is cancelled and cannot be changed."),
         "unknown": ctx._("Choose sl (slovenščina) or en (English)."),
         "own_admin": ctx._("You cannot take the admin role from yourself."),
+        "too_large": ctx._("The %(field)s is too large (at most 1,000,000,000)."),
+        "negative": ctx._("The %(field)s cannot be negative."),
+        "not_manual": ctx._(
+            "This indicator counts linked events or activities; /record is for indicators "
+            "filled in by hand."
+        ),
+        "counts_manual": ctx._(
+            "This indicator is filled in by hand with /record; link events and activities "
+            "only to an indicator that counts them."
+        ),
+        "counts_links": ctx._(
+            "This indicator is filled in by hand with /record; link events and activities "
+            "only to an indicator that counts them."
+        ),
+        "counts_events": ctx._(
+            "This indicator counts events; link events to it with /editevent ID indicator=N."
+        ),
+        "counts_activities": ctx._(
+            "This indicator counts activities; link activities to it with "
+            "/editactivity ID indicator=N."
+        ),
         "anonymous": ctx._(
             "That id stands for anonymous group admins, not a person; "
             "a role needs the person's own id."
         ),
     }
     return messages.get(error.problem, ctx._("The %(field)s is not valid.")) % field
+
+
+def read_indicator(ctx: Context, text: str) -> int:
+    """An indicator's number to link to, or 0 to unlink (empty, `0`, `-`, `none`, `brez`)."""
+    if text.strip().casefold() in ("", "0", "-", "none", "brez"):
+        return 0
+    number = parse_id(text)
+    if number is None:
+        raise BadInput(ctx._("Give the indicator's number, as /goals shows it, or 0 to unlink."))
+    return number
 
 
 def too_many_parts(ctx: Context, most: int) -> str:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
 from handlers.context import Context
-from handlers.errors import BadInput, read_when, shorten, too_many_parts
+from handlers.errors import BadInput, read_indicator, read_when, shorten, too_many_parts
 from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
 from handlers.types import Reply
 from models.errors import NotFound
@@ -27,6 +27,8 @@ EDIT_FIELDS = {
     "podrocje": "area",
     "description": "description",
     "opis": "description",
+    "indicator": "indicator",
+    "kazalnik": "indicator",
 }
 
 
@@ -133,10 +135,14 @@ async def edit_event(ctx: Context) -> Reply:
     if unknown:
         raise BadInput(
             ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
-            % {"field": unknown[0], "fields": ctx._("title, when, where, area, description")}
+            % {
+                "field": unknown[0],
+                "fields": ctx._("title, when, where, area, description, indicator"),
+            }
         )
     changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
     when = read_when(ctx, changes["when"]) if "when" in changes else None
+    indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None
     event = await ctx.services.events.edit(
         ctx.coalition.slug,
         ctx.actor,
@@ -148,6 +154,7 @@ async def edit_event(ctx: Context) -> Reply:
         location=changes.get("where"),
         area=changes.get("area"),
         description=changes.get("description"),
+        indicator=indicator,
     )
     return ctx.reply(
         ctx._("Event #%(id)d changed.") % {"id": event.id},

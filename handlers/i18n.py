@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_decimal
 
 MOMENTS_KEPT = 4096
 """Formatted moments a Translator keeps (about 1 MB)."""
@@ -45,6 +46,16 @@ class Translator:
         if self._day_pattern:
             return format_date(value, self._day_pattern, locale=self._babel_locale)
         return format_skeleton("yMMMEd", value, locale=self._babel_locale)
+
+    def number(self, value: float) -> str:
+        """`1.234,5` in Slovenian, `1,234.5` in English: at most two decimals."""
+        return format_decimal(value, "#,##0.##", locale=self._babel_locale)
+
+    def short_day(self, value: date) -> str:
+        """`31. 12. 2025` / `31 Dec 2025`: a date without its weekday."""
+        return format_date(
+            value, "d. M. y" if self.locale == "sl" else "d MMM y", locale=self._babel_locale
+        )
 
     def day_month(self, value: date) -> str:
         return format_skeleton("MMMEd", value, locale=self._babel_locale)

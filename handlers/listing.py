@@ -76,6 +76,7 @@ LABELS = {
     "Type": N_("Type"),
     "Area": N_("Area"),
     "Organiser": N_("Organiser"),
+    "Indicator": N_("Indicator"),
 }
 
 
@@ -114,6 +115,8 @@ def event_details(ctx: Reader, event: EventView) -> tuple[str, ...]:
         lines.append(labelled(ctx, "Area", f"{event.area.name} ({event.area.slug})"))
     if event.organiser:
         lines.append(labelled(ctx, "Organiser", event.organiser))
+    if event.indicator_id:
+        lines.append(labelled(ctx, "Indicator", f"#{event.indicator_id}"))
     if event.description:
         lines.append(event.description)
     return tuple(lines)
@@ -126,6 +129,8 @@ def activity_item(ctx: Reader, activity: ActivityView) -> ListItem:
         meta.append(activity.area.name)
     if activity.organisation:
         meta.append(activity.organisation)
+    if activity.indicator_id:
+        meta.append(labelled(ctx, "Indicator", f"#{activity.indicator_id}"))
     return ListItem(f"{due} — {activity.title}", (" · ".join(meta),))
 
 

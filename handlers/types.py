@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from models.entities import Role
 
-__all__ = ["Button", "ChatKind", "IncomingCommand", "ListItem", "Reply", "Role"]
+__all__ = ["Attachment", "Button", "ChatKind", "IncomingCommand", "ListItem", "Reply", "Role"]
 
 
 class ChatKind(StrEnum):
@@ -53,6 +53,19 @@ class ListItem:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a chart (PNG) shown as a picture where the platform can.
+
+    The reply's text is its caption or the message beside it; `alt_text` describes the
+    picture for screen readers (Slack's alt text)."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "image/png"
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a handler answers; adapters render it (HTML, Block Kit, text).
 
@@ -60,6 +73,7 @@ class Reply:
     `is_error` marks refusals and bad input (rendered privately where possible).
     `personal` marks answers meant for the asking user only.
     `locale` is the language the reply was written in.
+    `attachment` is a file sent with it (a chart); the text goes as its caption or beside it.
     """
 
     title: str = ""
@@ -70,6 +84,7 @@ class Reply:
     is_error: bool = False
     personal: bool = False
     locale: str = "sl"
+    attachment: Attachment | None = None
 
     def plain_text(self) -> str:
         """The reply as readable plain text (console, fallbacks, tests)."""

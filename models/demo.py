@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models.demo_goals import fill_goals
 from models.entities import (
     Activity,
     ActivityStatus,
@@ -409,7 +410,9 @@ async def _fill(
             )
         )
     session.add_all(new)
-    return bool(added or new)
+    await session.flush()
+    goals = await fill_goals(session, coalition, today, zone)
+    return bool(added or new or goals)
 
 
 async def load_demo(sessions: async_sessionmaker[AsyncSession], today: date) -> bool:

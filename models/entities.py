@@ -155,6 +155,8 @@ class Event(Base, answers=content("coalition_id")):
         Index("ix_events_coalition_start", "coalition_id", "status", "starts_at"),
         # /deadlines: deadline events of a coalition from a day on, without reading the others
         Index("ix_events_coalition_kind_start", "coalition_id", "kind", "status", "starts_at"),
+        # goals: the events counted toward an indicator in a period
+        Index("ix_events_indicator_start", "indicator_id", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +176,10 @@ class Event(Base, answers=content("coalition_id")):
         stored_as_value(EventStatus), default=EventStatus.SCHEDULED
     )
     created_by: Mapped[str | None] = mapped_column(String(100))
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="SET NULL")
+    )
+    """The goal's indicator this event counts toward, once held (models/goals)."""
 
     area: Mapped[Area | None] = relationship()
     organiser: Mapped[Organisation | None] = relationship()
@@ -181,7 +187,11 @@ class Event(Base, answers=content("coalition_id")):
 
 class Activity(Base, answers=content("coalition_id")):
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_coalition_due", "coalition_id", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_activities_coalition_due", "coalition_id", "status", "due_on"),
+        # goals: the activities done toward an indicator in a period
+        Index("ix_activities_indicator_done", "indicator_id", "status", "done_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
@@ -195,6 +205,12 @@ class Activity(Base, answers=content("coalition_id")):
         stored_as_value(ActivityStatus), default=ActivityStatus.PLANNED
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    """When the activity last became done (None while it is not)."""
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="SET NULL")
+    )
+    """The goal's indicator this activity counts toward, once done (models/goals)."""
 
     area: Mapped[Area | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from handlers.dispatcher import Dispatcher
@@ -41,8 +42,15 @@ def parse_line(line: str, identity: ConsoleIdentity) -> IncomingCommand | None:
     )
 
 
-def render(reply: Reply) -> str:
-    return reply.plain_text()
+def render(reply: Reply, files: Path | None = None) -> str:
+    """The reply as text; a file it carries is written into `files` (the current directory)
+    and its path printed under the text."""
+    text = reply.plain_text()
+    if reply.attachment is None:
+        return text
+    path = (files or Path.cwd()) / Path(reply.attachment.filename).name
+    path.write_bytes(reply.attachment.content)
+    return f"{text}\n[{path}]"
 
 
 class ConsoleChat:
@@ -50,15 +58,20 @@ class ConsoleChat:
 
     name = "console"
 
-    def __init__(self, dispatcher: Dispatcher, identity: ConsoleIdentity) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, identity: ConsoleIdentity, files: Path | None = None
+    ) -> None:
         self.dispatcher = dispatcher
         self.identity = identity
+        self.files = files
+        """Where files sent with replies (charts) are written; None: the current directory."""
 
     async def ask(self, line: str) -> str | None:
         command = parse_line(line, self.identity)
         if command is None:
             return None
-        return render(await self.dispatcher.handle(command))
+        reply = await self.dispatcher.handle(command)
+        return await asyncio.to_thread(render, reply, self.files)
 
     async def run(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
         interactive = stdin.isatty()

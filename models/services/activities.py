@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from models.entities import Activity, ActivityStatus, Event, EventKind, EventStatus, Role
-from models.errors import NotFound
+from models.errors import Invalid, NotFound
+from models.goals.entities import Source
 from models.services.base import Service, area_view, coalition_id_of, page_and_total
+from models.services.goals.service import linkable_indicator
 from models.services.reminder_planning import plan_activity
 from models.services.views import ActivityView, Deadline, Page
 from models.validation import clean_text, optional_text
@@ -27,6 +29,7 @@ def activity_view(activity: Activity) -> ActivityView:
         area=area_view(activity.area),
         organisation=activity.organisation.name if activity.organisation else None,
         notes=activity.notes,
+        indicator_id=activity.indicator_id,
     )
 
 
@@ -131,6 +134,8 @@ class ActivityService(Service):
                 raise NotFound("activity", activity_id)
             previous = activity.status
             activity.status = status
+            if status is not previous:
+                activity.done_at = self._clock() if status is ActivityStatus.DONE else None
             self._audit(
                 session,
                 coalition.id,
@@ -140,6 +145,71 @@ class ActivityService(Service):
                 {"from": previous.value, "to": status.value},
             )
             due = await plan_activity(session, activity, coalition, self.policy, self._clock())
+            view = activity_view(activity)
+        self._planned(due)
+        return view
+
+    async def edit(
+        self,
+        coalition_slug: str,
+        actor: str,
+        activity_id: int,
+        *,
+        title: str | None = None,
+        due_on: date | None = None,
+        clear_due: bool = False,
+        area: str | None = None,
+        organisation: str | None = None,
+        notes: str | None = None,
+        indicator: int | None = None,
+    ) -> ActivityView:
+        """Changes the given fields; an empty area, organisation or notes clears it,
+        `clear_due` the due date, and indicator 0 unlinks the activity from its indicator."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
+            activity = await session.scalar(
+                select(Activity)
+                .options(*RELATIONS)
+                .where(Activity.id == activity_id, Activity.coalition_id == coalition.id)
+                .with_for_update(of=Activity)
+            )
+            if activity is None:
+                raise NotFound("activity", activity_id)
+            changed: dict[str, object] = {}
+            if title is not None:
+                activity.title = changed["title"] = clean_text(title, "title", 200)
+            if due_on is not None or clear_due:
+                activity.due_on = due_on
+                changed["due_on"] = due_on.isoformat() if due_on else None
+            if area is not None:
+                activity.area = await self._area(session, coalition.id, area) if area else None
+                changed["area"] = area
+            if organisation is not None:
+                activity.organisation = (
+                    await self._organisation(session, coalition.id, organisation)
+                    if organisation
+                    else None
+                )
+                changed["organisation"] = organisation
+            if notes is not None:
+                activity.notes = changed["notes"] = optional_text(notes, "notes", 2000)
+            if indicator is not None:
+                activity.indicator_id = (
+                    await linkable_indicator(session, coalition.id, indicator, Source.ACTIVITIES)
+                    if indicator
+                    else None
+                )
+                changed["indicator"] = activity.indicator_id
+            if not changed:
+                raise Invalid("changes", "empty")
+            self._audit(
+                session, coalition.id, actor, "activity.edit", f"activity:{activity.id}", changed
+            )
+            await session.flush()
+            due: list[datetime] = []
+            if "due_on" in changed:
+                due = await plan_activity(session, activity, coalition, self.policy, self._clock())
+            await session.refresh(activity, ["area", "organisation"])
             view = activity_view(activity)
         self._planned(due)
         return view

@@ -10,7 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from models.entities import Coalition, Event, EventKind, EventStatus, Role
 from models.errors import Invalid, NotFound
+from models.goals.entities import Source
 from models.services.base import Service, area_view, coalition_id_of, page_and_total
+from models.services.goals.service import linkable_indicator
 from models.services.reminder_planning import plan_cancellation, plan_event
 from models.services.views import EventView, Page
 from models.validation import clean_text, optional_text
@@ -33,6 +35,7 @@ def event_view(event: Event) -> EventView:
         status=event.status,
         area=area_view(event.area),
         organiser=event.organiser.name if event.organiser else None,
+        indicator_id=event.indicator_id,
     )
 
 
@@ -153,8 +156,10 @@ class EventService(Service):
         location: str | None = None,
         area: str | None = None,
         description: str | None = None,
+        indicator: int | None = None,
     ) -> EventView:
-        """Changes the given fields; an empty location, area or description clears it.
+        """Changes the given fields; an empty location, area or description clears it, and
+        indicator 0 unlinks the event from its indicator.
 
         A new start without an end keeps the event's duration, or drops the end of an event
         that now lasts the whole day.
@@ -187,6 +192,13 @@ class EventService(Service):
             if area is not None:
                 event.area = await self._area(session, coalition.id, area) if area else None
                 changed["area"] = area
+            if indicator is not None:
+                event.indicator_id = (
+                    await linkable_indicator(session, coalition.id, indicator, Source.EVENTS)
+                    if indicator
+                    else None
+                )
+                changed["indicator"] = event.indicator_id
             if not changed:
                 raise Invalid("changes", "empty")
             self._audit(session, coalition.id, actor, "event.edit", f"event:{event.id}", changed)

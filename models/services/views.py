@@ -45,6 +45,7 @@ class EventView:
     status: EventStatus
     area: AreaView | None
     organiser: str | None
+    indicator_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ActivityView:
     area: AreaView | None
     organisation: str | None
     notes: str | None
+    indicator_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 from pathlib import Path
@@ -97,3 +98,15 @@ async def test_random_lines_always_get_an_answer_and_a_member_changes_nothing(
     if f"/{name} {args}".strip():
         assert answer, f"no answer to {name!r} {args!r}"
     assert await row_counts(app) == before
+
+
+async def test_the_report_chart_is_written_to_a_file_whose_path_is_printed(
+    app: App, tmp_path: Path
+) -> None:
+    console = ConsoleChat(app.dispatcher, ConsoleIdentity(coalition="ljubljana"), files=tmp_path)
+    answer = await console.ask("/porocilo")
+    assert answer is not None
+    assert "Digitalni ekosistem — delno dosežen" in answer
+    path = Path(answer.rsplit("[", 1)[1].rstrip("]"))
+    assert path.parent == tmp_path
+    assert (await asyncio.to_thread(path.read_bytes)).startswith(b"\x89PNG\r\n\x1a\n")

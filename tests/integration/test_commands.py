@@ -733,8 +733,8 @@ async def test_a_done_activity_leaves_the_open_plan(
     done = await ask(app, "/activities done", locale="en")
     assert done.title.endswith(": 1 activity")
     assert done.items[0].details == (
-        "#1 · done · Premogovna regija in digitalizacija · Šolski center Velenje",
-    )
+        "#1 · done · Premogovna regija in digitalizacija · Šolski center Velenje · Indicator: #2",
+    )  # it counts toward the demo goal "Izvedba letnega načrta aktivnosti"
     slovenian = await ask(app, "/aktivnosti zaključene", locale="sl")
     assert titles(slovenian) == ["tor., 24. nov. 2026 — Predstavitev grozda eAlijansa"]
     assert ("console:ana", "activity.status", "activity:1") in await audit(app)
@@ -1167,4 +1167,4 @@ async def test_reading_writes_no_audit_entry(app: App) -> None:
     ):
         await ask(app, line)
     assert await audit(app) == []
-    assert await count(app, Activity) == 11
+    assert await count(app, Activity) == 14

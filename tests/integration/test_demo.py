@@ -97,7 +97,8 @@ async def test_loads_both_coalitions_with_the_seed_facts(db: Database) -> None:
         events = (await session.scalars(select(Event))).all()
         assert all(e.status is EventStatus.SCHEDULED for e in events)
         start_of_today = datetime.combine(TODAY, datetime.min.time(), ZoneInfo("Europe/Ljubljana"))
-        assert all(e.starts_at >= start_of_today for e in events)
+        # only what counted toward the goals this year is in the past: the council's meeting
+        assert all(e.starts_at >= start_of_today for e in events if e.indicator_id is None)
         assert all(e.starts_at.tzinfo is not None for e in events)
         week = start_of_today + timedelta(days=7)
         assert any(e.coalition_id == sasa.id and e.starts_at < week for e in events)

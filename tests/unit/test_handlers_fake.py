@@ -177,6 +177,7 @@ class Fakes:
             activities=cast(Any, self.activities),
             contacts=cast(Any, self.contacts),
             reminders=cast(Any, None),  # no handler tested here uses it
+            goals=cast(Any, None),
         )
 
 
@@ -414,6 +415,7 @@ async def test_edit_event_maps_slovenian_fields_and_parses_when(fakes: Fakes) ->
             "location": "",
             "area": None,
             "description": "x",
+            "indicator": None,
         },
     )
 
@@ -422,7 +424,7 @@ async def test_edit_event_refuses_an_unknown_field_in_the_readers_language(fakes
     with pytest.raises(BadInput) as refused:
         await events.edit_event(context(fakes, "uredidogodek", "1 barva=rdeča"))
     assert str(refused.value) == (
-        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis."
+        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik."
     )
     assert fakes.events.calls == []
 

@@ -314,7 +314,11 @@ class SlackAdapter:
             ask(f"{name} {text}", where, display_name=command.get("user_name", ""))
         )
         done, _pending = await asyncio.wait({answering}, timeout=self.answer_in_ack_seconds)
-        if answering in done and answering.exception() is None:
+        if (
+            answering in done
+            and answering.exception() is None
+            and not answering.result().attachment
+        ):
             reply = answering.result()
             await ack(response_type=response_type(reply), **message(reply))
             return

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -22,6 +22,8 @@ from handlers.types import ChatKind, Reply
 
 log = logging.getLogger(__name__)
 
+ALT_TEXT_LIMIT = 1000
+"""Characters of a file's alt text that Slack keeps."""
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 UNREACHABLE = CHANNEL_ERRORS | {"restricted_action", "user_not_in_channel"}
 """Answers refused for where they go, not for what they say: plain text there would fail too."""
@@ -111,7 +113,11 @@ class Answering:
         original_ts: str = "",
     ) -> None:
         """Answers through the interaction's response_url, else through the Web API: a message
-        that was to be replaced (`original_ts`) is edited with chat.update."""
+        that was to be replaced (`original_ts`) is edited with chat.update. A reply with a
+        file is uploaded into the conversation, its text the file's comment."""
+        if reply.attachment is not None:
+            await self.upload(where, reply, thread_ts=thread_ts)
+            return
         if response_url:
             body: dict[str, Any] = {
                 **message(reply),
@@ -131,6 +137,30 @@ class Answering:
         if replace_original and original_ts and await self._update(where, original_ts, reply):
             return
         await self.post(where, reply, thread_ts=thread_ts)
+
+    async def upload(self, where: Where, reply: Reply, *, thread_ts: str | None = None) -> None:
+        """Uploads the reply's file (files_upload_v2) with its text as the comment; where Slack
+        refuses, the text alone is posted, so nobody is left without an answer."""
+        attachment = reply.attachment
+        if attachment is None:
+            await self.post(where, reply, thread_ts=thread_ts)
+            return
+        try:
+            await self.client.files_upload_v2(
+                channel=where.channel,
+                file=attachment.content,
+                filename=attachment.filename,
+                title=reply.title or attachment.filename,
+                alt_txt=attachment.alt_text[:ALT_TEXT_LIMIT],
+                initial_comment=fallback_text(reply),
+                thread_ts=thread_ts,
+            )
+            return
+        except SlackApiError as error:
+            log.warning("Slack: the file upload failed: %s", error_code(error))
+        except (aiohttp.ClientError, TimeoutError, SlackClientError) as error:
+            log.warning("Slack: the file upload failed: %r", error)
+        await self.post(where, replace(reply, attachment=None), thread_ts=thread_ts)
 
     async def _update(self, where: Where, ts: str, reply: Reply) -> bool:
         """Edits the message `ts` to show the reply; False when Slack refuses."""

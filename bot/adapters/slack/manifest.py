@@ -19,6 +19,7 @@ SCOPES = (
     "channels:read",  # conversations.members (who may see a coalition in a DM), /bind, joined/left
     "chat:write",  # answers, page updates, reminders
     "commands",  # the slash commands
+    "files:write",  # the /report chart (files_upload_v2)
     "groups:read",  # the same for private channels
     "im:history",  # direct messages to the bot (message.im)
     "users:read",  # users.info: the person's Slack language
@@ -42,7 +43,7 @@ def build_manifest(config: Config, public_url: str = PUBLIC_URL_PLACEHOLDER) -> 
     request_url = f"{public_url.rstrip('/')}{config.slack.path}"
     translators = load_translators()
     commands: list[dict[str, Any]] = []
-    for spec in COMMANDS:
+    for spec in (spec for spec in COMMANDS if spec.slack_slash):
         for name, locale in ((spec.name, "en"), (spec.alias, "sl")):
             t = translators[locale]
             command: dict[str, Any] = {

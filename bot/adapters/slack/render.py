@@ -205,6 +205,8 @@ def fallback_text(reply: Reply) -> str:
 def message(reply: Reply) -> dict[str, Any]:
     """The `text` and `blocks` arguments of a message that shows this reply (the blocks are
     shared between calls: read them, never change them)."""
+    if reply.attachment is not None:  # not kept: a picture is large, and rarely sent twice
+        return {"text": fallback_text(reply), "blocks": render_blocks(reply)}
     text, blocks = _rendered(reply)
     return {"text": text, "blocks": blocks}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -16,6 +16,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.adapters.telegram.limits import CAPTION_LIMIT, MESSAGE_LIMIT
 from bot.adapters.telegram.render import CallbackCommands, keyboard, to_html
 from bot.delivery import DeliveryFailed, SendFailure
 from handlers.types import Reply
@@ -118,7 +119,8 @@ class Delivery:
     async def _send(
         self, chat_id: int, reply: Reply, quote: int | None, thread: int | None
     ) -> list[Message]:
-        chunks = to_html(reply)
+        attachment = reply.attachment
+        chunks = to_html(reply, CAPTION_LIMIT if attachment else MESSAGE_LIMIT)
         markup = keyboard(reply.buttons, self.callbacks.data_for)
         sent: list[Message] = []
         for index, chunk in enumerate(chunks):
@@ -128,6 +130,18 @@ class Delivery:
                 if quote is not None and index == 0
                 else None
             )
+            if attachment is not None and index == 0:  # the picture, its caption the start
+                request = self.bot.send_photo(
+                    chat_id,
+                    InputFile(attachment.content, filename=attachment.filename),
+                    caption=chunk,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    reply_parameters=reply_to,
+                    message_thread_id=thread,
+                )
+                sent.append(await self._call(chat_id, request))
+                continue
             message = await self._call(
                 chat_id,
                 self.bot.send_message(

@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 4096
 """Characters of one message's text (Telegram counts after parsing; we count the HTML)."""
+CAPTION_LIMIT = 1024
+"""Characters of a photo's caption (counted as for a message)."""
 CALLBACK_DATA_LIMIT = 64
 """Bytes of a button's callback_data."""
 COMMAND_NAME_LIMIT = 32

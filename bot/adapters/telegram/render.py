@@ -59,12 +59,18 @@ def to_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     Messages are split between lines, so a tag never spans two messages; a single line
     that is too long on its own is cut into pieces that each carry the line's tag.
     """
+    if reply.attachment is not None:  # not kept: a picture is large, and rarely sent twice
+        return list(_render(reply, limit))
     return list(_rendered(reply, limit))
 
 
 @lru_cache(maxsize=RENDERINGS_KEPT)
 def _rendered(reply: Reply, limit: int) -> tuple[str, ...]:
     """Rendered once per reply: a remembered answer is sent again and again unchanged."""
+    return _render(reply, limit)
+
+
+def _render(reply: Reply, limit: int) -> tuple[str, ...]:
     pieces = [piece for line in lines_of(reply) for piece in _render_line(line, limit)]
     chunks: list[list[str]] = [[]]
     size = 0

@@ -2,9 +2,10 @@
 
 It answers the methods the adapter uses (auth.test, chat.postMessage, chat.postEphemeral,
 chat.update, views.open (within 3 s of its trigger), views.update, views.publish, users.info,
-conversations.info, conversations.members, apps.connections.open) and the `response_url`
-endpoint. Failures can be queued per method: a Slack error, or an HTTP status such as 429
-with Retry-After.
+conversations.info, conversations.members, apps.connections.open, and a file upload's three
+steps: files.getUploadURLExternal, the upload URL, files.completeUploadExternal) and the
+`response_url` endpoint. Failures can be queued per method: a Slack error, or an HTTP status
+such as 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -168,6 +169,18 @@ def block_problems(blocks: object, limit: int) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class SharedFile:
+    """A file uploaded and shared in a conversation, as people there see it."""
+
+    channel: str
+    filename: str
+    title: str
+    content: bytes
+    comment: str
+    alt_text: str
+
+
 class FakeSlackWebApi:
     """Start with `await api.start()`; point the adapter at `api.url`."""
 
@@ -186,6 +199,9 @@ class FakeSlackWebApi:
         self.members_page = 100
         self.refusing: dict[str, str] = {}
         """Channels where messages are refused: channel -> Slack error code."""
+        self.files: list[SharedFile] = []
+        """Files shared with files.completeUploadExternal, in order."""
+        self._uploads: dict[str, dict[str, Any]] = {}
         self.socket_url = ""
         self.failures: dict[str, list[Failure]] = {}
         self._ts = 0
@@ -249,6 +265,7 @@ class FakeSlackWebApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -337,6 +354,45 @@ class FakeSlackWebApi:
                 str(args.get("user", "")),
             )
         )
+
+    async def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{len(self._uploads) + 1:06d}"
+        self._uploads[file_id] = {**args, "content": None}
+        upload_url = f"http://127.0.0.1:{self.port}/upload/{file_id}"
+        return {"ok": True, "upload_url": upload_url, "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        pending = self._uploads.get(request.match_info["file_id"])
+        body = await request.read()
+        if pending is None or len(body) != int(pending["length"]):
+            return web.Response(status=400, text="bad upload")
+        pending["content"] = body
+        return web.Response(text="OK - " + str(len(body)))
+
+    async def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = json.loads(args["files"]) if isinstance(args.get("files"), str) else args["files"]
+        channel = str(args.get("channel_id", ""))
+        if channel in self.missing_channels:
+            return {"ok": False, "error": "channel_not_found"}
+        shared = []
+        for item in files:
+            pending = self._uploads.get(item["id"])
+            if pending is None or pending["content"] is None:
+                return {"ok": False, "error": "file_not_found"}
+            self.files.append(
+                SharedFile(
+                    channel,
+                    pending["filename"],
+                    item.get("title") or pending["filename"],
+                    pending["content"],
+                    str(args.get("initial_comment", "")),
+                    str(pending.get("alt_txt") or ""),
+                )
+            )
+            shared.append({"id": item["id"], "title": item.get("title", "")})
+        return {"ok": True, "files": shared}
 
     async def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {

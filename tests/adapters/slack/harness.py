@@ -20,6 +20,7 @@ from tests.adapters.slack.fake_web_api import (
     TEAM,
     FakeSlackWebApi,
     Said,
+    SharedFile,
     new_trigger_id,
 )
 
@@ -287,6 +288,18 @@ class Slack:
         said.body["_channel"] = channel
         said.body["_response_url"] = self.api.response_url(key)
         return said
+
+    async def share(
+        self, command: str, text: str = "", *, user: str = "U1", channel: str = "C1"
+    ) -> SharedFile:
+        """Types a slash command answered with a file; waits until the file is shared."""
+        before = len(self.api.files)
+        answer, _key = await self.slash(command, text, user=user, channel=channel)
+        assert answer.status == 200, answer
+        shared: SharedFile = await self.api.wait_until(
+            lambda: len(self.api.files) > before, 10.0, lambda: self.api.files[before]
+        )
+        return shared
 
     async def event(self, event: dict[str, Any], *, event_id: str | None = None) -> Answer:
         answer = await self.transport.deliver("events_api", event_payload(event, event_id=event_id))

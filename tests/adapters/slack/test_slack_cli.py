@@ -19,12 +19,16 @@ from tests.adapters.slack.fake_web_api import BOT_TOKEN, FakeSlackWebApi
 from tests.adapters.slack.harness import SIGNING_SECRET, HttpTransport, slash_payload
 
 ROOT = Path(__file__).resolve().parents[3]
-EVERY_NAME = {f"/{name}" for spec in COMMANDS for name in (spec.name, spec.alias)}
+EVERY_NAME = {
+    f"/{name}" for spec in COMMANDS if spec.slack_slash for name in (spec.name, spec.alias)
+}
+"""Every slash command; the few left out (Slack takes 50) are reached by a mention."""
 SCOPES = {
     "app_mentions:read",
     "channels:read",
     "chat:write",
     "commands",
+    "files:write",
     "groups:read",
     "im:history",
     "users:read",

@@ -1,6 +1,7 @@
 """A fake Telegram Bot API on 127.0.0.1: validates like Telegram, records what users see.
 
 It serves the methods the adapter calls (getMe, getUpdates long polling, sendMessage,
+sendPhoto (multipart; the picture kept as bytes, its caption at most 1024 characters),
 editMessageText, answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook,
 getChatMember), refuses what Telegram refuses (text over 4096 characters, HTML it cannot
 parse, callback_data over 64 bytes, bad command menus), and fails on demand: 429 with
@@ -54,6 +55,7 @@ JSON_FIELDS = {
     "entities",
 }
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 ADMIN_RIGHTS = {
     right: right != "can_be_edited"
@@ -196,6 +198,8 @@ class Sent:
     edits: int = 0
     thread: int | None = None
     """The forum topic the message is in (None: the chat's General topic or no topics)."""
+    photo: bytes | None = None
+    """The picture of a sendPhoto, as uploaded (the text is then its caption)."""
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -510,6 +514,9 @@ class FakeBotApi:
         else:
             form = await request.post() if request.method == "POST" else request.query
             raw = {key: value for key, value in form.items() if isinstance(value, str)}
+            raw.update(
+                {key: value.file.read() for key, value in form.items() if hasattr(value, "file")}
+            )
         return {
             key: json.loads(value) if key in JSON_FIELDS and isinstance(value, str) else value
             for key, value in raw.items()
@@ -627,6 +634,43 @@ class FakeBotApi:
             self._topics[chat_id, message.message_id] = message.thread
         self.sent.append(message)
         return self._as_message(message)
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = params.get("caption", "")
+        parsed = parse_html(caption) if params.get("parse_mode") == "HTML" else None
+        text = (parsed.text if parsed else caption).strip()
+        if utf16_length(text) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message = Sent(
+            chat_id=chat_id,
+            message_id=next(self._message_ids[chat_id]),
+            text=text,
+            html=caption,
+            bold=parsed.bold if parsed else (),
+            italic=parsed.italic if parsed else (),
+            reply_markup=params.get("reply_markup"),
+            reply_to=(params.get("reply_parameters") or {}).get("message_id"),
+            photo=photo,
+        )
+        self.sent.append(message)
+        body = self._as_message(message)
+        body.pop("text")
+        body["caption"] = text
+        body["photo"] = [
+            {
+                "file_id": f"photo{message.message_id}",
+                "file_unique_id": "p",
+                "width": 800,
+                "height": 400,
+            }
+        ]
+        return body
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

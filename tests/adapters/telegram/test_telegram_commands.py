@@ -30,6 +30,9 @@ EVERY_COMMAND = [
     ("deadlines", "", "Rok za oddajo prijave"),
     ("contacts", "IPAK", "Kontaktna točka LDK"),
     ("areas", "", "pametno-mesto"),
+    ("goals", "", "Formalna ustanovitev koalicije"),
+    ("goal", "{goal}", "Zagotovljena stabilna finančna sredstva"),
+    ("report", "", "Formalna ustanovitev koalicije"),
     ("language", "{lang}", ""),
     ("coalition", "sasa", SASA),
     ("addevent", "Delavnica {LANG} | jutri ob 10h | Velenje", "Delavnica {LANG}"),
@@ -37,13 +40,27 @@ EVERY_COMMAND = [
     ("cancelevent", "{event}", "Delavnica {LANG}"),
     ("addactivity", "Načrt {LANG} | 15.3.2027", "Načrt {LANG}"),
     ("activity", "{activity} done", "#{activity}"),
+    ("editactivity", "{activity} notes=Opomba {LANG}", "#{activity}"),
     ("addcontact", "Ana Novak {LANG} | SAŠA inkubator", "Ana Novak {LANG}"),
+    ("addgoal", "Cilj {LANG}", "Cilj {LANG}"),
+    ("addindicator", "{newgoal} | Kazalnik {LANG} | 2 | letno", "Kazalnik {LANG}"),
+    ("editindicator", "{indicator} title=Merilo {LANG}", "Merilo {LANG}"),
+    ("record", "{indicator} 1", "Merilo {LANG}"),
     ("subscribe", "", SASA),
     ("unsubscribe", "", ""),
     ("status", "", SASA),
     ("role", "{target} coordinator", "telegram:{target}"),
     ("bind", "sasa", SASA),
 ]
+
+
+CREATED = {
+    "addevent": "event",
+    "addactivity": "activity",
+    "addgoal": "newgoal",
+    "addindicator": "indicator",
+}
+"""Commands that add something, and the placeholder its number fills."""
 
 
 def spec_of(name: str) -> tuple[str, str]:
@@ -67,6 +84,7 @@ async def test_every_command_answers_in_the_users_language(
         "lang": lang,
         "LANG": lang.upper(),
         "first_event": str(first.id),
+        "goal": str((await marked.services.goals.overview("sasa")).goals[0].id),
         "target": str(5000 + admin_id),
         "addevent": "/addevent" if lang == "en" else "/dodajdogodek",
     }
@@ -80,10 +98,10 @@ async def test_every_command_answers_in_the_users_language(
         in_slovenian = lang == "sl" or name == "bind"
         assert (SL_MARK in answer.text) is in_slovenian, (line, answer.text)
         assert "I do not know the command" not in answer.text
-        if name in ("addevent", "addactivity"):
+        if name in CREATED:
             found = re.search(r"#(\d+)", answer.text)
             assert found, answer.text
-            values["event" if name == "addevent" else "activity"] = found.group(1)
+            values[CREATED[name]] = found.group(1)
 
 
 @pytest.mark.parametrize(

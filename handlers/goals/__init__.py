@@ -1,0 +1,1 @@
+"""/goals, /goal, /addgoal, /addindicator, /editindicator, /record, /report."""
