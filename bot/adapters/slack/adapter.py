@@ -28,6 +28,7 @@ from bot.adapters.slack.addevent import AddEventModal
 from bot.adapters.slack.answering import Answering
 from bot.adapters.slack.apphome import AppHome, person_team
 from bot.adapters.slack.asking import Asking, Profile
+from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import TtlCache
 from bot.adapters.slack.errors import send_failure
 from bot.adapters.slack.inbound import RequestGate
@@ -51,6 +52,8 @@ from models.services.seen_requests import SeenRequestService
 log = logging.getLogger(__name__)
 
 ANSWER_IN_ACK_SECONDS = 1.5
+BACKGROUND_GRACE_SECONDS = 10.0
+"""How long a stopping adapter lets answers under way go out (within the process's grace)."""
 """A slash command's answer ready within this rides in the acknowledgement itself (one request
 instead of two); a slower one is acknowledged empty and sent to response_url when ready."""
 CONNECT_SECONDS = 30.0
@@ -95,13 +98,16 @@ class SlackAdapter:
             client=self.client,
             signing_secret=self.settings.signing_secret,
             request_verification_enabled=True,
-            process_before_response=False,
+            # an answer ready at once goes out in the acknowledgement, without Bolt polling
+            # for it every 10 ms; listeners hand slower work to self.background
+            process_before_response=True,
             logger=logging.getLogger(f"{__name__}.bolt"),
         )
         self.http_port: int | None = None
         self.team = ""
         """The workspace the bot is installed in (auth.test): every conversation's team."""
         self.answer_in_ack_seconds = ANSWER_IN_ACK_SECONDS
+        self.background = Background()
         self._session: aiohttp.ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -226,6 +232,7 @@ class SlackAdapter:
         socket, self._socket = self._socket, None
         runner, self._runner = self._runner, None
         session, self._session = self._session, None
+        await self.background.finish(BACKGROUND_GRACE_SECONDS)
         await self.modal.close()
         try:
             if socket is not None:
@@ -267,15 +274,16 @@ class SlackAdapter:
     # ------------------------------------------------------------------ incoming
 
     def _register(self) -> None:
+        later = self.background.after_ack
         self.gate.register_first(self.bolt)
-        self.membership.register(self.bolt)
+        self.membership.register(self.bolt, later)
         self.gate.register_limit(self.bolt)
         self.bolt.command(re.compile(r"^/"))(self._on_command)
-        self.bolt.event("app_mention")(self._on_mention)
-        self.bolt.event("message")(self._on_message)
-        self.bolt.event("app_home_opened")(self.home.on_opened)
-        self.bolt.action(re.compile(rf"^{ACTION_PREFIX}"))(self._on_button)
-        self.bolt.view(MODAL_CALLBACK_ID)(self.modal.on_submit)
+        self.bolt.event("app_mention")(later(self._on_mention))
+        self.bolt.event("message")(later(self._on_message))
+        self.bolt.event("app_home_opened")(later(self.home.on_opened))
+        self.bolt.action(re.compile(rf"^{ACTION_PREFIX}"))(later(self._on_button))
+        self.bolt.view(MODAL_CALLBACK_ID)(later(self.modal.on_submit))
 
     def _workspace(self, *named: object) -> str:
         """The conversation's workspace: the bot's own, else the first the payload names."""
@@ -300,10 +308,8 @@ class SlackAdapter:
             origin = Origin(
                 where.team, where.user, where.channel, where.channel_name, name, response_url
             )
-            if await self.modal.open(str(trigger), where, origin):
-                return
-            reply = await ask(f"{name} {text}", where, display_name=command.get("user_name", ""))
-            await self.answering.respond(response_url, reply, where)
+            line = f"{name} {text}"
+            self.background.start(self._open_modal(str(trigger), where, origin, line, command))
             return
         binding = spec is not None and spec.name == "bind" and where.chat_kind is ChatKind.GROUP
         if binding and await self.membership.bot_in(where.channel) is False:
@@ -323,7 +329,22 @@ class SlackAdapter:
             await ack(response_type=response_type(reply), **message(reply))
             return
         await ack()
+        self.background.start(self._respond_later(response_url, answering, where))
+
+    async def _respond_later(
+        self, response_url: str, answering: asyncio.Future[Reply], where: Where
+    ) -> None:
+        """An answer that took longer than the acknowledgement may wait: through response_url."""
         await self.answering.respond(response_url, await answering, where)
+
+    async def _open_modal(
+        self, trigger: str, where: Where, origin: Origin, line: str, command: dict[str, Any]
+    ) -> None:
+        """The /addevent form; where it cannot help, the typed command's own answer."""
+        if await self.modal.open(trigger, where, origin):
+            return
+        reply = await self.asking.ask(line, where, display_name=command.get("user_name", ""))
+        await self.answering.respond(origin.response_url, reply, where)
 
     async def _invite_first(self, where: Where, command: str) -> Reply:
         """Binding a channel the bot is not in would bind a channel it cannot post in."""

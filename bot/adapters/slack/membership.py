@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.background import Listener
 from bot.adapters.slack.cache import TtlCache
 from bot.adapters.slack.webapi import error_code
 from handlers.chat_events import ChatEvents
@@ -49,13 +50,14 @@ class Membership:
         self.workspace = workspace
         self.channel_members: TtlCache[str, frozenset[str]] = TtlCache(256, MEMBERS_TTL)
 
-    def register(self, bolt: AsyncApp) -> None:
+    def register(self, bolt: AsyncApp, later: Callable[[Listener], Listener]) -> None:
+        """Listens to the membership events; `later` lets each return before its work ends."""
         for name in GONE_EVENTS:
-            bolt.event(name)(self._gone)
+            bolt.event(name)(later(self._gone))
         for name in BACK_EVENTS:
-            bolt.event(name)(self._back)
+            bolt.event(name)(later(self._back))
         for name in MEMBER_EVENTS:
-            bolt.event(name)(self._member)
+            bolt.event(name)(later(self._member))
 
     async def bot_in(self, channel: str) -> bool | None:
         """True when the bot is a member of the channel, False when not (a private channel

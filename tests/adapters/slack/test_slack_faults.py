@@ -264,3 +264,26 @@ async def test_a_rejected_token_or_missing_secret_stops_the_start_with_a_clear_e
     with pytest.raises(SlackSetupError, match="signing_secret"):
         await adapter.start()
     assert adapter.http_port is None, "nothing listens without a way to check signatures"
+
+
+async def test_a_mention_is_acknowledged_before_its_slow_answer_is_posted(bound: Slack) -> None:
+    bound.api.fail("chat.postMessage", status=429, retry_after=1)
+    before = len(bound.api.said)
+    answer = await bound.event(
+        {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> areas", "channel": "C1"}
+    )
+    assert answer.status == 200
+    assert len(bound.api.said) == before, "Slack has its acknowledgement before the answer"
+    said = await bound.said_after(before)
+    assert AREAS_TITLE in said.readable
+
+
+async def test_an_answer_under_way_still_goes_out_when_the_adapter_stops(bound: Slack) -> None:
+    bound.api.fail("chat.postMessage", status=429, retry_after=1)
+    before = len(bound.api.said)
+    answer = await bound.event(
+        {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> areas", "channel": "C1"}
+    )
+    assert answer.status == 200
+    await bound.adapter.stop()
+    assert [AREAS_TITLE in s.readable for s in bound.api.said[before:]] == [True]
