@@ -114,7 +114,11 @@ class FanOutApi:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
-        form = await request.post()
+        form = (
+            await request.json()
+            if request.content_type == "application/json"
+            else await request.post()
+        )
         chat_id = int(str(form["chat_id"]))
         now = time.monotonic()
         wait = self.wait_for(chat_id, now)

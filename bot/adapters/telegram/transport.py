@@ -10,14 +10,15 @@ and a proxy set in the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) is u
 
 from __future__ import annotations
 
+import json
 import urllib.request
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Content-Type": "application/json"}
 
 
 def environment_proxy(url: str) -> str | None:
@@ -110,8 +111,10 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename, content_type=mimetype)
                 data = form
             else:
-                data = urlencode(parameters).encode()
-                headers = FORM
+                # JSON, which the Bot API takes as well: encoding a long text as a form quotes
+                # it byte by byte, several times the cost of json.dumps
+                data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+                headers = JSON
         scheme, _, host, *_ = url.split("/", 3)
         origin = f"{scheme}//{host}"
         if origin not in self._proxies:

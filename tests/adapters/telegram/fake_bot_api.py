@@ -510,7 +510,11 @@ class FakeBotApi:
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
-            raw: dict[str, Any] = await request.json()
+            # as a form would carry them: every value as text, objects as JSON text
+            raw: dict[str, Any] = {
+                key: value if isinstance(value, str) else json.dumps(value)
+                for key, value in (await request.json()).items()
+            }
         else:
             form = await request.post() if request.method == "POST" else request.query
             raw = {key: value for key, value in form.items() if isinstance(value, str)}
