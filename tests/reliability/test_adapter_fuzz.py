@@ -274,15 +274,31 @@ class SlackFuzz:
     caplog: pytest.LogCaptureFixture
     keys: list[str] = field(default_factory=list)
     cases: Counter[str] = field(default_factory=Counter)
+    reports: dict[str, str] = field(default_factory=dict)
+    """The keys of /report commands and their channels: a chart is shared as a file there."""
 
     def __repr__(self) -> str:
         return "SlackFuzz(...)"
 
     def answers(self, key: str) -> int:
-        """Answers to the slash command with this response_url key: responses and modals."""
+        """Answers to the slash command with this response_url key: responses, modals, and
+        for a /report a file shared in its channel (the n-th report there that got no other
+        answer is answered by the n-th file there)."""
         said = sum(1 for s in self.api.said if s.channel == key)
         modals = sum(1 for v in self.api.views_opened if key in v.get("private_metadata", ""))
-        return said + modals
+        return said + modals + self._file_for(key, said + modals)
+
+    def _file_for(self, key: str, other_answers: int) -> int:
+        channel = self.reports.get(key)
+        if channel is None or other_answers:
+            return 0
+        waiting = [
+            k
+            for k, c in self.reports.items()
+            if c == channel and not any(s.channel == k for s in self.api.said)
+        ]
+        shared = sum(1 for f in self.api.files if f.channel == channel)
+        return 1 if waiting.index(key) < shared else 0
 
 
 @pytest.fixture
@@ -343,6 +359,9 @@ async def test_random_slash_commands_through_slack(
         key = unique("fuzz-")
         keys.append(key)
         where = f"D{person}" if channel == "D" else channel
+        spec = find_command(name)
+        if spec is not None and spec.name == "report":
+            fuzz.reports[key] = where
         text = as_slack_sends(args) if escaped else args
         payload = slash_payload(
             f"/{name}", text, user=person, channel=where, response_url=web.response_url(key)
