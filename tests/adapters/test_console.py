@@ -89,10 +89,11 @@ ARGUMENT_TEXT = st.text(
 )
 @given(name=st.sampled_from(NAMES) | st.text(max_size=20), args=ARGUMENT_TEXT)
 async def test_random_lines_always_get_an_answer_and_a_member_changes_nothing(
-    app: App, name: str, args: str
+    app: App, name: str, args: str, tmp_path: Path
 ) -> None:
     await app.services.directory.ensure_role("sasa", "console:guest", Role.MEMBER)
-    console = ConsoleChat(app.dispatcher, ConsoleIdentity("guest", Role.MEMBER, None, "sasa"))
+    identity = ConsoleIdentity("guest", Role.MEMBER, None, "sasa")
+    console = ConsoleChat(app.dispatcher, identity, files=tmp_path)  # a /report's chart
     before = await row_counts(app)
     answer = await console.ask(f"/{name} {args}")
     if f"/{name} {args}".strip():
