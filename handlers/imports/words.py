@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from handlers.i18n import N_, Translator
 from handlers.listing import ACTIVITY_STATUSES, EVENT_KINDS, SECTORS
-from models.entities import EventStatus
+from models.entities import ActivityStatus, EventStatus
 from models.search import fold
 
 E = TypeVar("E", bound=StrEnum)
@@ -30,6 +30,19 @@ def word_reader(labels: Mapping[E, str], translators: Iterable[Translator]) -> M
     return found
 
 
+ACTIVITY_STATUS_WORDS = {
+    "v teku": ActivityStatus.ACTIVE,
+    "aktivno": ActivityStatus.ACTIVE,
+    "nacrtovano": ActivityStatus.PLANNED,
+    "koncano": ActivityStatus.DONE,
+    "zakljuceno": ActivityStatus.DONE,
+    "opravljeno": ActivityStatus.DONE,
+    "preklicano": ActivityStatus.CANCELLED,
+    "in progress": ActivityStatus.ACTIVE,
+}
+"""How people write an activity's status in a spreadsheet beyond the catalog's labels (folded)."""
+
+
 class Words:
     """Reading and writing the words of one reader's language (reading accepts all)."""
 
@@ -38,7 +51,10 @@ class Words:
         self.t = t
         self.kinds = word_reader(EVENT_KINDS, every)
         self.event_statuses = word_reader(EVENT_STATUSES, every)
-        self.activity_statuses = word_reader(ACTIVITY_STATUSES, every)
+        self.activity_statuses = {
+            **ACTIVITY_STATUS_WORDS,
+            **word_reader(ACTIVITY_STATUSES, every),
+        }
         self.sectors = word_reader(SECTORS, every)
 
     def label(self, labels: Mapping[E, str], member: E) -> str:
