@@ -10,8 +10,8 @@ from handlers.context import Context
 from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
 from handlers.goals import report as goal_report
-from handlers.imports import chat as data_exchange
 from handlers.i18n import N_
+from handlers.imports import chat as data_exchange
 from handlers.types import ChatKind, Reply
 from models.entities import Role
 
