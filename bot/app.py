@@ -21,6 +21,7 @@ from models.reminder_policy import ReminderPolicy
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.base import Clock, Service, utc_now
 from models.services.goals import GoalService
+from models.services.imports import ExportService, ImportService
 from models.services.reminders import ReminderService
 
 ServiceT = TypeVar("ServiceT", bound=Service)
@@ -106,6 +107,8 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         contacts=wired(ContactService),
         reminders=wired(ReminderService),
         goals=wired(GoalService),
+        imports=wired(ImportService),
+        exports=wired(ExportService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

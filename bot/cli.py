@@ -1,4 +1,4 @@
-"""The `coalition-bot` command: run, chat, db upgrade, demo."""
+"""The `coalition-bot` command: run, chat, db upgrade, demo, import, export, backup, restore."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot import datacli
 from bot.adapters.console import ConsoleChat, ConsoleIdentity
 from bot.app import build_app, prepare_schema, start_app
 from bot.config import Config, ConfigError, load_config
@@ -39,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("-m", "--message", default="schema change", help="revision message")
     commands.add_parser("demo", help="load the demo coalitions (idempotent)")
     commands.add_parser("slack-manifest", help="print the Slack app manifest for this config")
+    datacli.add_parsers(commands)
     for sub in commands.choices.values():
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return root
@@ -70,6 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(load_demo_command(config))
         if args.command == "chat":
             return asyncio.run(chat_command(config, args))
+        if args.command == "import":
+            return datacli.import_command(config, args)
+        if args.command == "export":
+            return datacli.export_command(config, args)
+        if args.command == "backup":
+            return datacli.backup_command(config, args.file)
+        if args.command == "restore":
+            return datacli.restore_command(config, args.file)
         if args.command == "slack-manifest":
             from bot.adapters.slack import print_manifest
 

@@ -11,6 +11,7 @@ from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
 from handlers.goals import report as goal_report
 from handlers.i18n import N_
+from handlers.imports import chat as data_exchange
 from handlers.types import ChatKind, Reply
 from models.entities import Role
 
@@ -274,6 +275,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("add a value to an indicator filled in by hand: INDICATOR VALUE [| NOTE]"),
         N_("/record 4 1 | agreement signed"),
         goal_editing.record,
+    ),
+    CommandSpec(
+        "export",
+        "izvoz",
+        Role.COORDINATOR,
+        N_("send a file of events, activities or contacts: KIND [csv|xlsx]"),
+        N_("/export activities xlsx"),
+        data_exchange.export,
+        slack_slash=False,
     ),
     CommandSpec(
         "subscribe",

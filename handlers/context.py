@@ -13,6 +13,7 @@ from handlers.types import Attachment, Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.goals import GoalService
+from models.services.imports import ExportService, ImportService
 from models.services.reminders import ReminderService
 from models.services.views import CoalitionView
 
@@ -25,6 +26,8 @@ class Services:
     contacts: ContactService
     reminders: ReminderService
     goals: GoalService
+    imports: ImportService
+    exports: ExportService
 
 
 class NoCoalition(Exception):

@@ -54,7 +54,8 @@ class ListItem:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a reply: a chart (PNG) shown as a picture where the platform can.
+    """A file sent with a reply: a picture (a PNG chart) shown as one where the platform can,
+    any other type (an export) sent as a document.
 
     The reply's text is its caption or the message beside it; `alt_text` describes the
     picture for screen readers (Slack's alt text)."""

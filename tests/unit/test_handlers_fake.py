@@ -178,6 +178,8 @@ class Fakes:
             contacts=cast(Any, self.contacts),
             reminders=cast(Any, None),  # no handler tested here uses it
             goals=cast(Any, None),
+            imports=cast(Any, None),
+            exports=cast(Any, None),
         )
 
 

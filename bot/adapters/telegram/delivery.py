@@ -130,8 +130,13 @@ class Delivery:
                 if quote is not None and index == 0
                 else None
             )
-            if attachment is not None and index == 0:  # the picture, its caption the start
-                request = self.bot.send_photo(
+            if attachment is not None and index == 0:  # the file, its caption the start
+                send = (
+                    self.bot.send_photo
+                    if attachment.mime_type.startswith("image/")
+                    else self.bot.send_document
+                )
+                request = send(
                     chat_id,
                     InputFile(attachment.content, filename=attachment.filename),
                     caption=chunk,

@@ -2,6 +2,7 @@
 
 It serves the methods the adapter calls (getMe, getUpdates long polling, sendMessage,
 sendPhoto (multipart; the picture kept as bytes, its caption at most 1024 characters),
+sendDocument (multipart; the file and its name kept),
 editMessageText, answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook,
 getChatMember), refuses what Telegram refuses (text over 4096 characters, HTML it cannot
 parse, callback_data over 64 bytes, bad command menus), and fails on demand: 429 with
@@ -200,6 +201,10 @@ class Sent:
     """The forum topic the message is in (None: the chat's General topic or no topics)."""
     photo: bytes | None = None
     """The picture of a sendPhoto, as uploaded (the text is then its caption)."""
+    document: bytes | None = None
+    """The file of a sendDocument, as uploaded (the text is then its caption)."""
+    document_name: str = ""
+    """The file name a sendDocument gave its file."""
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -521,6 +526,13 @@ class FakeBotApi:
             raw.update(
                 {key: value.file.read() for key, value in form.items() if hasattr(value, "file")}
             )
+            raw.update(  # an upload's file name, as `<field>_filename`
+                {
+                    f"{key}_filename": value.filename
+                    for key, value in form.items()
+                    if hasattr(value, "file")
+                }
+            )
         return {
             key: json.loads(value) if key in JSON_FIELDS and isinstance(value, str) else value
             for key, value in raw.items()
@@ -674,6 +686,45 @@ class FakeBotApi:
                 "height": 400,
             }
         ]
+        return body
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if len(document) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        caption = params.get("caption", "")
+        parsed = parse_html(caption) if params.get("parse_mode") == "HTML" else None
+        text = (parsed.text if parsed else caption).strip()
+        if utf16_length(text) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        name = str(params.get("document_filename") or "document")
+        message = Sent(
+            chat_id=chat_id,
+            message_id=next(self._message_ids[chat_id]),
+            text=text,
+            html=caption,
+            bold=parsed.bold if parsed else (),
+            italic=parsed.italic if parsed else (),
+            reply_markup=params.get("reply_markup"),
+            reply_to=(params.get("reply_parameters") or {}).get("message_id"),
+            document=document,
+            document_name=name,
+        )
+        self.sent.append(message)
+        body = self._as_message(message)
+        body.pop("text")
+        body["caption"] = text
+        body["document"] = {
+            "file_id": f"document{message.message_id}",
+            "file_unique_id": f"d{message.message_id}",
+            "file_name": name,
+            "file_size": len(document),
+        }
         return body
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:

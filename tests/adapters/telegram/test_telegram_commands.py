@@ -48,6 +48,7 @@ EVERY_COMMAND = [
     ("record", "{indicator} 1", "Merilo {LANG}"),
     ("subscribe", "", SASA),
     ("unsubscribe", "", ""),
+    ("export", "activities csv", SASA),
     ("status", "", SASA),
     ("role", "{target} coordinator", "telegram:{target}"),
     ("bind", "sasa", SASA),
