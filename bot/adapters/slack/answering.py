@@ -50,6 +50,9 @@ class Answering:
         (the bot or the person is not in the channel, posting is restricted), or the text
         fails too, the answer goes to the person's direct messages.
         """
+        if reply.attachment is not None:
+            await self.upload(where, reply, thread_ts=thread_ts)
+            return
         ephemeral = (reply.is_error or reply.personal) and where.chat_kind is ChatKind.GROUP
         code = await self._try_post(where, message(reply), ephemeral, thread_ts)
         if code is None:

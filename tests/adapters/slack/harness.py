@@ -301,6 +301,17 @@ class Slack:
         )
         return shared
 
+    async def share_direct(self, text: str, *, user: str = "U1", channel: str = "D1") -> SharedFile:
+        """Writes to the bot directly, for an answer with a file; waits until it is shared."""
+        before = len(self.api.files)
+        event = {"type": "message", "channel_type": "im", "user": user, "text": text}
+        answer = await self.event({**event, "channel": channel})
+        assert answer.status == 200, answer
+        shared: SharedFile = await self.api.wait_until(
+            lambda: len(self.api.files) > before, 10.0, lambda: self.api.files[before]
+        )
+        return shared
+
     async def event(self, event: dict[str, Any], *, event_id: str | None = None) -> Answer:
         answer = await self.transport.deliver("events_api", event_payload(event, event_id=event_id))
         self.answers.append(answer)

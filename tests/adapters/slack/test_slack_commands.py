@@ -209,6 +209,15 @@ STEPS = (
         "unsubscribe", "", "", text("You will get no more personal reminders."), False, direct=True
     ),
     Step(
+        "export",
+        "activities csv",
+        "aktivnosti csv",
+        lambda t, v: t.gettext("The same columns are read back by an import."),
+        False,
+        direct=True,
+        file=True,
+    ),
+    Step(
         "status",
         "",
         "",
@@ -244,10 +253,16 @@ async def test_every_command_by_its_name_in_each_language(
         t = app.translators["sl" if step.name == "bind" else locale]
         args = (step.sl if locale == "sl" else step.en).format(**values)
         if step.file:
-            shared = await slack.share(f"/{names[step.name]}", args, user=user, channel=channel)
+            place = dm if step.direct else channel
+            if SLASH[step.name]:
+                shared = await slack.share(f"/{names[step.name]}", args, user=user, channel=place)
+            else:  # not a slash command: written to the bot directly
+                shared = await slack.share_direct(
+                    f"{names[step.name]} {args}", user=user, channel=place
+                )
             expected = step.expect(t, values)
             assert expected in shared.comment, (step.name, expected, shared.comment)
-            assert shared.channel == channel
+            assert shared.channel == place
             continue
         if SLASH[step.name]:
             said = await slack.ask(
