@@ -116,7 +116,9 @@ async def _add_all(session: AsyncSession, rows: list[dict[str, Any]]) -> list[da
         .on_conflict_do_nothing(index_elements=["kind", "subject", "offset_minutes", "due_at"])
         .returning(Reminder.due_at)
     )
-    return [_aware(due) for due in await session.scalars(statement)]
+    # on the connection: reminders are bookkeeping, and the ORM's bulk insert adds nothing here
+    connection = await session.connection()
+    return [_aware(due) for due in (await connection.scalars(statement)).all()]
 
 
 def _aware(due: datetime) -> datetime:
