@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, ScalarSelect, Select, select
+from sqlalchemy import Row, ScalarSelect, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.entities import Area, AuditEntry, Coalition, Member, Organisation, Role
@@ -59,6 +59,15 @@ async def page_and_total(
     return rows, await session.scalar(total) or 0
 
 
+_COALITION_AND_ROLE = select(
+    Coalition,
+    select(Member.role)
+    .where(Member.coalition_id == Coalition.id, Member.identity == bindparam("actor"))
+    .scalar_subquery(),
+).where(Coalition.slug == bindparam("slug"))
+"""Built once: the statement every write starts with."""
+
+
 class Service:
     def __init__(
         self,
@@ -98,14 +107,7 @@ class Service:
         for what every write checks first."""
         if "\x00" in slug:
             raise NotFound("coalition", slug)
-        role = (
-            select(Member.role)
-            .where(Member.coalition_id == Coalition.id, Member.identity == actor)
-            .scalar_subquery()
-        )
-        found = (
-            await session.execute(select(Coalition, role).where(Coalition.slug == slug))
-        ).first()
+        found = (await session.execute(_COALITION_AND_ROLE, {"slug": slug, "actor": actor})).first()
         if found is None:
             raise NotFound("coalition", slug)
         coalition: Coalition = found[0]
