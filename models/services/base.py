@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -59,13 +60,16 @@ async def page_and_total(
     return rows, await session.scalar(total) or 0
 
 
-_COALITION_AND_ROLE = select(
-    Coalition,
-    select(Member.role)
-    .where(Member.coalition_id == Coalition.id, Member.identity == bindparam("actor"))
-    .scalar_subquery(),
-).where(Coalition.slug == bindparam("slug"))
-"""Built once: the statement every write starts with."""
+@functools.cache
+def coalition_and_role() -> Select[*tuple[Any, ...]]:
+    """The coalition by `slug` and the role `actor` holds there: what every write checks
+    first. Built once, like directory.bound_chat_context."""
+    return select(
+        Coalition,
+        select(Member.role)
+        .where(Member.coalition_id == Coalition.id, Member.identity == bindparam("actor"))
+        .scalar_subquery(),
+    ).where(Coalition.slug == bindparam("slug"))
 
 
 class Service:
@@ -107,7 +111,9 @@ class Service:
         for what every write checks first."""
         if "\x00" in slug:
             raise NotFound("coalition", slug)
-        found = (await session.execute(_COALITION_AND_ROLE, {"slug": slug, "actor": actor})).first()
+        found = (
+            await session.execute(coalition_and_role(), {"slug": slug, "actor": actor})
+        ).first()
         if found is None:
             raise NotFound("coalition", slug)
         coalition: Coalition = found[0]
