@@ -667,7 +667,7 @@ def verdict(value: float, target: float) -> str:
 
 
 def log_figures(bench: Run, platform: str, deployed: Deployment, found: list[Measurement]) -> None:
-    ours, bare, mix_ratio, write, only, _cpu_ours, _cpu_bare, cpu_ratio = found[:8]
+    ours, bare, mix_ratio, write, only, only_cpu, cpu_ours, cpu_bare, cpu_ratio = found[:9]
     target_write = TARGET_WRITE_MS[deployed.backend]
     p99 = ours.p99 or 0.0
     cpu_target = (
@@ -685,8 +685,9 @@ def log_figures(bench: Run, platform: str, deployed: Deployment, found: list[Mea
         f"(target ≤ {target_write:.0f}: {verdict(write.median, target_write)}); "
         f"/events only ours/bare {only.median:.2f} (target ≤ {TARGET_EVENTS_RATIO}: "
         f"{verdict(only.median, TARGET_EVENTS_RATIO)}); CPU ms/command ours "
-        f"{found[5].median:.2f}, bare {found[6].median:.2f}, ratio {cpu_ratio.median:.2f}"
+        f"{cpu_ours.median:.2f}, bare {cpu_bare.median:.2f}, ratio {cpu_ratio.median:.2f}"
         + cpu_target
+        + f"; /events only CPU ours/bare {only_cpu.median:.2f}"
     )
     after = ours.extra["reads_right_after_a_write"]
     bench.log(
@@ -694,7 +695,7 @@ def log_figures(bench: Run, platform: str, deployed: Deployment, found: list[Mea
         f"ours p50 {after['ours_p50_ms']:.2f} ms, bare {after['bare_p50_ms']:.2f} ms; all reads "
         f"ours p50 {ours.extra['all_reads_ours_p50_ms']:.2f} ms"
     )
-    commands = ", ".join(f"{m.subject.split(' ours ', 1)[1]} {m.median:.2f}" for m in found[8:])
+    commands = ", ".join(f"{m.subject.split(' ours ', 1)[1]} {m.median:.2f}" for m in found[9:])
     bench.log(f"mixed: {platform}, {deployed.backend}: ours' medians (ms): {commands}")
 
 
