@@ -27,7 +27,11 @@ EDIT_FIELDS = {
     "podrocje": "area",
     "description": "description",
     "opis": "description",
+    "public": "public",
+    "javno": "public",
 }
+YES = frozenset({"yes", "da", "true", "1"})
+NO = frozenset({"no", "ne", "false", "0"})
 
 
 def unknown_period(ctx: Context, word: str) -> BadInput:
@@ -133,9 +137,13 @@ async def edit_event(ctx: Context) -> Reply:
     if unknown:
         raise BadInput(
             ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
-            % {"field": unknown[0], "fields": ctx._("title, when, where, area, description")}
+            % {
+                "field": unknown[0],
+                "fields": ctx._("title, when, where, area, description, public"),
+            }
         )
     changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    public = read_public(ctx, changes["public"]) if "public" in changes else None
     when = read_when(ctx, changes["when"]) if "when" in changes else None
     event = await ctx.services.events.edit(
         ctx.coalition.slug,
@@ -148,10 +156,21 @@ async def edit_event(ctx: Context) -> Reply:
         location=changes.get("where"),
         area=changes.get("area"),
         description=changes.get("description"),
+        public=public,
     )
     return ctx.reply(
         ctx._("Event #%(id)d changed.") % {"id": event.id},
         lines=(event.title, *event_details(ctx, event)),
+    )
+
+
+def read_public(ctx: Context, value: str) -> bool:
+    """`public=yes|no` (`javno=da|ne`)."""
+    word = fold(value)
+    if word in YES or word in NO:
+        return word in YES
+    raise BadInput(
+        ctx._("Write public=yes to show the event on the web page, public=no to hide it.")
     )
 
 

@@ -22,6 +22,7 @@ from models.entities import (
     Contact,
     Event,
     EventKind,
+    EventVisibility,
     Organisation,
     Sector,
 )
@@ -57,6 +58,8 @@ class EventSeed:
     location: str | None = None
     organiser: str | None = None
     description: str | None = None
+    public: bool = False
+    """On the coalition's public web page and feed (else members only)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ SASA = CoalitionSeed(
             "pametno-mesto",
             hours=6,
             location="Velenje",
+            public=True,
         ),
         EventSeed(
             "Mednarodno srečanje Industrija 4.0",
@@ -172,6 +176,7 @@ SASA = CoalitionSeed(
             "premogovna-regija",
             hours=6,
             location="Velenje",
+            public=True,
         ),
         EventSeed(
             "Mednarodno srečanje Monitoring onesnaženosti zraka",
@@ -180,6 +185,7 @@ SASA = CoalitionSeed(
             "pametno-mesto",
             hours=6,
             location="Velenje",
+            public=True,
         ),
         EventSeed(
             "Mednarodno srečanje Fizična aktivnost in razvoj kognitivnih sposobnosti",
@@ -188,6 +194,7 @@ SASA = CoalitionSeed(
             "zgodnje-ucenje",
             hours=6,
             location="Velenje",
+            public=True,
         ),
     ),
     activities=(
@@ -249,6 +256,7 @@ LJUBLJANA = CoalitionSeed(
             location="Ljubljana",
             organiser=SVET,
             description="1 srečanje Strateškega sveta za digitalni razvoj MOL na leto.",
+            public=True,
         ),
     ),
     activities=(
@@ -392,6 +400,7 @@ async def _fill(
                 location=e.location,
                 kind=e.kind,
                 created_by="demo",
+                visibility=EventVisibility.PUBLIC if e.public else EventVisibility.INTERNAL,
             )
         )
     for a in seed.activities:

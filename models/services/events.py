@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from models.entities import Coalition, Event, EventKind, EventStatus, Role
+from models.entities import Coalition, Event, EventKind, EventStatus, EventVisibility, Role
 from models.errors import Invalid, NotFound
 from models.services.base import Service, area_view, page_and_total
 from models.services.reminder_planning import plan_cancellation, plan_event
@@ -33,7 +33,23 @@ def event_view(event: Event) -> EventView:
         status=event.status,
         area=area_view(event.area),
         organiser=event.organiser.name if event.organiser else None,
+        visibility=event.visibility,
+        source=event.source,
     )
+
+
+def refuse_changes(event: Event) -> None:
+    """A cancelled event stays as it is; an imported one changes in its own feed only."""
+    if event.status is EventStatus.CANCELLED:
+        raise Invalid("event", "cancelled")
+    if event.source is not None:
+        raise Invalid("event", "imported", value=event.source)
+
+
+def touch(event: Event, now: datetime) -> None:
+    """Marks a change for calendars: a higher SEQUENCE and a new LAST-MODIFIED."""
+    event.sequence = (event.sequence or 0) + 1
+    event.updated_at = now
 
 
 # many-to-one: joined into the same query, no extra round trip per relation
@@ -118,6 +134,7 @@ class EventService(Service):
                 kind=kind,
                 status=EventStatus.SCHEDULED,
                 created_by=actor,
+                updated_at=self._clock(),
             )
             if area:
                 event.area = await self._area(session, coalition.id, area)
@@ -146,6 +163,7 @@ class EventService(Service):
         location: str | None = None,
         area: str | None = None,
         description: str | None = None,
+        public: bool | None = None,
     ) -> EventView:
         """Changes the given fields; an empty location, area or description clears it.
 
@@ -156,8 +174,7 @@ class EventService(Service):
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.COORDINATOR)
             event = await self._event(session, coalition_slug, event_id, lock=True)
-            if event.status is EventStatus.CANCELLED:
-                raise Invalid("event", "cancelled")
+            refuse_changes(event)
             changed: dict[str, object] = {}
             previous_start = event.starts_at
             if title is not None:
@@ -181,8 +198,12 @@ class EventService(Service):
             if area is not None:
                 event.area = await self._area(session, coalition.id, area) if area else None
                 changed["area"] = area
+            if public is not None:
+                event.visibility = EventVisibility.PUBLIC if public else EventVisibility.INTERNAL
+                changed["visibility"] = event.visibility.value
             if not changed:
                 raise Invalid("changes", "empty")
+            touch(event, self._clock())
             self._audit(session, coalition.id, actor, "event.edit", f"event:{event.id}", changed)
             await session.flush()
             due: list[datetime] = []
@@ -205,9 +226,9 @@ class EventService(Service):
             coalition = await self._coalition(session, coalition_slug)
             await self._require(session, coalition.id, actor, Role.COORDINATOR)
             event = await self._event(session, coalition_slug, event_id, lock=True)
-            if event.status is EventStatus.CANCELLED:
-                raise Invalid("event", "cancelled")
+            refuse_changes(event)
             event.status = EventStatus.CANCELLED
+            touch(event, self._clock())
             self._audit(session, coalition.id, actor, "event.cancel", f"event:{event.id}")
             due = await plan_cancellation(session, event, coalition, self._clock())
             view = event_view(event)

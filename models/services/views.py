@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from models.entities import ActivityStatus, EventKind, EventStatus, Role, Sector
+from models.entities import ActivityStatus, EventKind, EventStatus, EventVisibility, Role, Sector
 
 T = TypeVar("T")
 
@@ -45,6 +45,9 @@ class EventView:
     status: EventStatus
     area: AreaView | None
     organiser: str | None
+    visibility: EventVisibility = EventVisibility.INTERNAL
+    source: str | None = None
+    """The partner's feed an imported event comes from; None for the coalition's own."""
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,7 @@ class Fakes:
             activities=cast(Any, self.activities),
             contacts=cast(Any, self.contacts),
             reminders=cast(Any, None),  # no handler tested here uses it
+            calendar=cast(Any, None),
         )
 
 
