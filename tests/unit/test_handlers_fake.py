@@ -402,7 +402,9 @@ async def test_add_event_refuses_before_calling_the_service(
 async def test_edit_event_maps_slovenian_fields_and_parses_when(fakes: Fakes) -> None:
     fakes.events.stored = [event(1)]
     await events.edit_event(
-        context(fakes, "uredidogodek", "1 naslov=Novo kdaj=pojutrišnjem ob 8:00 kje= opis=x")
+        context(
+            fakes, "uredidogodek", "1 naslov=Novo kdaj=pojutrišnjem ob 8:00 kje= opis=x javno=da"
+        )
     )
     assert fakes.events.calls[-1] == (
         "edit",
@@ -415,6 +417,7 @@ async def test_edit_event_maps_slovenian_fields_and_parses_when(fakes: Fakes) ->
             "location": "",
             "area": None,
             "description": "x",
+            "public": True,
         },
     )
 
