@@ -426,7 +426,7 @@ async def test_edit_event_refuses_an_unknown_field_in_the_readers_language(fakes
     with pytest.raises(BadInput) as refused:
         await events.edit_event(context(fakes, "uredidogodek", "1 barva=rdeča"))
     assert str(refused.value) == (
-        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis."
+        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, javno."
     )
     assert fakes.events.calls == []
 
