@@ -21,7 +21,7 @@ from models.demo import load_demo
 from models.reminder_policy import ReminderPolicy
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.base import Clock, Service, utc_now
-from models.services.calendar import CalendarService
+from models.services.calendar import CalendarService, FeedImportService
 from models.services.reminders import ReminderService
 
 ServiceT = TypeVar("ServiceT", bound=Service)
@@ -111,6 +111,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         contacts=wired(ContactService),
         reminders=wired(ReminderService),
         calendar=calendar,
+        feeds=wired(FeedImportService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

@@ -8,7 +8,7 @@ import signal
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.app import Adapter, App, reminder_policy
+from bot.app import Adapter, App
 from bot.delivery import Sender
 from bot.scheduler import ReminderScheduler
 from bot.web.health import alive_check, database_check
@@ -93,17 +93,10 @@ def web_server(app: App, checks: dict[str, HealthCheck]) -> WebServer:
 def feed_poller(app: App) -> FeedPoller:
     """Reads the partners' feeds into their coalitions (`[[coalitions.feeds]]`)."""
     from bot.feeds import FeedPoller
-    from models.services.calendar import FeedImportService
 
-    imports = FeedImportService(
-        app.database.sessions,
-        app.clock,
-        policy=reminder_policy(app.config),
-        on_planned=app.planned.notify,
-    )
     zones = {spec.slug: spec.timezone for spec in app.config.coalitions}
     return FeedPoller(
-        app.config.feeds, imports, zones, app.clock, interval=app.config.feed_interval
+        app.config.feeds, app.services.feeds, zones, app.clock, interval=app.config.feed_interval
     )
 
 

@@ -12,7 +12,7 @@ from handlers.i18n import Translator
 from handlers.types import Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
-from models.services.calendar import CalendarService
+from models.services.calendar import CalendarService, FeedImportService
 from models.services.reminders import ReminderService
 from models.services.views import CoalitionView
 
@@ -25,6 +25,7 @@ class Services:
     contacts: ContactService
     reminders: ReminderService
     calendar: CalendarService
+    feeds: FeedImportService
 
 
 class NoCoalition(Exception):

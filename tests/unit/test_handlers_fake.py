@@ -178,6 +178,7 @@ class Fakes:
             contacts=cast(Any, self.contacts),
             reminders=cast(Any, None),  # no handler tested here uses it
             calendar=cast(Any, None),
+            feeds=cast(Any, None),
         )
 
 
