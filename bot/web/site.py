@@ -103,6 +103,7 @@ class Site:
         self.checks = checks
         self.env = templates()
         self._style = (HERE / "static" / "style.css").read_bytes()
+        self._icon = (HERE / "static" / "icon.svg").read_bytes()
         self._feeds: OrderedDict[tuple[str, str | None], RenderedFeed] = OrderedDict()
         self._coalition_ids: dict[str, int] = {}
 
@@ -112,6 +113,8 @@ class Site:
             web.get("/healthz", self.healthz, name="healthz"),
             web.get("/metrics", self.metrics_text, name="metrics"),
             web.get("/static/style.css", self.style, name="style"),
+            web.get("/static/icon.svg", self.icon, name="icon"),
+            web.get("/favicon.ico", self.icon, name="favicon"),
             web.get("/{slug}", self.slash, name="slash"),
             web.get("/{slug}/", self.coalition_page, name="coalition"),
             web.get(r"/{slug}/events/{id:\d{1,9}}", self.event_page, name="event"),
@@ -311,6 +314,13 @@ class Site:
         response = web.Response(body=self.metrics.text())
         response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
         return response
+
+    async def icon(self, _request: web.Request) -> web.Response:
+        return web.Response(
+            body=self._icon,
+            content_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     async def style(self, _request: web.Request) -> web.Response:
         return web.Response(
