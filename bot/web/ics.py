@@ -7,10 +7,11 @@ remove it, and the text shown publicly carries no e-mail address or phone number
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections import OrderedDict
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from bot.web.privacy import scrub
@@ -22,6 +23,7 @@ PRODID = "-//coalition-bot//events//SL"
 REFRESH = timedelta(hours=1)
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """DTSTAMP of an event whose last change is unknown."""
+COMPONENTS_KEPT = 50_000
 
 
 def event_uid(coalition: CoalitionView, event_id: int) -> str:
@@ -88,14 +90,51 @@ def _calendar(coalition: CoalitionView, name: str) -> Calendar:
     return calendar
 
 
-def feed_document(feed: FeedView, base_url: str, name: str) -> bytes:
-    """The coalition's feed: public events only, or all for a member's private feed."""
-    calendar = _calendar(feed.coalition, name)
-    for item in feed.events:
-        calendar.add_component(_component(feed.coalition, item, base_url, public=not feed.private))
-    calendar.add_missing_timezones()
-    document: bytes = calendar.to_ical()
-    return document
+def _timezone(coalition: CoalitionView, years: tuple[int, int]) -> Timezone:
+    return Timezone.from_tzid(
+        coalition.timezone, first_date=date(years[0], 1, 1), last_date=date(years[1] + 1, 1, 1)
+    )
+
+
+class FeedWriter:
+    """Writes feeds, keeping each event's serialized VEVENT until the event changes: after one
+    change a feed of 1,000 events costs one component, not a thousand.
+
+    Every piece is icalendar's own serialization: the calendar with its VTIMEZONE, and each
+    event's VEVENT (a component's `to_ical()` is what the calendar's would contain)."""
+
+    def __init__(self, kept: int = COMPONENTS_KEPT) -> None:
+        self._components: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self.kept = kept
+
+    def document(self, feed: FeedView, base_url: str, name: str) -> bytes:
+        """The coalition's feed: public events only, or all for a member's private feed."""
+        calendar = _calendar(feed.coalition, name)
+        years = [item.event.starts_at.year for item in feed.events]
+        calendar.add_component(
+            _timezone(feed.coalition, (min(years, default=2026), max(years, default=2026)))
+        )
+        head: bytes = calendar.to_ical()
+        end = b"END:VCALENDAR\r\n"
+        if not head.endswith(end):
+            raise ValueError("unexpected calendar serialization")
+        parts = [head[: -len(end)]]
+        parts += (self._serialized(feed, item, base_url) for item in feed.events)
+        parts.append(end)
+        return b"".join(parts)
+
+    def _serialized(self, feed: FeedView, item: FeedEvent, base_url: str) -> bytes:
+        key = (base_url, feed.coalition.id, feed.private, item)
+        found = self._components.get(key)
+        if found is not None:
+            self._components.move_to_end(key)
+            return found
+        component = _component(feed.coalition, item, base_url, public=not feed.private)
+        serialized: bytes = component.to_ical()
+        self._components[key] = serialized
+        while len(self._components) > self.kept:
+            self._components.popitem(last=False)
+        return serialized
 
 
 def event_document(coalition: CoalitionView, item: FeedEvent, base_url: str) -> bytes:

@@ -106,6 +106,7 @@ class Site:
         self._icon = (HERE / "static" / "icon.svg").read_bytes()
         self._feeds: OrderedDict[tuple[str, str | None], RenderedFeed] = OrderedDict()
         self._coalition_ids: dict[str, int] = {}
+        self.writer = ics.FeedWriter()
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -280,7 +281,7 @@ class Site:
             return kept
         feed = await self.calendar.feed(slug, token)
         name = feed.coalition.name
-        body = ics.feed_document(feed, self.base_url, name)
+        body = self.writer.document(feed, self.base_url, name)
         stamps = [item.updated_at for item in feed.events if item.updated_at]
         rendered = RenderedFeed(
             etag_of(version, token),
