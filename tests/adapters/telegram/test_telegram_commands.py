@@ -39,6 +39,7 @@ EVERY_COMMAND = [
     ("activity", "{activity} done", "#{activity}"),
     ("addcontact", "Ana Novak {LANG} | SAŠA inkubator", "Ana Novak {LANG}"),
     ("subscribe", "", SASA),
+    ("calendar", "", "/sasa/calendar.ics?token="),
     ("unsubscribe", "", ""),
     ("status", "", SASA),
     ("role", "{target} coordinator", "telegram:{target}"),
