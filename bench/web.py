@@ -3,6 +3,9 @@
     python -m bench.web                       # 100k events, SQLite, 30 s at 200 requests/s
     python -m bench.web --events 10000 --seconds 5 --rate 50   # a quick look
 
+Pages and feeds are remembered while nothing changes (within the minute, for pages), so the
+figures say both what a request costs as served and what a render costs after a change.
+
 Builds (or reuses) the benchmark data set (bench/dataset.py), marks 1,000 upcoming events of
 one coalition public, starts the web application on 127.0.0.1 exactly as `coalition-bot run`
 builds it (bot/runner.py `web_server`), and measures over real HTTP from a client in the
@@ -37,6 +40,8 @@ from bot.app import build_app
 from bot.config import Config, ThrottleConfig, WebConfig
 from bot.runner import web_server
 from bot.web.health import alive_check, database_check
+from bot.web.ics import FeedWriter
+from bot.web.site import Site
 from handlers.types import ChatKind, IncomingCommand
 from models.entities import Role
 from tests.web.running import free_port
@@ -118,7 +123,15 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"events": args.events, "public_events": PUBLIC_EVENTS}
     try:
         async with aiohttp.ClientSession() as session:
+            site = _site(server)
             await timed(session, f"{base}/{slug}/", 20)
+            rendered: list[float] = []
+            for _ in range(args.feed_renders * 2):
+                site._pages.clear()
+                seconds, status = await timed(session, f"{base}/{slug}/", 1)
+                rendered += seconds
+            assert status == 200
+            results["page_rendered"] = figures(rendered)
             page, status = await timed(session, f"{base}/{slug}/", args.requests)
             assert status == 200
             results["page"] = figures(page)
@@ -130,12 +143,18 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
             results["feed_bytes"] = len(body)
             results["feed_events"] = body.count(b"BEGIN:VEVENT")
             cold: list[float] = []
-            feeds_kept = _feed_cache(server)
-            for _ in range(args.feed_renders):
-                feeds_kept.clear()
+            for _ in range(max(3, args.feed_renders // 5)):
+                site._feeds.clear()
+                site.writer = FeedWriter()
                 seconds, _status = await timed(session, feed_url, 1)
                 cold += seconds
-            results["feed_rendered"] = figures(cold)
+            results["feed_written_from_nothing"] = figures(cold)
+            changed: list[float] = []
+            for _ in range(args.feed_renders):
+                site._feeds.clear()
+                seconds, _status = await timed(session, feed_url, 1)
+                changed += seconds
+            results["feed_after_a_change"] = figures(changed)
             warm, _status = await timed(session, feed_url, args.requests)
             results["feed_unchanged_content"] = figures(warm)
             not_modified, status = await timed(
@@ -151,13 +170,14 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
-def _feed_cache(server: Any) -> Any:
-    """The web application's rendered-feed cache (emptied to time a render)."""
+def _site(server: Any) -> Site:
+    """The web application's routes' owner, whose remembered pages and feeds are emptied to
+    time a render."""
     for route in server.application.router.routes():
         handler = getattr(route.handler, "__self__", None)
-        if handler is not None and hasattr(handler, "_feeds"):
-            return handler._feeds
-    raise RuntimeError("no feed cache found")
+        if isinstance(handler, Site):
+            return handler
+    raise RuntimeError("no site found")
 
 
 async def load(

@@ -34,6 +34,7 @@ PAGE_SIZE = 20
 MAX_PAGE = 500
 PERIODS = {"week": 7, "month": 31}
 FEEDS_KEPT = 256
+PAGES_KEPT = 512
 HealthCheck = Callable[[], Awaitable[str | None]]
 """None when healthy, else what is wrong."""
 
@@ -107,6 +108,7 @@ class Site:
         self._feeds: OrderedDict[tuple[str, str | None], RenderedFeed] = OrderedDict()
         self._coalition_ids: dict[str, int] = {}
         self.writer = ics.FeedWriter()
+        self._pages: OrderedDict[tuple[object, ...], web.Response] = OrderedDict()
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -153,7 +155,39 @@ class Site:
         t = self._translator(request)
         return self._render("not_found.html", t, request, status=404)
 
+    async def _remembered(
+        self, request: web.Request, render: Callable[[web.Request], Awaitable[web.Response]]
+    ) -> web.Response:
+        """A page as rendered while nothing changed in any coalition within the same minute
+        (what the chat's remembered answers do too); a 404 is not kept."""
+        await self.changes.refresh_if_due()
+        key = (
+            request.match_info.route.name,
+            request.path,
+            tuple(sorted(request.query.items())),
+            request.headers.get("Accept-Language", "")[:100],
+            self.changes.version,
+            self.clock().replace(second=0, microsecond=0),
+        )
+        kept = self._pages.get(key)
+        if kept is None:
+            kept = await render(request)
+            if kept.status != 200:
+                return kept
+            self._pages[key] = kept
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        assert kept.body is not None
+        return web.Response(
+            body=kept.body, status=kept.status, content_type="text/html", charset="utf-8"
+        )
+
     async def index(self, request: web.Request) -> web.Response:
+        return await self._remembered(request, self._index)
+
+    async def _index(self, request: web.Request) -> web.Response:
         t = self._translator(request)
         coalitions = await self.public.coalitions()
         return self._render("index.html", t, request, coalitions=coalitions)
@@ -162,10 +196,10 @@ class Site:
         raise web.HTTPMovedPermanently(f"/{request.match_info['slug']}/")
 
     async def coalition_page(self, request: web.Request) -> web.Response:
-        return await self._listing(request, "coalition.html")
+        return await self._remembered(request, lambda r: self._listing(r, "coalition.html"))
 
     async def embed(self, request: web.Request) -> web.Response:
-        return await self._listing(request, "embed.html")
+        return await self._remembered(request, lambda r: self._listing(r, "embed.html"))
 
     async def _listing(self, request: web.Request, template: str) -> web.Response:
         slug = request.match_info["slug"]
@@ -208,6 +242,9 @@ class Site:
         )
 
     async def event_page(self, request: web.Request) -> web.Response:
+        return await self._remembered(request, self._event_page)
+
+    async def _event_page(self, request: web.Request) -> web.Response:
         slug = request.match_info["slug"]
         try:
             coalition = await self.public.coalition(slug)
