@@ -2,6 +2,7 @@
 
     python -m bench.web                       # 100k events, SQLite, 30 s at 200 requests/s
     python -m bench.web --events 10000 --seconds 5 --rate 50   # a quick look
+    python -m bench.web --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Pages and feeds are remembered while nothing changes (within the minute, for pages), so the
 figures say both what a request costs as served and what a render costs after a change.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -33,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
-from bench.dataset import ANCHOR, sqlite_dataset
+from bench.dataset import ANCHOR, postgres_dataset, server_url, sqlite_dataset
 from bot.app import build_app
 from bot.config import Config, ThrottleConfig, WebConfig
 from bot.runner import web_server
@@ -64,13 +66,27 @@ def figures(values: list[float]) -> dict[str, float]:
     }
 
 
-def prepare(events: int, cache: Path, folder: Path) -> tuple[str, str]:
+def prepare(events: int, cache: Path, folder: Path, postgres: str = "") -> tuple[str, str]:
     """A copy of the data set with 1,000 upcoming public events in its first coalition."""
-    dataset = sqlite_dataset(cache, events)
-    source = Path(dataset.url.removeprefix("sqlite:///"))
-    path = folder / "web.sqlite"
-    shutil.copy(source, path)
-    engine = create_engine(f"sqlite:///{path}")
+    if postgres:
+        dataset = postgres_dataset(postgres, events)
+        server = server_url(postgres)
+        copy = f"bench_web_{os.getpid()}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{copy}"'))
+            template = make_url(dataset.url).database
+            connection.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{template}"'))
+        admin.dispose()
+        url = server.set(database=copy).render_as_string(hide_password=False)
+    else:
+        source = Path(sqlite_dataset(cache, events).url.removeprefix("sqlite:///"))
+        path = folder / "web.sqlite"
+        shutil.copy(source, path)
+        url = f"sqlite:///{path}"
+    engine = create_engine(
+        server_url(url).set(database=make_url(url).database) if postgres else url
+    )
     with engine.begin() as connection:
         slug, coalition_id = connection.execute(
             text("SELECT slug, id FROM coalitions ORDER BY id LIMIT 1")
@@ -84,7 +100,16 @@ def prepare(events: int, cache: Path, folder: Path) -> tuple[str, str]:
             {"c": coalition_id, "now": ANCHOR.replace(tzinfo=None), "n": PUBLIC_EVENTS},
         )
     engine.dispose()
-    return f"sqlite:///{path}", str(slug)
+    return url, str(slug)
+
+
+def drop_copy(url: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    admin = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 async def timed(
@@ -103,7 +128,7 @@ async def timed(
 
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    url, slug = prepare(args.events, Path(args.cache), folder)
+    url, slug = prepare(args.events, Path(args.cache), folder, args.postgres_url)
     port = free_port()
     config = Config(
         database_url=url,
@@ -120,7 +145,11 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     member = "console:bench-member"
     await app.services.directory.ensure_role(slug, member, Role.MEMBER)
     base = f"http://127.0.0.1:{port}"
-    results: dict[str, Any] = {"events": args.events, "public_events": PUBLIC_EVENTS}
+    results: dict[str, Any] = {
+        "backend": "postgres" if args.postgres_url else "sqlite",
+        "events": args.events,
+        "public_events": PUBLIC_EVENTS,
+    }
     try:
         async with aiohttp.ClientSession() as session:
             site = _site(server)
@@ -167,6 +196,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         await server.stop()
         await app.close()
         shutil.rmtree(folder, ignore_errors=True)
+        drop_copy(url)
     return results
 
 
@@ -256,6 +286,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--cache", default=str(Path(__file__).parent / "results"))
+    parser.add_argument(
+        "--postgres-url", default="", help="run on a copy of the PostgreSQL data set instead"
+    )
     args = parser.parse_args()
     print(json.dumps(asyncio.run(measure(args)), indent=2))
 
