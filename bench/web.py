@@ -106,7 +106,7 @@ def prepare(events: int, cache: Path, folder: Path, postgres: str = "") -> tuple
 def drop_copy(url: str) -> None:
     if not url.startswith("postgresql"):
         return
-    admin = create_engine(server_url(url), isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     admin.dispose()

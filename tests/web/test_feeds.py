@@ -148,3 +148,21 @@ async def test_one_event_downloads_as_its_own_calendar(
     (only,) = parsed(await response.text()).events
     assert only.name == PUBLIC_SASA[0]
     assert only.uid == f"sasa-event-{number}@coalition-bot"
+
+
+async def test_a_private_feed_stops_when_its_owner_leaves_the_coalitions_chats(
+    web_app: App, client: TestClient[Any, Any]
+) -> None:
+    admin = await as_role(web_app, "chief", Role.ADMIN)
+    group = "telegram:-100555"
+    await web_app.services.directory.bind_chat(admin, group, "sasa")
+    stranger = "telegram:4242"  # no role: a member because they sit in the bound group
+    await web_app.services.directory.record_presence(stranger, group, True)
+    reply = await ask(web_app, "/calendar", user=stranger)
+    assert not reply.is_error, reply.lines
+    path = reply.lines[0].removeprefix("https://events.example.org")
+    assert INTERNAL_SASA in await (await client.get(path)).text()
+    await web_app.services.directory.record_presence(stranger, group, False)
+    gone = await client.get(path)
+    assert gone.status == 404
+    assert INTERNAL_SASA not in await gone.text()

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, delete, exists, or_, select
 
 from models.entities import (
     Area,
     CalendarToken,
-    Coalition,
+    ChatBinding,
+    ChatSighting,
     Event,
     EventStatus,
     EventVisibility,
+    Member,
     Organisation,
 )
 from models.errors import NotFound
@@ -78,6 +80,23 @@ class FeedView:
     private: bool
 
 
+def still_member(coalition_id: int) -> ColumnElement[bool]:
+    """The token's owner still belongs: a role in the coalition, or last seen as a member of
+    one of its bound chats (someone who left stops getting its internal events)."""
+    return or_(
+        exists().where(
+            Member.coalition_id == coalition_id, Member.identity == CalendarToken.identity
+        ),
+        exists().where(
+            ChatSighting.identity == CalendarToken.identity,
+            ChatSighting.member.is_(True),
+            ChatSighting.chat_id == ChatBinding.chat_id,
+            ChatBinding.coalition_id == coalition_id,
+            ChatBinding.active.is_(True),
+        ),
+    )
+
+
 class CalendarService(Service):
     public_url = ""
     """Where the web server is reached from outside (`[web] public_url`), for feed links."""
@@ -124,7 +143,9 @@ class CalendarService(Service):
                 coalition = await self._coalition(session, slug)
                 owner = await session.scalar(
                     select(CalendarToken.id).where(
-                        CalendarToken.coalition_id == coalition.id, CalendarToken.token == token
+                        CalendarToken.coalition_id == coalition.id,
+                        CalendarToken.token == token,
+                        still_member(coalition.id),
                     )
                 )
                 if owner is None or coalition.retired:
@@ -155,12 +176,15 @@ class CalendarService(Service):
     async def check_token(self, slug: str, token: str) -> None:
         """NotFound("token") unless the token opens the coalition's private feed."""
         async with self._sessions() as session:
+            coalition = await self._coalition(session, slug)
             found = await session.scalar(
-                select(CalendarToken.id)
-                .join(Coalition, Coalition.id == CalendarToken.coalition_id)
-                .where(Coalition.slug == slug, CalendarToken.token == token)
+                select(CalendarToken.id).where(
+                    CalendarToken.coalition_id == coalition.id,
+                    CalendarToken.token == token,
+                    still_member(coalition.id),
+                )
             )
-            if found is None:
+            if found is None or coalition.retired:
                 raise NotFound("token", "")
 
     async def coalition_id(self, slug: str) -> int:
