@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import shutil
@@ -142,6 +143,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     }
     server = web_server(app, checks)
     await server.start()
+    gc.collect()
+    gc.freeze()  # as `coalition-bot run` does once it has started
     member = "console:bench-member"
     await app.services.directory.ensure_role(slug, member, Role.MEMBER)
     base = f"http://127.0.0.1:{port}"

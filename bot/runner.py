@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from datetime import timedelta
@@ -177,6 +178,10 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
         started.append(scheduler)
         hurry.append(scheduler)
         log.info("reminder scheduler started as %s", scheduler.worker)
+        # what start-up built lives as long as the process: the collector need not scan it
+        # again, which keeps its full collections short (feeds of thousands of events)
+        gc.collect()
+        gc.freeze()
         await stop.wait()
         log.info("%s received: stopping after the sends in flight", received[0])
     finally:

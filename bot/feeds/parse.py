@@ -3,7 +3,10 @@ next 12 months (recurring-ical-events), at most MAX_EVENTS, times in UTC."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
@@ -14,6 +17,7 @@ from models.services.calendar import ImportedEvent
 
 MAX_EVENTS = 10_000
 HORIZON = timedelta(days=366)
+EXPAND_SECONDS = 5.0
 
 
 def _moment(value: object, zone: ZoneInfo) -> tuple[datetime, bool]:
@@ -29,6 +33,28 @@ def _moment(value: object, zone: ZoneInfo) -> tuple[datetime, bool]:
 def _text(component: object, name: str) -> str | None:
     value = component.get(name)  # type: ignore[attr-defined]
     return str(value) if value is not None else None
+
+
+def _occurrences(calendar: Calendar, now: datetime, zone: ZoneInfo) -> Iterator[Any]:
+    """The occurrences from yesterday on, soonest first, until the horizon: at most one more
+    than MAX_EVENTS, within EXPAND_SECONDS (a rule repeating every second ends here)."""
+    deadline = time.monotonic() + EXPAND_SECONDS
+    horizon = now + HORIZON
+    try:
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        for count, occurrence in enumerate(query.after(now - timedelta(days=1))):
+            start = occurrence.get("DTSTART")
+            if start is not None and _moment(start.dt, zone)[0] > horizon:
+                return
+            if count > MAX_EVENTS:
+                raise FeedError(f"more than {MAX_EVENTS} events")
+            if time.monotonic() > deadline:
+                raise FeedError(f"its events take more than {EXPAND_SECONDS:g} s to read")
+            yield occurrence
+    except FeedError:
+        raise
+    except Exception as error:
+        raise FeedError(f"the events cannot be read ({type(error).__name__})") from None
 
 
 def parse_feed(body: bytes, now: datetime, zone: ZoneInfo) -> list[ImportedEvent]:
@@ -47,13 +73,8 @@ def parse_feed(body: bytes, now: datetime, zone: ZoneInfo) -> list[ImportedEvent
         for c in components
         if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
     }
-    try:
-        query = recurring_ical_events.of(calendar, skip_bad_series=True)
-        occurrences = query.between(now - timedelta(days=1), now + HORIZON)
-    except Exception as error:
-        raise FeedError(f"the events cannot be read ({type(error).__name__})") from None
     events: list[ImportedEvent] = []
-    for occurrence in occurrences:
+    for occurrence in _occurrences(calendar, now, zone):
         if len(events) >= MAX_EVENTS:
             raise FeedError(f"more than {MAX_EVENTS} events")
         uid = _text(occurrence, "UID")

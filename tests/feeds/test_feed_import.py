@@ -148,6 +148,15 @@ async def test_a_partners_feed_is_imported_changed_and_shrunk(
             ),
             "more than 10000 events",
         ),
+        (
+            "/feed.ics",
+            vcalendar(
+                vevent(
+                    "every-second", "Ves čas", f"{ZONE}20261201T000000", extra="RRULE:FREQ=SECONDLY"
+                )
+            ),
+            "more than 10000 events",
+        ),
     ],
 )
 async def test_a_hostile_feed_changes_nothing_and_shows_its_error(
