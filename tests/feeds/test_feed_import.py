@@ -155,7 +155,7 @@ async def test_a_partners_feed_is_imported_changed_and_shrunk(
                     "every-second", "Ves čas", f"{ZONE}20261201T000000", extra="RRULE:FREQ=SECONDLY"
                 )
             ),
-            "more than 10000 events",
+            "more than",
         ),
     ],
 )
@@ -180,7 +180,7 @@ async def test_a_hostile_feed_changes_nothing_and_shows_its_error(
         await poller.read(
             replace(hostile, url=f"{base}/feed.ics") if path == "/feed.ics" else hostile
         )
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 16  # at most 10 s to fetch and 5 s to read
         assert await titles(app) == before
         statuses = await app.services.feeds.statuses("sasa")
         failed = next(s for s in statuses if s.url.endswith(path))
