@@ -203,11 +203,6 @@ class Site:
 
     async def _listing(self, request: web.Request, template: str) -> web.Response:
         slug = request.match_info["slug"]
-        try:
-            coalition = await self.public.coalition(slug)
-        except NotFound:
-            return self._not_found(request)
-        t = self._translator(request, coalition.default_locale)
         area = request.query.get("area", "").strip()[:60] or None
         period = request.query.get("period", "")
         period = period if period in PERIODS else ""
@@ -215,12 +210,13 @@ class Site:
         number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
         until = self.clock() + timedelta(days=PERIODS[period]) if period else None
         try:
-            result = await self.public.upcoming(
+            listing = await self.public.listing(
                 slug, area=area, until=until, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
             )
-            areas = await self.public.areas(slug)
         except NotFound:
             return self._not_found(request)
+        coalition, result, areas = listing.coalition, listing.page, listing.areas
+        t = self._translator(request, coalition.default_locale)
 
         def page_url(to: int) -> str:
             query = {k: v for k, v in request.query.items() if k != "page"}

@@ -2,7 +2,7 @@
 
 from models.services.calendar.feeds import CalendarService, FeedView
 from models.services.calendar.imports import FeedImportService, ImportedEvent, ImportResult
-from models.services.calendar.public import FeedEvent, PublicCoalition, PublicService
+from models.services.calendar.public import FeedEvent, Listing, PublicCoalition, PublicService
 
 __all__ = [
     "CalendarService",
@@ -11,6 +11,7 @@ __all__ = [
     "FeedView",
     "ImportResult",
     "ImportedEvent",
+    "Listing",
     "PublicCoalition",
     "PublicService",
 ]

@@ -33,6 +33,13 @@ def feed_event(event: Event) -> FeedEvent:
 
 
 @dataclass(frozen=True)
+class Listing:
+    coalition: CoalitionView
+    page: Page[EventView]
+    areas: list[AreaView]
+
+
+@dataclass(frozen=True)
 class PublicCoalition:
     coalition: CoalitionView
     upcoming: int
@@ -66,21 +73,40 @@ class PublicService(Service):
     async def areas(self, slug: str) -> list[AreaView]:
         """The areas that have upcoming public events (the page's filter)."""
         async with self._sessions() as session:
-            coalition = await self._public_coalition(session, slug)
-            areas = await session.scalars(
-                select(Area)
-                .where(
-                    Area.id.in_(
-                        select(Event.area_id).where(
-                            is_public(coalition.id),
-                            Event.status == EventStatus.SCHEDULED,
-                            Event.starts_at >= self._clock(),
-                        )
+            return await self._areas(session, await self._public_coalition(session, slug))
+
+    async def _areas(self, session: AsyncSession, coalition: Coalition) -> list[AreaView]:
+        areas = await session.scalars(
+            select(Area)
+            .where(
+                Area.id.in_(
+                    select(Event.area_id).where(
+                        is_public(coalition.id),
+                        Event.status == EventStatus.SCHEDULED,
+                        Event.starts_at >= self._clock(),
                     )
                 )
-                .order_by(Area.name)
             )
-            return [AreaView(a.id, a.slug, a.name) for a in areas]
+            .order_by(Area.name)
+        )
+        return [AreaView(a.id, a.slug, a.name) for a in areas]
+
+    async def listing(
+        self,
+        slug: str,
+        *,
+        area: str | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> Listing:
+        """The public page at once: the coalition, a page of its upcoming public events and
+        the areas to filter by, in one session."""
+        async with self._sessions() as session:
+            coalition = await self._public_coalition(session, slug)
+            page = await self._upcoming(session, coalition, area, until, offset, limit)
+            areas = await self._areas(session, coalition)
+            return Listing(coalition_view(coalition), page, areas)
 
     async def upcoming(
         self,
@@ -94,29 +120,38 @@ class PublicService(Service):
         """Public scheduled events from now on, soonest first."""
         async with self._sessions() as session:
             coalition = await self._public_coalition(session, slug)
-            conditions = [
-                is_public(coalition.id),
-                Event.status == EventStatus.SCHEDULED,
-                Event.starts_at >= self._clock(),
-            ]
-            if area:
-                conditions.append(
-                    Event.area_id == (await self._area(session, coalition.id, area)).id
-                )
-            if until is not None:
-                conditions.append(Event.starts_at < until)
-            rows, total = await page_and_total(
-                session,
-                select(Event)
-                .options(*RELATIONS)
-                .where(*conditions)
-                .order_by(Event.starts_at, Event.id)
-                .offset(offset)
-                .limit(limit),
-                select(func.count()).select_from(Event).where(*conditions),
-                offset,
-            )
-            return Page(tuple(event_view(row[0]) for row in rows), total, offset, limit)
+            return await self._upcoming(session, coalition, area, until, offset, limit)
+
+    async def _upcoming(
+        self,
+        session: AsyncSession,
+        coalition: Coalition,
+        area: str | None,
+        until: datetime | None,
+        offset: int,
+        limit: int,
+    ) -> Page[EventView]:
+        conditions = [
+            is_public(coalition.id),
+            Event.status == EventStatus.SCHEDULED,
+            Event.starts_at >= self._clock(),
+        ]
+        if area:
+            conditions.append(Event.area_id == (await self._area(session, coalition.id, area)).id)
+        if until is not None:
+            conditions.append(Event.starts_at < until)
+        rows, total = await page_and_total(
+            session,
+            select(Event)
+            .options(*RELATIONS)
+            .where(*conditions)
+            .order_by(Event.starts_at, Event.id)
+            .offset(offset)
+            .limit(limit),
+            select(func.count()).select_from(Event).where(*conditions),
+            offset,
+        )
+        return Page(tuple(event_view(row[0]) for row in rows), total, offset, limit)
 
     async def event(self, slug: str, event_id: int) -> FeedEvent:
         """One public event (a cancelled one too, marked so); an internal one is not found."""
@@ -136,13 +171,20 @@ class PublicService(Service):
 
 
 async def public_coalition(session: AsyncSession, slug: str) -> Coalition:
-    """A coalition that shows itself: not retired, with at least one public event."""
-    coalition = None
-    if "\x00" not in slug:
-        coalition = await session.scalar(select(Coalition).where(Coalition.slug == slug))
-    if coalition is None or coalition.retired:
+    """A coalition that shows itself: not retired, with at least one public event (one
+    statement)."""
+    if "\x00" in slug:
         raise NotFound("coalition", slug)
-    shown = await session.scalar(select(Event.id).where(is_public(coalition.id)).limit(1))
-    if shown is None:
+    shows = (
+        select(Event.id)
+        .where(Event.coalition_id == Coalition.id, Event.visibility == EventVisibility.PUBLIC)
+        .exists()
+    )
+    found = (
+        await session.execute(
+            select(Coalition).where(Coalition.slug == slug, Coalition.retired.is_(False), shows)
+        )
+    ).scalar_one_or_none()
+    if found is None:
         raise NotFound("coalition", slug)
-    return coalition
+    return found
