@@ -30,17 +30,27 @@ def environment() -> dict[str, str]:
 
 
 @contextmanager
-def running_bot(folder: Path, extra: str = "") -> Iterator[str]:
-    """Starts `run` (after `demo`) and yields its base URL; stops it with SIGTERM."""
+def running_bot(folder: Path, extra: str = "", database_url: str = "") -> Iterator[str]:
+    """Starts `run` (after `db upgrade` and `demo`) and yields its base URL; stops it with
+    SIGTERM. The database is SQLite in `folder` unless `database_url` names another."""
     port = free_port()
     config = folder / "bot.toml"
+    url = database_url or f"sqlite:///{folder}/bot.db"
     config.write_text(
-        f'[database]\nurl = "sqlite:///{folder}/bot.db"\n'
+        f'[database]\nurl = "{url}"\n'
         f'[web]\nport = {port}\npublic_url = "http://127.0.0.1:{port}"\n{extra}',
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "bot", "--config", str(config)]
-    subprocess.run([*command, "demo"], cwd=ROOT, env=environment(), check=True, timeout=120)
+    for step in (["db", "upgrade"], ["demo"]):
+        subprocess.run(
+            [*command, *step],
+            cwd=ROOT,
+            env=environment(),
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
     log = (folder / "run.log").open("w")
     process = subprocess.Popen(
         [*command, "run"], cwd=ROOT, env=environment(), stdout=log, stderr=log
