@@ -4,6 +4,7 @@ which never hand out an internal event (except in a member's own feed) or a cont
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections import OrderedDict
@@ -108,6 +109,7 @@ class Site:
         self._feeds: OrderedDict[tuple[str, str | None], RenderedFeed] = OrderedDict()
         self._coalition_ids: dict[str, int] = {}
         self.writer = ics.FeedWriter()
+        self._writing = asyncio.Lock()
         self._pages: OrderedDict[tuple[object, ...], web.Response] = OrderedDict()
 
     def routes(self) -> list[web.RouteDef]:
@@ -314,7 +316,10 @@ class Site:
             return kept
         feed = await self.calendar.feed(slug, token)
         name = feed.coalition.name
-        body = self.writer.document(feed, self.base_url, name)
+        async with self._writing:  # one at a time: the writer's kept components are shared
+            # in a worker thread: a first feed of thousands of events takes a quarter of a
+            # second to serialize, and the bot keeps answering meanwhile
+            body = await asyncio.to_thread(self.writer.document, feed, self.base_url, name)
         stamps = [item.updated_at for item in feed.events if item.updated_at]
         rendered = RenderedFeed(
             etag_of(version, token),
