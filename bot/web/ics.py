@@ -123,6 +123,13 @@ class FeedWriter:
         parts.append(end)
         return b"".join(parts)
 
+    def missing(self, feed: FeedView, base_url: str) -> int:
+        """How many of the feed's events have no kept VEVENT (would be serialized anew)."""
+        kept = self._components
+        return sum(
+            (base_url, feed.coalition.id, feed.private, item) not in kept for item in feed.events
+        )
+
     def _serialized(self, feed: FeedView, item: FeedEvent, base_url: str) -> bytes:
         key = (base_url, feed.coalition.id, feed.private, item)
         found = self._components.get(key)

@@ -36,6 +36,8 @@ MAX_PAGE = 500
 PERIODS = {"week": 7, "month": 31}
 FEEDS_KEPT = 256
 PAGES_KEPT = 512
+INLINE_COMPONENTS = 50
+"""A feed needing at most this many events serialized anew is written on the event loop."""
 HealthCheck = Callable[[], Awaitable[str | None]]
 """None when healthy, else what is wrong."""
 
@@ -317,9 +319,12 @@ class Site:
         feed = await self.calendar.feed(slug, token)
         name = feed.coalition.name
         async with self._writing:  # one at a time: the writer's kept components are shared
-            # in a worker thread: a first feed of thousands of events takes a quarter of a
-            # second to serialize, and the bot keeps answering meanwhile
-            body = await asyncio.to_thread(self.writer.document, feed, self.base_url, name)
+            if self.writer.missing(feed, self.base_url) > INLINE_COMPONENTS:
+                # a first feed of a thousand events takes a quarter of a second to serialize:
+                # in a worker thread, so that the bot keeps answering meanwhile
+                body = await asyncio.to_thread(self.writer.document, feed, self.base_url, name)
+            else:
+                body = self.writer.document(feed, self.base_url, name)
         stamps = [item.updated_at for item in feed.events if item.updated_at]
         rendered = RenderedFeed(
             etag_of(version, token),

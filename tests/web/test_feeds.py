@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import ics
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import App
@@ -166,3 +167,16 @@ async def test_a_private_feed_stops_when_its_owner_leaves_the_coalitions_chats(
     gone = await client.get(path)
     assert gone.status == 404
     assert INTERNAL_SASA not in await gone.text()
+
+
+async def test_a_feed_written_in_a_worker_thread_is_the_same_feed(
+    web_app: App, client: TestClient[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inline = await (await client.get("/sasa/calendar.ics")).read()
+    monkeypatch.setattr("bot.web.site.INLINE_COMPONENTS", -1)
+    coordinator = await as_role(web_app, "coord", Role.COORDINATOR)
+    number = await event_id(web_app, PUBLIC_SASA[0])
+    await ask(web_app, f"/editevent {number} where=Celje", user=coordinator)
+    threaded = await (await client.get("/sasa/calendar.ics")).read()
+    assert by_title(parsed(threaded.decode()))[PUBLIC_SASA[0]].location == "Celje"
+    assert len(parsed(threaded.decode()).events) == len(parsed(inline.decode()).events)
