@@ -95,7 +95,8 @@ class Deployment:
         path.write_text(
             f'[database]\nurl = "{self.url}"\n\n'
             f'[telegram]\ntoken = "{TOKEN}"\nbase_url = "{base_url}"\n\n'
-            "[throttle]\nburst = 0\n",
+            "[throttle]\nburst = 0\n\n"
+            "[web]\nenabled = false\n",
             encoding="utf-8",
         )
         return path

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.i18n import load_translators
+from bot.web.metrics import Metrics
 from handlers.access import MembershipProbe
 from handlers.context import Services
 from handlers.dispatcher import Dispatcher
@@ -20,6 +21,7 @@ from models.demo import load_demo
 from models.reminder_policy import ReminderPolicy
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.base import Clock, Service, utc_now
+from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, ImportService
 from models.services.reminders import ReminderService
@@ -65,6 +67,8 @@ class App:
     planned: PlannedTimes
     probes: dict[str, MembershipProbe]
     """Each platform adapter puts here how it asks whether a person is in a chat."""
+    metrics: Metrics = field(default_factory=Metrics)
+    """This process's Prometheus figures (served at /metrics)."""
 
     def today(self) -> date:
         """Today in the deployment's default time zone."""
@@ -100,6 +104,8 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
     def wired(service: type[ServiceT]) -> ServiceT:
         return service(sessions, clock, policy=policy, on_planned=planned.notify)
 
+    calendar = wired(CalendarService)
+    calendar.public_url = config.web.base_url
     services = Services(
         directory=wired(DirectoryService),
         events=wired(EventService),
@@ -109,6 +115,8 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         goals=wired(GoalService),
         imports=wired(ImportService),
         exports=wired(ExportService),
+        calendar=calendar,
+        feeds=wired(FeedImportService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}
@@ -120,7 +128,9 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         freshness=database.changes,
         probes=probes,
     )
-    return App(config, database, services, translators, dispatcher, clock, planned, probes)
+    metrics = Metrics()
+    dispatcher.observers.append(metrics.command)
+    return App(config, database, services, translators, dispatcher, clock, planned, probes, metrics)
 
 
 def prepare_schema(database: Database) -> bool:

@@ -28,7 +28,9 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--config", help="TOML file (default: $COALITION_BOT_CONFIG)")
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="start the configured Telegram and Slack adapters")
+    commands.add_parser(
+        "run", help="start the configured Telegram and Slack adapters and the web pages"
+    )
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--as", dest="user", default="admin", help="user name (console:NAME)")
     chat.add_argument("--role", choices=[r.value for r in Role], default="admin")

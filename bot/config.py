@@ -50,7 +50,11 @@ SCHEMA: dict[str, set[str]] = {
         "sweep",
     },
     "throttle": {"burst", "per_minute"},
+    "web": {"enabled", "listen", "port", "public_url", "embed_origins"},
+    "feeds": {"interval"},
 }
+FEED_KEYS = {"url", "organisation", "area", "visibility"}
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 COALITION_KEYS = {
     "slug",
     "name",
@@ -61,6 +65,7 @@ COALITION_KEYS = {
     "event_offsets",
     "deadline_offsets",
     "areas",
+    "feeds",
 }
 
 
@@ -115,6 +120,35 @@ class ThrottleConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The public events page, calendar feeds, /healthz and /metrics."""
+
+    enabled: bool = True
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""
+    """The address people reach the server at (behind a proxy: the proxy's), used in links
+    and feeds; empty: http://LISTEN:PORT."""
+    embed_origins: tuple[str, ...] = ()
+    """Sites that may show /<slug>/embed in a frame (CSP frame-ancestors)."""
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """A partner's public iCalendar feed imported into a coalition (`[[coalitions.feeds]]`)."""
+
+    coalition: str
+    url: str
+    organisation: str | None = None
+    area: str | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = DEFAULT_DATABASE_URL
     default_locale: str = "sl"
@@ -128,6 +162,10 @@ class Config:
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     throttle: ThrottleConfig = field(default_factory=ThrottleConfig)
     coalitions: tuple[CoalitionSpec, ...] = ()
+    web: WebConfig = field(default_factory=WebConfig)
+    feeds: tuple[FeedConfig, ...] = ()
+    feed_interval: int = 900
+    """Seconds between two reads of each partner's feed (`[feeds] interval`)."""
 
 
 def parse_offset(value: object, key: str) -> int:
@@ -243,6 +281,64 @@ def _coalition(raw: object, index: int) -> CoalitionSpec:
     )
 
 
+def _bool(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key}: expected true or false")
+    return value
+
+
+def _url(value: object, key: str) -> str:
+    url = _text(value, key).strip()
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        raise ConfigError(f"{key}: expected an http:// or https:// address")
+    return url
+
+
+def _feeds(raw: list[object]) -> tuple[FeedConfig, ...]:
+    feeds: list[FeedConfig] = []
+    for index, item in enumerate(raw):
+        coalition = item if isinstance(item, dict) else {}
+        slug = str(coalition.get("slug", ""))
+        entries = coalition.get("feeds", [])
+        if not isinstance(entries, list):
+            raise ConfigError(f"coalitions[{index}].feeds: expected [[coalitions.feeds]] tables")
+        for number, entry in enumerate(entries):
+            prefix = f"coalitions[{index}].feeds[{number}]"
+            table = _check_keys(entry, FEED_KEYS, prefix)
+            url = _url(table.get("url", ""), f"{prefix}.url")
+            if not url:
+                raise ConfigError(f"{prefix}.url: the feed's address is missing")
+            visibility = _choice(
+                table.get("visibility", "internal"), f"{prefix}.visibility", ("internal", "public")
+            )
+            feeds.append(
+                FeedConfig(
+                    coalition=slug,
+                    url=url,
+                    organisation=_text(table.get("organisation", ""), f"{prefix}.organisation")
+                    or None,
+                    area=_text(table.get("area", ""), f"{prefix}.area") or None,
+                    public=visibility == "public",
+                )
+            )
+    return tuple(feeds)
+
+
+def _web(table: dict[str, Any]) -> WebConfig:
+    origins = table.get("embed_origins", [])
+    if not isinstance(origins, list) or not all(
+        isinstance(o, str) and ORIGIN.match(o) for o in origins
+    ):
+        raise ConfigError('web.embed_origins: expected a list like ["https://www.example.org"]')
+    return WebConfig(
+        enabled=_bool(table.get("enabled", True), "web.enabled"),
+        listen=_text(table.get("listen", "127.0.0.1"), "web.listen"),
+        port=_port(table.get("port", 8080), "web.port"),
+        public_url=_url(table.get("public_url", ""), "web.public_url"),
+        embed_origins=tuple(origins),
+    )
+
+
 def _check_unique(coalitions: tuple[CoalitionSpec, ...]) -> None:
     """A slug names one coalition, and a chat belongs to one: else both places are named."""
     slugs: dict[str, int] = {}
@@ -352,6 +448,11 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
             ),
         ),
         coalitions=coalitions,
+        web=_web(tables["web"]),
+        feeds=_feeds(coalitions_raw),
+        feed_interval=parse_duration(
+            tables["feeds"].get("interval", "15m"), "feeds.interval", minimum=10
+        ),
     )
 
 

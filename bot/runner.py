@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from datetime import timedelta
@@ -11,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 from bot.app import Adapter, App
 from bot.delivery import Sender
 from bot.scheduler import ReminderScheduler
+from bot.web.health import alive_check, database_check
 from models.services.seen_requests import SeenRequestService
 
 if TYPE_CHECKING:
     from bot.adapters.slack import SlackAdapter
     from bot.adapters.telegram import TelegramAdapter
     from bot.config import TelegramConfig
+    from bot.feeds import FeedPoller
+    from bot.web import HealthCheck, WebServer
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,37 @@ def slack_adapter(app: App, **options: Any) -> SlackAdapter:
     return adapter
 
 
+def web_server(app: App, checks: dict[str, HealthCheck]) -> WebServer:
+    """The public pages, feeds, /healthz and /metrics, with what they read: the public and
+    calendar services, the translators, the metrics and the content revisions (for ETags)."""
+    from bot.web import Site, WebServer, web_application
+    from models.services.calendar import PublicService
+
+    settings = app.config.web
+    site = Site(
+        PublicService(app.database.sessions, app.clock),
+        app.services.calendar,
+        app.translators,
+        app.metrics,
+        app.database.changes,
+        base_url=settings.base_url,
+        clock=app.clock,
+        checks=checks,
+    )
+    application = web_application(site, settings.embed_origins)
+    return WebServer(application, settings.listen, settings.port)
+
+
+def feed_poller(app: App) -> FeedPoller:
+    """Reads the partners' feeds into their coalitions (`[[coalitions.feeds]]`)."""
+    from bot.feeds import FeedPoller
+
+    zones = {spec.slug: spec.timezone for spec in app.config.coalitions}
+    return FeedPoller(
+        app.config.feeds, app.services.feeds, zones, app.clock, interval=app.config.feed_interval
+    )
+
+
 def configured_adapters(app: App) -> list[Adapter]:
     """The adapters whose tokens are configured (imported only when needed)."""
     adapters: list[Adapter] = []
@@ -81,13 +116,25 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
 
     Returns the process exit code.
     """
+    configured = adapters is None
     adapters = configured_adapters(app) if adapters is None else adapters
-    if not adapters:
+    checks: dict[str, HealthCheck] = {"database": database_check(app.database.sessions)}
+    others: list[Adapter] = []
+    if configured and app.config.web.enabled:
+        others.append(web_server(app, checks))
+    if configured and app.config.feeds:
+        others.append(feed_poller(app))
+    if not adapters and not others:
         log.error(
-            "no platform configured: set [telegram] token (TELEGRAM_BOT_TOKEN) or "
-            "[slack] bot_token (SLACK_BOT_TOKEN); `coalition-bot chat` works without either"
+            "nothing to run: set [telegram] token (TELEGRAM_BOT_TOKEN) or [slack] bot_token "
+            "(SLACK_BOT_TOKEN), or keep [web] enabled; `coalition-bot chat` works without either"
         )
         return 2
+    if not adapters:
+        log.warning(
+            "no chat platform configured: serving the web pages and keeping the reminders' "
+            "books only (set [telegram] token or [slack] bot_token to talk in chats)"
+        )
     quiet_chatty_libraries()
     stop = asyncio.Event()
     received: list[str] = []
@@ -105,8 +152,9 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, on_signal, signum)
     started: list[Adapter] = []
+    checks["scheduler"] = alive_check(lambda: bool(hurry) and hurry[0].alive, "not running")
     try:
-        for adapter in adapters:
+        for adapter in [*adapters, *others]:
             try:
                 await adapter.start()
             except Exception as error:
@@ -122,10 +170,18 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
             sweep_seconds=reminders.sweep,
             lease=timedelta(seconds=reminders.lease),
         )
+        scheduler.on_outcome.append(lambda state: app.metrics.reminders.labels(state).inc())
+        scheduler.on_refused.append(
+            lambda platform, reason: app.metrics.platform_errors.labels(platform, reason).inc()
+        )
         await scheduler.start()
         started.append(scheduler)
         hurry.append(scheduler)
         log.info("reminder scheduler started as %s", scheduler.worker)
+        # what start-up built lives as long as the process: the collector need not scan it
+        # again, which keeps its full collections short (feeds of thousands of events)
+        gc.collect()
+        gc.freeze()
         await stop.wait()
         log.info("%s received: stopping after the sends in flight", received[0])
     finally:

@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -147,6 +147,10 @@ class ReminderScheduler:
         self._hurry = asyncio.Event()
         self._alarmed: set[str] = set()
         """Platforms whose refusal of the bot was logged as an ERROR (once, until a success)."""
+        self.on_outcome: list[Callable[[str], None]] = []
+        """Told each finished reminder's state (sent, failed, skipped), e.g. for /metrics."""
+        self.on_refused: list[Callable[[str, str], None]] = []
+        """Told each send a platform refused: the platform and the kind of failure."""
 
     async def start(self) -> None:
         """Schedules every pending reminder, the periodic sweep and the weekly digests."""
@@ -215,6 +219,11 @@ class ReminderScheduler:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+
+    @property
+    def alive(self) -> bool:
+        """Started, not stopping, and its timer running (for /healthz)."""
+        return self._scheduler is not None and self._scheduler.running and not self._stopping
 
     def hurry(self) -> None:
         """Cuts a stop's grace short (a second SIGTERM): what is in flight is left as a crash
@@ -303,6 +312,10 @@ class ReminderScheduler:
         try:
             jobs = await reminders.jobs(claimed)
             outcomes = await asyncio.gather(*(self._process(job) for job in jobs))
+            for listener in self.on_outcome:
+                for outcome in outcomes:
+                    if outcome is not None:
+                        listener(outcome.state.value)
             self.schedule(
                 await reminders.finish_all(
                     self.worker, [outcome for outcome in outcomes if outcome]
@@ -430,6 +443,8 @@ class ReminderScheduler:
 
     async def _refused(self, platform: str, failed: DeliveryFailed) -> None:
         """What a failed send means beyond itself: a chat gone, a bot that is refused."""
+        for listener in self.on_refused:
+            listener(platform, failed.failure.value)
         if failed.failure.deactivates:
             log.warning(
                 "%s is gone for the bot; no more reminders go there: %s",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers import activities, admin, contacts, events, reminders
+from handlers import activities, admin, calendar, contacts, events, reminders
 from handlers.context import Context
 from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
@@ -197,7 +197,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "editevent",
         "uredidogodek",
         Role.COORDINATOR,
-        N_("change an event: ID title=… when=… where=… area=… description=…"),
+        N_("change an event: ID title=… when=… where=… area=… description=… public=yes|no"),
         N_("/editevent 12 when=next friday 17:00 where=Velenje"),
         events.edit_event,
     ),
@@ -292,6 +292,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("get personal reminders in this private chat [area]"),
         N_("/subscribe pametno-mesto"),
         reminders.subscribe,
+    ),
+    CommandSpec(
+        "calendar",
+        "koledar",
+        Role.MEMBER,
+        N_("get my private calendar link for a calendar app [new]"),
+        N_("/calendar"),
+        calendar.calendar_link,
     ),
     CommandSpec(
         "unsubscribe",

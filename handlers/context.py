@@ -12,6 +12,7 @@ from handlers.i18n import Translator
 from handlers.types import Attachment, Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
+from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, ImportService
 from models.services.reminders import ReminderService
@@ -28,6 +29,8 @@ class Services:
     goals: GoalService
     imports: ImportService
     exports: ExportService
+    calendar: CalendarService
+    feeds: FeedImportService
 
 
 class NoCoalition(Exception):

@@ -98,13 +98,20 @@ class Dispatcher:
         if freshness is not None:
             freshness.on_person_changed(self._forget_person)
         self.chats = ChatEvents(services, self.context_of, self.reader)
+        self.observers: list[Callable[[IncomingCommand, float, Reply], None]] = []
+        """Told every answered command, the seconds it took and the reply (for /metrics)."""
 
     async def handle(self, command: IncomingCommand) -> Reply:
         """Answers one command within `command_timeout` seconds; never raises, whatever the
         input. A command still waiting by then (on a silent database) is abandoned."""
-        answering = asyncio.get_running_loop().create_task(self._guarded(command))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        answering = loop.create_task(self._guarded(command))
         if await _ends_within(answering, self.command_timeout):
-            return answering.result()
+            reply = answering.result()
+            for observer in self.observers:
+                observer(command, loop.time() - started, reply)
+            return reply
         # cancelled but not awaited: its cleaning up may wait on the same silent server
         self._given_up.add(answering)  # held until it ends: the loop keeps only weak references
         answering.add_done_callback(self._given_up.discard)

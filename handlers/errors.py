@@ -81,6 +81,10 @@ def invalid(ctx: Context, error: Invalid) -> str:
             "name": shorten(error.value),
             "names": names,
         }
+    if error.problem == "imported":
+        return ctx._(
+            "This event is imported from a partner's calendar (%(source)s) and changes only there."
+        ) % {"source": shorten(error.value, 80)}
     field = {"field": field_name(ctx, error.field), "limit": error.limit or 0}
     messages = {
         "empty": ctx._("The %(field)s is missing."),

@@ -29,7 +29,11 @@ EDIT_FIELDS = {
     "opis": "description",
     "indicator": "indicator",
     "kazalnik": "indicator",
+    "public": "public",
+    "javno": "public",
 }
+YES = frozenset({"yes", "da", "true", "1"})
+NO = frozenset({"no", "ne", "false", "0"})
 
 
 def unknown_period(ctx: Context, word: str) -> BadInput:
@@ -137,10 +141,11 @@ async def edit_event(ctx: Context) -> Reply:
             ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
             % {
                 "field": unknown[0],
-                "fields": ctx._("title, when, where, area, description, indicator"),
+                "fields": ctx._("title, when, where, area, description, indicator, public"),
             }
         )
     changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    public = read_public(ctx, changes["public"]) if "public" in changes else None
     when = read_when(ctx, changes["when"]) if "when" in changes else None
     indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None
     event = await ctx.services.events.edit(
@@ -155,10 +160,21 @@ async def edit_event(ctx: Context) -> Reply:
         area=changes.get("area"),
         description=changes.get("description"),
         indicator=indicator,
+        public=public,
     )
     return ctx.reply(
         ctx._("Event #%(id)d changed.") % {"id": event.id},
         lines=(event.title, *event_details(ctx, event)),
+    )
+
+
+def read_public(ctx: Context, value: str) -> bool:
+    """`public=yes|no` (`javno=da|ne`)."""
+    word = fold(value)
+    if word in YES or word in NO:
+        return word in YES
+    raise BadInput(
+        ctx._("Write public=yes to show the event on the web page, public=no to hide it.")
     )
 
 

@@ -13,7 +13,7 @@ from handlers.context import Context
 from handlers.errors import BadInput
 from handlers.i18n import N_, Translator
 from handlers.types import Button, ListItem, Reply
-from models.entities import ActivityStatus, EventKind, Sector
+from models.entities import ActivityStatus, EventKind, EventVisibility, Sector
 from models.services.views import ActivityView, ContactView, Deadline, EventView, Page
 
 T = TypeVar("T")
@@ -77,6 +77,7 @@ LABELS = {
     "Area": N_("Area"),
     "Organiser": N_("Organiser"),
     "Indicator": N_("Indicator"),
+    "Imported from": N_("Imported from"),
 }
 
 
@@ -117,6 +118,10 @@ def event_details(ctx: Reader, event: EventView) -> tuple[str, ...]:
         lines.append(labelled(ctx, "Organiser", event.organiser))
     if event.indicator_id:
         lines.append(labelled(ctx, "Indicator", f"#{event.indicator_id}"))
+    if event.visibility is EventVisibility.PUBLIC:
+        lines.append(ctx._("Public: on the coalition's web page and public calendar."))
+    if event.source:
+        lines.append(labelled(ctx, "Imported from", event.source))
     if event.description:
         lines.append(event.description)
     return tuple(lines)

@@ -19,6 +19,7 @@ from handlers.types import ChatKind, ListItem, Reply
 from models.entities import EventKind
 from models.reminders import ReminderKind
 from models.send_failure import SendFailure
+from models.services.calendar.imports import FeedStatus
 from models.services.reminders import ReminderJob
 from models.services.views import AreaView, EventView
 
@@ -91,12 +92,27 @@ async def show_status(ctx: Context) -> Reply:
         )
         for send in counts.failed_sends
     )
+    items += tuple(
+        feed_item(ctx, feed) for feed in await ctx.services.feeds.statuses(ctx.coalition.slug)
+    )
     return ctx.reply(
         ctx._("Reminders, last 7 days — %(coalition)s") % {"coalition": ctx.coalition.name},
         lines=lines,
         items=items,
         personal=True,
     )
+
+
+def feed_item(ctx: Context, feed: FeedStatus) -> ListItem:
+    """A partner's calendar: how many events it gave, when it was read, its last error."""
+    lines = [ctx._("Events imported: %(count)d") % {"count": feed.events}]
+    if feed.checked_at:
+        lines.append(
+            ctx._("Last read: %(when)s") % {"when": ctx.t.moment(feed.checked_at, ctx.zone)}
+        )
+    if feed.last_error:
+        lines.append(ctx._("Last error: %(error)s") % {"error": feed.last_error})
+    return ListItem(ctx._("Partner calendar %(url)s") % {"url": feed.url}, tuple(lines))
 
 
 def time_left(t: Translator, until: datetime, now: datetime, zone: ZoneInfo) -> str:

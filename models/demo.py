@@ -23,6 +23,7 @@ from models.entities import (
     Contact,
     Event,
     EventKind,
+    EventVisibility,
     Organisation,
     Sector,
 )
@@ -58,6 +59,8 @@ class EventSeed:
     location: str | None = None
     organiser: str | None = None
     description: str | None = None
+    public: bool = False
+    """On the coalition's public web page and feed (else members only)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ SASA = CoalitionSeed(
             "pametno-mesto",
             hours=6,
             location="Velenje",
+            public=True,
         ),
         EventSeed(
             "Mednarodno srečanje Industrija 4.0",
@@ -173,6 +177,7 @@ SASA = CoalitionSeed(
             "premogovna-regija",
             hours=6,
             location="Velenje",
+            public=True,
         ),
         EventSeed(
             "Mednarodno srečanje Monitoring onesnaženosti zraka",
@@ -181,6 +186,7 @@ SASA = CoalitionSeed(
             "pametno-mesto",
             hours=6,
             location="Velenje",
+            public=True,
         ),
         EventSeed(
             "Mednarodno srečanje Fizična aktivnost in razvoj kognitivnih sposobnosti",
@@ -189,6 +195,7 @@ SASA = CoalitionSeed(
             "zgodnje-ucenje",
             hours=6,
             location="Velenje",
+            public=True,
         ),
     ),
     activities=(
@@ -250,6 +257,7 @@ LJUBLJANA = CoalitionSeed(
             location="Ljubljana",
             organiser=SVET,
             description="1 srečanje Strateškega sveta za digitalni razvoj MOL na leto.",
+            public=True,
         ),
     ),
     activities=(
@@ -393,6 +401,7 @@ async def _fill(
                 location=e.location,
                 kind=e.kind,
                 created_by="demo",
+                visibility=EventVisibility.PUBLIC if e.public else EventVisibility.INTERNAL,
             )
         )
     for a in seed.activities:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -53,6 +53,13 @@ class EventKind(StrEnum):
 class EventStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+
+
+class EventVisibility(StrEnum):
+    INTERNAL = "internal"
+    """Members only: chats, the private calendar feed."""
+    PUBLIC = "public"
+    """Also on the coalition's public web page and public calendar feed."""
 
 
 class ActivityStatus(StrEnum):
@@ -157,6 +164,10 @@ class Event(Base, answers=content("coalition_id")):
         Index("ix_events_coalition_kind_start", "coalition_id", "kind", "status", "starts_at"),
         # goals: the events counted toward an indicator in a period
         Index("ix_events_indicator_start", "indicator_id", "status", "starts_at"),
+        # the public page and feed: a coalition's public events from a time on
+        Index("ix_events_coalition_visibility_start", "coalition_id", "visibility", "starts_at"),
+        # a partner's feed: its events by UID, to update and to drop what left the feed
+        Index("ix_events_source_uid", "coalition_id", "source", "source_uid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +191,20 @@ class Event(Base, answers=content("coalition_id")):
         ForeignKey("indicators.id", ondelete="SET NULL")
     )
     """The goal's indicator this event counts toward, once held (models/goals)."""
+    visibility: Mapped[EventVisibility] = mapped_column(
+        stored_as_value(EventVisibility),
+        default=EventVisibility.INTERNAL,
+        server_default=EventVisibility.INTERNAL.value,
+    )
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Raised on every change (iCalendar SEQUENCE): calendars replace their copy."""
+    updated_at: Mapped[datetime | None] = mapped_column(default=lambda: datetime.now(UTC))
+    """The last change (iCalendar LAST-MODIFIED and DTSTAMP); the services set it from their
+    clock, rows older than the column got the time of the upgrade."""
+    source: Mapped[str | None] = mapped_column(String(500))
+    """The partner's feed URL an imported event comes from (read-only in chat); None: ours."""
+    source_uid: Mapped[str | None] = mapped_column(String(300))
+    """The UID (and the recurrence's start) of the imported event in its feed."""
 
     area: Mapped[Area | None] = relationship()
     organiser: Mapped[Organisation | None] = relationship()
@@ -313,3 +338,35 @@ class SlackSeenRequest(Base, answers=BOOKKEEPING):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CalendarToken(Base, answers=personal("identity")):
+    """A member's secret for their private calendar feed of one coalition.
+
+    Personal: no shared answer shows it; `/calendar new` replaces it (the old link stops)."""
+
+    __tablename__ = "calendar_tokens"
+    __table_args__ = (UniqueConstraint("coalition_id", "identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    identity: Mapped[str] = mapped_column(String(100))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class FeedState(Base, answers=BOOKKEEPING):
+    """How a partner's calendar feed was last read: for conditional requests and /status."""
+
+    __tablename__ = "feed_states"
+    __table_args__ = (UniqueConstraint("coalition_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(500))
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[datetime | None]
+    imported_at: Mapped[datetime | None]
+    events: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))

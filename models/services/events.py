@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from models.entities import Coalition, Event, EventKind, EventStatus, Role
+from models.entities import Coalition, Event, EventKind, EventStatus, EventVisibility, Role
 from models.errors import Invalid, NotFound
 from models.goals.entities import Source
 from models.services.base import Service, area_view, coalition_id_of, page_and_total
@@ -36,7 +36,23 @@ def event_view(event: Event) -> EventView:
         area=area_view(event.area),
         organiser=event.organiser.name if event.organiser else None,
         indicator_id=event.indicator_id,
+        visibility=event.visibility,
+        source=event.source,
     )
+
+
+def refuse_changes(event: Event) -> None:
+    """A cancelled event stays as it is; an imported one changes in its own feed only."""
+    if event.status is EventStatus.CANCELLED:
+        raise Invalid("event", "cancelled")
+    if event.source is not None:
+        raise Invalid("event", "imported", value=event.source)
+
+
+def touch(event: Event, now: datetime) -> None:
+    """Marks a change for calendars: a higher SEQUENCE and a new LAST-MODIFIED."""
+    event.sequence = (event.sequence or 0) + 1
+    event.updated_at = now
 
 
 # many-to-one: joined into the same query, no extra round trip per relation
@@ -128,6 +144,7 @@ class EventService(Service):
                 kind=kind,
                 status=EventStatus.SCHEDULED,
                 created_by=actor,
+                updated_at=self._clock(),
             )
             # both relations set here, so the view needs no second look at the row
             event.area = await self._area(session, coalition.id, area) if area else None
@@ -157,6 +174,7 @@ class EventService(Service):
         area: str | None = None,
         description: str | None = None,
         indicator: int | None = None,
+        public: bool | None = None,
     ) -> EventView:
         """Changes the given fields; an empty location, area or description clears it, and
         indicator 0 unlinks the event from its indicator.
@@ -167,8 +185,7 @@ class EventService(Service):
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = await self._event(session, coalition_slug, event_id, lock=True)
-            if event.status is EventStatus.CANCELLED:
-                raise Invalid("event", "cancelled")
+            refuse_changes(event)
             changed: dict[str, object] = {}
             previous_start = event.starts_at
             if title is not None:
@@ -199,8 +216,12 @@ class EventService(Service):
                     else None
                 )
                 changed["indicator"] = event.indicator_id
+            if public is not None:
+                event.visibility = EventVisibility.PUBLIC if public else EventVisibility.INTERNAL
+                changed["visibility"] = event.visibility.value
             if not changed:
                 raise Invalid("changes", "empty")
+            touch(event, self._clock())
             self._audit(session, coalition.id, actor, "event.edit", f"event:{event.id}", changed)
             await session.flush()
             due: list[datetime] = []
@@ -222,9 +243,9 @@ class EventService(Service):
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = await self._event(session, coalition_slug, event_id, lock=True)
-            if event.status is EventStatus.CANCELLED:
-                raise Invalid("event", "cancelled")
+            refuse_changes(event)
             event.status = EventStatus.CANCELLED
+            touch(event, self._clock())
             self._audit(session, coalition.id, actor, "event.cancel", f"event:{event.id}")
             due = await plan_cancellation(session, event, coalition, self._clock())
             view = event_view(event)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from models.entities import ActivityStatus, EventKind, EventStatus, Role, Sector
+from models.entities import ActivityStatus, EventKind, EventStatus, EventVisibility, Role, Sector
 
 T = TypeVar("T")
 
@@ -46,6 +46,9 @@ class EventView:
     area: AreaView | None
     organiser: str | None
     indicator_id: int | None = None
+    visibility: EventVisibility = EventVisibility.INTERNAL
+    source: str | None = None
+    """The partner's feed an imported event comes from; None for the coalition's own."""
 
 
 @dataclass(frozen=True)

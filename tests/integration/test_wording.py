@@ -40,7 +40,7 @@ async def test_every_help_summary_starts_with_a_verb_in_both_languages(app: App)
         in slovenian.lines
     )
     assert (
-        "/uredidogodek — spremeni dogodek: ID naslov=… kdaj=… kje=… področje=… opis=…"
+        "/uredidogodek — spremeni dogodek: ID naslov=… kdaj=… kje=… področje=… opis=… javno=da|ne"
         in slovenian.lines
     )
     assert (

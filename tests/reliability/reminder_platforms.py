@@ -145,6 +145,8 @@ def bot_config(
                 f'token = "{TOKEN}"',
                 f'base_url = "{api.base_url}"',
                 *telegram,
+                "[web]",
+                "enabled = false",
                 "[reminders]",
                 *(() if digest else ("digest = false",)),
                 f'lease = "{lease}"',

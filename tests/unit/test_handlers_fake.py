@@ -180,6 +180,8 @@ class Fakes:
             goals=cast(Any, None),
             imports=cast(Any, None),
             exports=cast(Any, None),
+            calendar=cast(Any, None),
+            feeds=cast(Any, None),
         )
 
 
@@ -404,7 +406,9 @@ async def test_add_event_refuses_before_calling_the_service(
 async def test_edit_event_maps_slovenian_fields_and_parses_when(fakes: Fakes) -> None:
     fakes.events.stored = [event(1)]
     await events.edit_event(
-        context(fakes, "uredidogodek", "1 naslov=Novo kdaj=pojutrišnjem ob 8:00 kje= opis=x")
+        context(
+            fakes, "uredidogodek", "1 naslov=Novo kdaj=pojutrišnjem ob 8:00 kje= opis=x javno=da"
+        )
     )
     assert fakes.events.calls[-1] == (
         "edit",
@@ -418,6 +422,7 @@ async def test_edit_event_maps_slovenian_fields_and_parses_when(fakes: Fakes) ->
             "area": None,
             "description": "x",
             "indicator": None,
+            "public": True,
         },
     )
 
@@ -426,7 +431,8 @@ async def test_edit_event_refuses_an_unknown_field_in_the_readers_language(fakes
     with pytest.raises(BadInput) as refused:
         await events.edit_event(context(fakes, "uredidogodek", "1 barva=rdeča"))
     assert str(refused.value) == (
-        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik."
+        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik, "
+        "javno."
     )
     assert fakes.events.calls == []
 

@@ -167,6 +167,9 @@ class AddEventModal:
             return problems, None
         reply = await self.asking.ask(form.command_line(origin.command), where)
         if not reply.is_error:
+            publishing = EventForm.publishing_line(reply.title) if form.public else None
+            if publishing:  # the box "public" ticked: the same as typing /editevent N public=yes
+                reply = await self.asking.ask(publishing, where)
             return {}, reply
         coalition = stored.coalition if stored is not None else None
         zone = ZoneInfo(coalition.timezone) if coalition is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from models.validation import clean_text
 CALLBACK_ID = "cb_addevent"
 ACTION = "value"
 TITLE, DATE, TIME, PLACE, AREA = "title", "date", "time", "place", "area"
+PUBLIC = "public"
 MAX_OPTIONS = 100
 MAX_OPTION_TEXT = 75
 MAX_ERROR = 500
@@ -93,6 +95,18 @@ def addevent_view(t: Translator, areas: list[AreaView], origin: Origin) -> dict[
                 optional=True,
             )
         )
+    public = {
+        "text": _text(t.gettext("Public: on the coalition's web page and public calendar.")),
+        "value": "yes",
+    }
+    blocks.append(
+        _input(
+            PUBLIC,
+            t.gettext("Visibility"),
+            {"type": "checkboxes", "options": [public]},
+            optional=True,
+        )
+    )
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -113,6 +127,7 @@ class EventForm:
     time: str = ""
     place: str = ""
     area: str = ""
+    public: bool = False
 
     @classmethod
     def from_state(cls, values: dict[str, Any]) -> EventForm:
@@ -128,7 +143,9 @@ class EventForm:
             )
             return " ".join(str(found).split())
 
-        return cls(value(TITLE), value(DATE), value(TIME), value(PLACE), value(AREA))
+        chosen = (values.get(PUBLIC, {}).get(ACTION) or {}).get("selected_options") or []
+        public = any(option.get("value") == "yes" for option in chosen)
+        return cls(value(TITLE), value(DATE), value(TIME), value(PLACE), value(AREA), public)
 
     @property
     def when(self) -> str:
@@ -146,6 +163,12 @@ class EventForm:
     def command_line(self, command: str) -> str:
         """`/addevent TITLE | WHEN | WHERE | AREA`, the same line a person could type."""
         return f"/{command} {self.title} | {self.when} | {self.place} | {self.area}"
+
+    @staticmethod
+    def publishing_line(added: str) -> str | None:
+        """`/editevent N public=yes` for the event an /addevent answer names (`#N`)."""
+        number = re.search(r"#(\d+)", added)
+        return f"/editevent {number.group(1)} public=yes" if number else None
 
     def field_of_error(
         self, now: datetime, zone: ZoneInfo | None, areas: list[AreaView]

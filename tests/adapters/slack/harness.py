@@ -227,6 +227,9 @@ def submission_payload(
             entry = {"type": kind, "selected_date": value}
         elif kind == "timepicker":
             entry = {"type": kind, "selected_time": value}
+        elif kind == "checkboxes":
+            chosen_all = [o for o in element["options"] if value and o["value"] == value]
+            entry = {"type": kind, "selected_options": chosen_all}
         elif kind == "static_select":
             chosen = next((o for o in element["options"] if o["value"] == value), None)
             entry = {"type": kind, "selected_option": chosen}

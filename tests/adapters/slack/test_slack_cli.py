@@ -104,6 +104,9 @@ mode = "http"
 port = {port}
 api_url = "{api.url}"
 
+[web]
+port = {free_port()}
+
 [[coalitions]]
 slug = "sasa"
 name = "Lokalna digitalna koalicija SAŠA regije"

@@ -206,6 +206,14 @@ STEPS = (
         direct=True,
     ),
     Step(
+        "calendar",
+        "",
+        "",
+        text("Your calendar link — %(coalition)s", coalition="coalition"),
+        False,
+        direct=True,
+    ),
+    Step(
         "unsubscribe", "", "", text("You will get no more personal reminders."), False, direct=True
     ),
     Step(

@@ -91,11 +91,13 @@ async def test_addevent_without_arguments_opens_a_modal_with_the_areas(
     view = bound.api.views_opened[0]
     opened = bound.api.calls("views.open")[0]
     assert opened["trigger_id"].startswith("trigger-")
-    assert [b["block_id"] for b in view["blocks"]] == ["title", "date", "time", "place", "area"]
+    blocks = [b["block_id"] for b in view["blocks"]]
+    assert blocks == ["title", "date", "time", "place", "area", "public"]
     areas = await app.services.directory.areas("sasa")
-    options = view["blocks"][-1]["element"]["options"]
+    options = view["blocks"][4]["element"]["options"]
     assert [(o["text"]["text"], o["value"]) for o in options] == [(a.name, a.slug) for a in areas]
-    assert view["blocks"][-1]["label"]["text"] == "Področje", "U2 reads Slovenian"
+    assert view["blocks"][4]["label"]["text"] == "Področje", "U2 reads Slovenian"
+    assert view["blocks"][5]["label"]["text"] == "Vidnost"
     assert view["blocks"][3]["label"]["text"] == "Kje"
     assert not [s for s in bound.api.said if s.channel == key], "no message besides the modal"
 
@@ -106,7 +108,8 @@ async def test_the_modal_in_a_channel_speaks_the_channels_language(bound: Slack)
     await bound.slash("/dodajdogodek", "", user=COORDINATOR)
     await bound.api.wait_until(lambda: bool(bound.api.views_opened))
     view = bound.api.views_opened[-1]
-    assert view["blocks"][-1]["label"]["text"] == "Area"
+    area = next(block for block in view["blocks"] if block["block_id"] == "area")
+    assert area["label"]["text"] == "Area"
     assert view["blocks"][3]["label"]["text"] == "Where"
 
 
@@ -142,6 +145,26 @@ async def test_a_good_modal_submission_adds_the_event_and_tells_the_channel(
     assert added.area is not None
     assert added.area.slug == "pametno-mesto"
     assert added.starts_at.isoformat().startswith("2027-03-15T09:00")  # 10:00 in Ljubljana
+
+
+async def test_the_public_box_in_the_modal_puts_the_event_on_the_web_page(
+    bound: Slack, app: App
+) -> None:
+    view = await open_modal(bound)
+    before = len(bound.api.said)
+    values = {"title": "Javni dan odprtih vrat", "date": "2027-03-16", "public": "yes"}
+    answer = await bound.interact(submission_payload(view, values, user=COORDINATOR))
+    assert answer.status == 200
+    said = await bound.said_after(before)
+    assert "Javno: na spletni strani koalicije" in said.readable
+    shown = await app.services.calendar.feed("sasa")
+    assert "Javni dan odprtih vrat" in [item.event.title for item in shown.events]
+    view = await open_modal(bound)
+    values = {"title": "Interni sestanek", "date": "2027-03-17"}
+    await bound.interact(submission_payload(view, values, user=COORDINATOR))
+    await bound.api.wait_until(lambda: "Interni sestanek" in str(bound.api.said))
+    shown = await app.services.calendar.feed("sasa")
+    assert "Interni sestanek" not in [item.event.title for item in shown.events]
 
 
 async def test_a_past_date_in_the_modal_comes_back_under_the_date_field(

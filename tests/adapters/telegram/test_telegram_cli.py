@@ -12,6 +12,7 @@ import pytest
 
 from tests.adapters.telegram.conftest import Chat
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, user
+from tests.web.running import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 GROUP = -100500
@@ -43,6 +44,9 @@ url = "sqlite:///{path.parent / "bot.db"}"
 [telegram]
 token = "{fake_api.token}"
 base_url = "{fake_api.base_url}"
+
+[web]
+port = {free_port()}
 
 [[coalitions]]
 slug = "sasa"

@@ -47,6 +47,7 @@ EVERY_COMMAND = [
     ("editindicator", "{indicator} title=Merilo {LANG}", "Merilo {LANG}"),
     ("record", "{indicator} 1", "Merilo {LANG}"),
     ("subscribe", "", SASA),
+    ("calendar", "", "/sasa/calendar.ics?token="),
     ("unsubscribe", "", ""),
     ("export", "activities csv", SASA),
     ("status", "", SASA),
