@@ -300,6 +300,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("get my private calendar link for a calendar app [new]"),
         N_("/calendar"),
         calendar.calendar_link,
+        slack_slash=False,
     ),
     CommandSpec(
         "unsubscribe",

@@ -276,7 +276,9 @@ async def test_every_command_by_its_name_in_each_language(
             said = await slack.ask(
                 f"/{names[step.name]}", args, user=user, channel=dm if step.direct else channel
             )
-        else:  # not a slash command on Slack (it takes 50): the bot is mentioned instead
+        elif step.direct:  # not a slash command on Slack (it takes 50): written to the bot
+            said = await slack.direct(f"{names[step.name]} {args}", user=user, channel=dm)
+        else:  # not a slash command on Slack: the bot is mentioned instead
             said = await slack.mention(f"{names[step.name]} {args}", user=user, channel=channel)
         shown = said.readable
         assert ":warning:" not in said.shown, (step.name, shown)
@@ -289,7 +291,10 @@ async def test_every_command_by_its_name_in_each_language(
         assert expected in shown, (step.name, expected, shown)
         if locale == "sl":
             assert expected != step.expect(english, values), f"{step.name}: not translated"
-        assert said.private is not step.shared, (step.name, said.body.get("response_type"))
+        if step.direct and not SLASH[step.name]:  # answered in the direct message itself
+            assert said.channel == dm, (step.name, said.channel)
+        else:
+            assert said.private is not step.shared, (step.name, said.body.get("response_type"))
         assert not slack.api.rejected
 
 
