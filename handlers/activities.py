@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
+from handlers.arguments import fold, padded, parse_id, split_pipes
 from handlers.context import Context
-from handlers.errors import BadInput, read_indicator, read_when, too_many_parts
+from handlers.errors import BadInput, read_changes, read_indicator, read_when, too_many_parts
 from handlers.listing import (
     ACTIVITY_STATUSES,
     PAGE_SIZE,
@@ -142,20 +142,12 @@ EDIT_FIELDS = {
 
 async def edit_activity(ctx: Context) -> Reply:
     """Changes an activity: `ID title=… due=… area=… organisation=… notes=… indicator=…`."""
-    head, fields = parse_fields(ctx.command.args, EDIT_FIELDS)
-    activity_id = parse_id(head)
-    if activity_id is None or not fields:
-        raise BadInput(ctx._("Give the activity's number and at least one change."))
-    unknown = [name for name in fields if name not in EDIT_FIELDS]
-    if unknown:
-        raise BadInput(
-            ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
-            % {
-                "field": unknown[0],
-                "fields": ctx._("title, due, area, organisation, notes, indicator"),
-            }
-        )
-    changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    activity_id, changes = read_changes(
+        ctx,
+        EDIT_FIELDS,
+        missing=ctx._("Give the activity's number and at least one change."),
+        fields=ctx._("title, due, area, organisation, notes, indicator"),
+    )
     due_text = changes.get("due")
     due = read_when(ctx, due_text).local.date() if due_text else None
     indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None

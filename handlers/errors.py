@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from babel.dates import get_day_names
 
-from handlers.arguments import parse_id
+from handlers.arguments import parse_fields, parse_id
 from handlers.context import Context
 from handlers.when import ParsedWhen, WhenError, parse_when
 from models.entities import Role
@@ -122,6 +123,25 @@ def invalid(ctx: Context, error: Invalid) -> str:
         ),
     }
     return messages.get(error.problem, ctx._("The %(field)s is not valid.")) % field
+
+
+def read_changes(
+    ctx: Context, names: Mapping[str, str], *, missing: str, fields: str
+) -> tuple[int, dict[str, str]]:
+    """`ID name=value …` as the record's number and its changes under their canonical names
+    (`names` maps each accepted name, English or Slovenian, to one); `missing` is said when
+    the number or every change is missing, `fields` lists what can be changed."""
+    head, typed = parse_fields(ctx.command.args, names)
+    record = parse_id(head)
+    if record is None or not typed:
+        raise BadInput(missing)
+    unknown = [name for name in typed if name not in names]
+    if unknown:
+        raise BadInput(
+            ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
+            % {"field": unknown[0], "fields": fields}
+        )
+    return record, {names[name]: value for name, value in typed.items()}
 
 
 def read_indicator(ctx: Context, text: str) -> int:

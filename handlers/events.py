@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
+from handlers.arguments import fold, padded, parse_id, split_pipes
 from handlers.context import Context
-from handlers.errors import BadInput, read_indicator, read_when, shorten, too_many_parts
+from handlers.errors import (
+    BadInput,
+    read_changes,
+    read_indicator,
+    read_when,
+    shorten,
+    too_many_parts,
+)
 from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
 from handlers.types import Reply
 from models.errors import NotFound
@@ -131,20 +138,12 @@ async def add_event(ctx: Context) -> Reply:
 
 async def edit_event(ctx: Context) -> Reply:
     """Changes fields of an event: `ID title=… when=… where=… area=… description=…`."""
-    head, fields = parse_fields(ctx.command.args, EDIT_FIELDS)
-    event_id = parse_id(head)
-    if event_id is None or not fields:
-        raise BadInput(ctx._("Give the event's number and at least one change."))
-    unknown = [name for name in fields if name not in EDIT_FIELDS]
-    if unknown:
-        raise BadInput(
-            ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
-            % {
-                "field": unknown[0],
-                "fields": ctx._("title, when, where, area, description, indicator, public"),
-            }
-        )
-    changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    event_id, changes = read_changes(
+        ctx,
+        EDIT_FIELDS,
+        missing=ctx._("Give the event's number and at least one change."),
+        fields=ctx._("title, when, where, area, description, indicator, public"),
+    )
     public = read_public(ctx, changes["public"]) if "public" in changes else None
     when = read_when(ctx, changes["when"]) if "when" in changes else None
     indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.arguments import padded, parse_fields, parse_id, split_pipes
+from handlers.arguments import padded, parse_id, split_pipes
 from handlers.context import Context
-from handlers.errors import BadInput, shorten, too_many_parts
+from handlers.errors import BadInput, read_changes, shorten, too_many_parts
 from handlers.goals.parsing import (
     PeriodChoice,
     SourceChoice,
@@ -136,17 +136,12 @@ async def add_indicator(ctx: Context) -> Reply:
 
 async def edit_indicator(ctx: Context) -> Reply:
     """Changes an indicator: `ID title=… target=… unit=… period=… source=… goal=…`."""
-    head, fields = parse_fields(ctx.command.args, EDIT_FIELDS)
-    indicator_id = parse_id(head)
-    if indicator_id is None or not fields:
-        raise BadInput(ctx._("Give the indicator's number and at least one change."))
-    unknown = [name for name in fields if name not in EDIT_FIELDS]
-    if unknown:
-        raise BadInput(
-            ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
-            % {"field": unknown[0], "fields": ctx._("title, target, unit, period, source, goal")}
-        )
-    values = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    indicator_id, values = read_changes(
+        ctx,
+        EDIT_FIELDS,
+        missing=ctx._("Give the indicator's number and at least one change."),
+        fields=ctx._("title, target, unit, period, source, goal"),
+    )
     target = target_of(ctx, values["target"]) if "target" in values else None
     period = period_of(ctx, values["period"]) if "period" in values else None
     source = source_of(ctx, values["source"]) if "source" in values else None
