@@ -18,7 +18,7 @@ from typing import Generic, Protocol, TypeVar
 
 from models.freshness import EVERYONE
 
-__all__ = ["EVERYONE", "AnswerCache", "Freshness", "Stamp", "stamp"]
+__all__ = ["EVERYONE", "AnswerCache", "Freshness", "Stamp", "context_stamp", "stamp"]
 
 Value = TypeVar("Value")
 Stamp = tuple[int, int]
@@ -32,11 +32,20 @@ class Freshness(Protocol):
 
     def revision(self, coalition_id: int | None) -> int: ...
 
+    def context_revision(self, coalition_id: int | None) -> int:
+        """The revision of what the coalition's chat contexts read (bindings, roles)."""
+
     def on_person_changed(self, listener: Callable[[str], None]) -> None:
         """`listener(identity)` after a person's own settings or roles changed (EVERYONE
         when a change named no one in particular)."""
 
     async def refresh_if_due(self) -> None: ...
+
+
+def context_stamp(freshness: Freshness, coalition_id: int | None, now: datetime) -> Stamp:
+    """What a remembered chat context belongs to: the revision of its coalition's bindings,
+    roles and settings (not its events or contacts) and the minute."""
+    return freshness.context_revision(coalition_id), int(now.timestamp()) // 60
 
 
 def stamp(freshness: Freshness, coalition_id: int | None, now: datetime) -> Stamp:

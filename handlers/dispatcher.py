@@ -10,7 +10,7 @@ from datetime import datetime
 
 from handlers.access import MembershipProbe, PrivateAccess
 from handlers.admin import greeting
-from handlers.answer_cache import EVERYONE, AnswerCache, Freshness, stamp
+from handlers.answer_cache import EVERYONE, AnswerCache, Freshness, context_stamp, stamp
 from handlers.arguments import fold
 from handlers.chat_events import ChatEvents
 from handlers.commands import COMMANDS, CommandSpec
@@ -254,7 +254,7 @@ class Dispatcher:
         stored: ChatContext | None = None
         if freshness is not None and not fresh:
             stored = self._contexts.get_checked(
-                key, lambda found: stamp(freshness, _coalition_id(found), now)
+                key, lambda found: context_stamp(freshness, _coalition_id(found), now)
             )
         if stored is None:
             version = freshness.version if freshness is not None else 0
@@ -274,7 +274,7 @@ class Dispatcher:
                 and stored.coalition is not None
                 and freshness.version == version
             ):
-                current = stamp(freshness, stored.coalition.id, now)
+                current = context_stamp(freshness, stored.coalition.id, now)
                 self._contexts.put(key, current, stored, group=command.user_id)
         if stored.chat_bound and command.chat_kind is ChatKind.GROUP:
             await self.access.seen(command.user_id, command.chat_id)

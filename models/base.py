@@ -56,13 +56,17 @@ class Answers:
     """Content: the attribute holding the coalition whose shared answers show the row."""
     person: str | None = None
     """The attribute holding the identity whose remembered chat context the row feeds."""
+    context: bool = False
+    """Content that chat contexts read too (the coalition, its bindings, its roles): a change
+    also makes the coalition's remembered chat contexts anew."""
 
 
-def content(coalition: str, *, person: str | None = None) -> Answers:
+def content(coalition: str, *, person: str | None = None, context: bool = False) -> Answers:
     """Shared answers show this table: a change refreshes the remembered answers of the
     coalition named by the attribute `coalition` (and of nobody else); with `person`, also
-    what is remembered about that person (their role, their coalitions)."""
-    return Answers("content", coalition=coalition, person=person)
+    what is remembered about that person (their role, their coalitions); with `context`,
+    the coalition's chat contexts (which chat belongs to it, who holds which role there)."""
+    return Answers("content", coalition=coalition, person=person, context=context)
 
 
 def personal(person: str) -> Answers:

@@ -80,7 +80,7 @@ def stored_as_value(enum_type: type[StrEnum]) -> Enum:
     )
 
 
-class Coalition(Base, answers=content("id")):
+class Coalition(Base, answers=content("id", context=True)):
     __tablename__ = "coalitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -241,7 +241,7 @@ class Activity(Base, answers=content("coalition_id")):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class Member(Base, answers=content("coalition_id", person="identity")):
+class Member(Base, answers=content("coalition_id", person="identity", context=True)):
     """A chat identity's role in one coalition."""
 
     __tablename__ = "members"
@@ -294,7 +294,7 @@ class ChatSighting(Base, answers=personal("identity")):
     checked_at: Mapped[datetime]
 
 
-class ChatBinding(Base, answers=content("coalition_id")):
+class ChatBinding(Base, answers=content("coalition_id", context=True)):
     """A group or channel bound to one coalition.
 
     Content of its coalition: its binding and language decide every remembered chat context

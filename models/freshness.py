@@ -10,7 +10,9 @@ Each model declares what it is to the remembered answers (models/base.py, `answe
 
 The process that commits knows at once; other processes on the same database notice when
 they next read the counters, at most once per `poll_seconds`. Row 0 of `content_revision` is
-no coalition: it counts the commits that changed something personal.
+no coalition: it counts the commits that changed something personal. Row -N counts the
+commits that changed what coalition N's chat contexts read (content declared `context=True`:
+the coalition, its chat bindings, its roles), so that a new event leaves them alone.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ EVERYONE = "*"
 """Passed to person listeners when a change named no one in particular."""
 COALITIONS = "answers.coalitions"
 ALL_COALITIONS = "answers.all_coalitions"
+CONTEXTS = "answers.contexts"
+ALL_CONTEXTS = "answers.all_contexts"
 PEOPLE_CHANGED = "answers.people"
 COMMITTED = "answers.committed"
 
@@ -113,6 +117,10 @@ class ContentChanges:
         """The coalition's content revision as known here (0 for no coalition)."""
         return self._known.get(coalition_id, 0) if coalition_id is not None else 0
 
+    def context_revision(self, coalition_id: int | None) -> int:
+        """The revision of what the coalition's chat contexts read (0 for no coalition)."""
+        return self._known.get(-coalition_id, 0) if coalition_id is not None else 0
+
     def on_person_changed(self, listener: Callable[[str], None]) -> None:
         """Calls `listener(identity)` whenever a person's own settings or roles changed
         (`EVERYONE` when a change named no one in particular)."""
@@ -160,6 +168,7 @@ class ContentChanges:
                 self._warned.add(name)
                 log.warning("table %s declares nothing (answers=); counted as everyone's", name)
             session.info[ALL_COALITIONS] = True
+            session.info[ALL_CONTEXTS] = True
             session.info.setdefault(PEOPLE_CHANGED, set()).add(EVERYONE)
             return BOOKKEEPING
         return answers
@@ -175,9 +184,12 @@ class ContentChanges:
         answers = self._note(session, *_scope(instance))
         if answers.kind == "content" and answers.coalition:
             coalitions = session.info.setdefault(COALITIONS, set())
+            contexts = session.info.setdefault(CONTEXTS, set()) if answers.context else None
             for value in _values(instance, answers.coalition, dirty=dirty):
                 if isinstance(value, int):
                     coalitions.add(value)
+                    if contexts is not None:
+                        contexts.add(value)
         if answers.person:
             people = session.info.setdefault(PEOPLE_CHANGED, set())
             for value in _values(instance, answers.person, dirty=dirty):
@@ -193,19 +205,27 @@ class ContentChanges:
         answers = self._note(state.session, declared(table), str(getattr(table, "name", table)))
         if answers.kind == "content":
             state.session.info[ALL_COALITIONS] = True
+            if answers.context:
+                state.session.info[ALL_CONTEXTS] = True
         if answers.person:
             state.session.info.setdefault(PEOPLE_CHANGED, set()).add(EVERYONE)
 
     def _before_commit(self, session: Session) -> None:
         session.flush()
         coalitions: set[int] = session.info.pop(COALITIONS, set())
-        if session.info.pop(ALL_COALITIONS, False):
-            coalitions.update(session.scalars(select(Coalition.id)))
+        contexts: set[int] = session.info.pop(CONTEXTS, set())
+        every_coalition = session.info.pop(ALL_COALITIONS, False)
+        every_context = session.info.pop(ALL_CONTEXTS, False)
+        if every_coalition or every_context:
+            known = set(session.scalars(select(Coalition.id)))
+            coalitions.update(known if every_coalition else ())
+            contexts.update(known if every_context else ())
         people: set[str] = session.info.pop(PEOPLE_CHANGED, set())
-        if not coalitions and not people:
+        if not coalitions and not contexts and not people:
             return
         # last in the transaction, in one order, so writers wait briefly and never deadlock
-        committed = {key: self._bump(session, key) for key in sorted(coalitions)}
+        keys = sorted(coalitions | {-coalition for coalition in contexts})
+        committed = {key: self._bump(session, key) for key in keys}
         if people:
             committed[PEOPLE] = revision = self._bump(session, PEOPLE)
             for identity in sorted(people):
@@ -259,5 +279,5 @@ class ContentChanges:
         self._learn(revisions, None, people)
 
     def _after_rollback(self, session: Session) -> None:
-        for key in (COALITIONS, ALL_COALITIONS, PEOPLE_CHANGED, COMMITTED):
+        for key in (COALITIONS, ALL_COALITIONS, CONTEXTS, ALL_CONTEXTS, PEOPLE_CHANGED, COMMITTED):
             session.info.pop(key, None)

@@ -172,3 +172,29 @@ async def test_a_language_chosen_in_another_process_shows_within_the_poll_interv
     assert not again.is_error, again.plain_text()
     await asyncio.sleep(0.3)
     assert (await ask(any_app, "/events", user=person)).locale == "sl"
+
+
+async def test_a_new_event_leaves_the_chat_contexts_of_its_coalition_alone(any_app: App) -> None:
+    any_app.database.changes.poll_seconds = 3600.0
+    coordinator = await as_role(any_app, "vesna", Role.COORDINATOR)
+    member = await as_role(any_app, "miha", Role.MEMBER)
+    await ask(any_app, "/help", user=member, group=True)  # the chat's context is remembered
+    answer_alone, before = await statements_for(any_app, "/events", user=member, group=True)
+    added = await ask(any_app, "/addevent Srečanje partnerjev | jutri 12:00", user=coordinator)
+    assert not added.is_error, added.plain_text()
+    count, after = await statements_for(any_app, "/events", user=member, group=True)
+    assert "Srečanje partnerjev" not in before
+    assert "Srečanje partnerjev" in after
+    assert count == answer_alone, "the answer is made anew, the chat's context is not read again"
+
+
+async def test_a_changed_role_is_read_again_for_the_chat(any_app: App) -> None:
+    any_app.database.changes.poll_seconds = 3600.0
+    member = await as_role(any_app, "tina", Role.MEMBER)
+    admin = await as_role(any_app, "skrbnik", Role.ADMIN)
+    refused = await ask(any_app, "/addevent Delavnica | jutri 12:00", user=member, group=True)
+    assert refused.is_error
+    granted = await ask(any_app, f"/role {member} coordinator", user=admin)
+    assert not granted.is_error, granted.plain_text()
+    added = await ask(any_app, "/addevent Delavnica | jutri 12:00", user=member, group=True)
+    assert not added.is_error, added.plain_text()

@@ -16,6 +16,9 @@ class Revisions:
     def revision(self, coalition_id: int | None) -> int:
         return self.revisions.get(coalition_id or 0, 0)
 
+    def context_revision(self, coalition_id: int | None) -> int:
+        return self.revisions.get(-(coalition_id or 0), 0)
+
     def on_person_changed(self, listener: Callable[[str], None]) -> None:
         return None
 
