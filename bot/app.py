@@ -22,6 +22,7 @@ from models.services import ActivityService, ContactService, DirectoryService, E
 from models.services.base import Clock, Service, utc_now
 from models.services.goals import GoalService
 from models.services.reminders import ReminderService
+from models.services.rsvp import RsvpService
 
 ServiceT = TypeVar("ServiceT", bound=Service)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -106,6 +107,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         contacts=wired(ContactService),
         reminders=wired(ReminderService),
         goals=wired(GoalService),
+        rsvp=wired(RsvpService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

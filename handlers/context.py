@@ -14,6 +14,7 @@ from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.goals import GoalService
 from models.services.reminders import ReminderService
+from models.services.rsvp import RsvpService
 from models.services.views import CoalitionView
 
 
@@ -25,6 +26,7 @@ class Services:
     contacts: ContactService
     reminders: ReminderService
     goals: GoalService
+    rsvp: RsvpService
 
 
 class NoCoalition(Exception):
@@ -75,6 +77,7 @@ class Context:
         *,
         personal: bool = False,
         attachment: Attachment | None = None,
+        notice: str = "",
     ) -> Reply:
         return Reply(
             title=title,
@@ -85,6 +88,7 @@ class Context:
             personal=personal,
             locale=self.locale,
             attachment=attachment,
+            notice=notice,
         )
 
     def error(self, *lines: str) -> Reply:

@@ -89,6 +89,7 @@ def invalid(ctx: Context, error: Invalid) -> str:
         "format": ctx._("The %(field)s does not look right."),
         "ambiguous": ctx._("The %(field)s matches several entries; please be more specific."),
         "cancelled": ctx._("This event is cancelled and cannot be changed."),
+        "over": ctx._("This event is over: answers are closed."),
         "unknown": ctx._("Choose sl (slovenščina) or en (English)."),
         "own_admin": ctx._("You cannot take the admin role from yourself."),
         "too_large": ctx._("The %(field)s is too large (at most 1,000,000,000)."),

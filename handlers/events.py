@@ -8,7 +8,10 @@ from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
 from handlers.context import Context
 from handlers.errors import BadInput, read_indicator, read_when, shorten, too_many_parts
 from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
+from handlers.rsvp import capacity
+from handlers.rsvp.render import counts_line, rsvp_buttons
 from handlers.types import Reply
+from models.entities import EventStatus
 from models.errors import NotFound
 
 PERIODS = {"week": 7, "teden": 7, "month": 31, "mesec": 31}
@@ -29,6 +32,7 @@ EDIT_FIELDS = {
     "opis": "description",
     "indicator": "indicator",
     "kazalnik": "indicator",
+    **capacity.FIELDS,
 }
 
 
@@ -97,7 +101,13 @@ async def show_event(ctx: Context) -> Reply:
     if event.status == "cancelled":
         cancelled = ctx._("event cancelled")
         title += f" ({cancelled})"
-    return ctx.reply(title, lines=event_details(ctx, event))
+        return ctx.reply(title, lines=event_details(ctx, event))
+    counts = await ctx.services.rsvp.counts(ctx.coalition.slug, event.id)
+    return ctx.reply(
+        title,
+        lines=(*event_details(ctx, event), counts_line(ctx, counts)),
+        buttons=rsvp_buttons(ctx, event.id) if event.status is EventStatus.SCHEDULED else (),
+    )
 
 
 async def add_event(ctx: Context) -> Reply:
@@ -137,12 +147,20 @@ async def edit_event(ctx: Context) -> Reply:
             ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
             % {
                 "field": unknown[0],
-                "fields": ctx._("title, when, where, area, description, indicator"),
+                "fields": ctx._("title, when, where, area, description, indicator, capacity"),
             }
         )
     changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
+    places_text = changes.pop("capacity", None)
+    places = capacity.read_capacity(ctx, places_text) if places_text is not None else None
     when = read_when(ctx, changes["when"]) if "when" in changes else None
     indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None
+    if not changes:  # the places alone
+        event = await ctx.services.events.get(ctx.coalition.slug, event_id)
+        line = await capacity.apply_capacity(ctx, event_id, places)
+        return ctx.reply(
+            ctx._("Event #%(id)d changed.") % {"id": event.id}, lines=(event.title, line)
+        )
     event = await ctx.services.events.edit(
         ctx.coalition.slug,
         ctx.actor,
@@ -156,9 +174,10 @@ async def edit_event(ctx: Context) -> Reply:
         description=changes.get("description"),
         indicator=indicator,
     )
+    more = () if places_text is None else (await capacity.apply_capacity(ctx, event_id, places),)
     return ctx.reply(
         ctx._("Event #%(id)d changed.") % {"id": event.id},
-        lines=(event.title, *event_details(ctx, event)),
+        lines=(event.title, *event_details(ctx, event), *more),
     )
 
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from models import entities, goals, reminders  # noqa: F401  (registers the tables)
+from models import entities, goals, reminders, rsvp  # noqa: F401  (registers the tables)
 from models.base import Base
 
 connection = context.config.attributes.get("connection")

@@ -178,6 +178,7 @@ class Fakes:
             contacts=cast(Any, self.contacts),
             reminders=cast(Any, None),  # no handler tested here uses it
             goals=cast(Any, None),
+            rsvp=cast(Any, None),
         )
 
 

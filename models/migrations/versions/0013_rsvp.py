@@ -1,0 +1,85 @@
+"""rsvp: each person's answer to an event, and each event's counts and capacity
+
+Revision ID: 0013
+Revises: 0011
+Create Date: 2026-11-29 18:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "event_attendance",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("coalition_id", sa.Integer(), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.Column("going", sa.Integer(), nullable=False),
+        sa.Column("places", sa.Integer(), nullable=False),
+        sa.Column("maybe", sa.Integer(), nullable=False),
+        sa.Column("declined", sa.Integer(), nullable=False),
+        sa.Column("waiting", sa.Integer(), nullable=False),
+        sa.Column("queued", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coalition_id"],
+            ["coalitions.id"],
+            name=op.f("fk_event_attendance_coalition_id_coalitions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_event_attendance_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_event_attendance")),
+    )
+    op.create_index(
+        op.f("ix_event_attendance_coalition_id"),
+        "event_attendance",
+        ["coalition_id"],
+        unique=False,
+    )
+    op.create_table(
+        "rsvps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("identity", sa.String(length=100), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("private_chat", sa.String(length=100), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("guests", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=True),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_rsvps_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rsvps")),
+        sa.UniqueConstraint("event_id", "identity", name=op.f("uq_rsvps_event_id")),
+    )
+    op.create_index(op.f("ix_rsvps_identity"), "rsvps", ["identity"], unique=False)
+    op.create_index(
+        "ix_rsvps_event_state_position",
+        "rsvps",
+        ["event_id", "state", "position"],
+        unique=False,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_rsvps_event_state_position", table_name="rsvps")
+    op.drop_index(op.f("ix_rsvps_identity"), table_name="rsvps")
+    op.drop_table("rsvps")
+    op.drop_index(op.f("ix_event_attendance_coalition_id"), table_name="event_attendance")
+    op.drop_table("event_attendance")
