@@ -7,6 +7,7 @@ from dataclasses import replace
 from handlers.arguments import fold, is_number, parse_id
 from handlers.context import Context
 from handlers.errors import BadInput, shorten
+from handlers.listing import event_details
 from handlers.rsvp.render import counts_line, my_answer_line, rsvp_buttons, state_words
 from handlers.types import ChatKind, ListItem, Reply
 from models.rsvp.entities import GUESTS_MAX, RsvpState
@@ -70,6 +71,7 @@ async def rsvp(ctx: Context) -> Reply:
         name=ctx.command.display_name,
         private_chat=ctx.command.chat_id if private else None,
     )
+    event = await ctx.services.events.get(ctx.coalition.slug, outcome.event_id)
     mine = state_words(ctx, outcome.state, outcome.guests, outcome.position)
     if not outcome.changed:
         note = ctx._("Your answer stays: %(answer)s") % {"answer": mine}
@@ -80,8 +82,8 @@ async def rsvp(ctx: Context) -> Reply:
     else:
         note = ctx._("Your answer: %(answer)s") % {"answer": mine}
     return ctx.reply(
-        f"#{outcome.event_id} {outcome.title}",
-        lines=(counts_line(ctx, outcome.counts),),
+        f"#{event.id} {event.title}",
+        lines=(*event_details(ctx, event), counts_line(ctx, outcome.counts)),
         buttons=rsvp_buttons(ctx, outcome.event_id),
         notice=note,
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
+from handlers.listing import Reader
 from handlers.types import Button
 from models.rsvp.entities import RsvpState
 from models.services.rsvp import Counts, MyAnswer
 
 
-def rsvp_buttons(ctx: Context, event_id: int) -> tuple[Button, ...]:
+def rsvp_buttons(ctx: Reader, event_id: int) -> tuple[Button, ...]:
     """Going / Maybe / Can't: each re-enters as `/rsvp ID yes|maybe|no`."""
     return (
         Button(ctx._("Going"), f"/rsvp {event_id} yes"),
@@ -17,7 +17,7 @@ def rsvp_buttons(ctx: Context, event_id: int) -> tuple[Button, ...]:
     )
 
 
-def counts_line(ctx: Context, counts: Counts) -> str:
+def counts_line(ctx: Reader, counts: Counts) -> str:
     """`Going: 5 (+2 guests) · Maybe: 1 · Can't: 0 · Places: 7 of 30 · Waiting list: 2`."""
     going = ctx._("Going: %(count)d") % {"count": counts.going}
     if counts.guests:
@@ -39,7 +39,7 @@ def counts_line(ctx: Context, counts: Counts) -> str:
     return " · ".join(parts)
 
 
-def state_words(ctx: Context, state: RsvpState, guests: int, line: int | None) -> str:
+def state_words(ctx: Reader, state: RsvpState, guests: int, line: int | None) -> str:
     """A person's answer in a few words: `going (+2)`, `on the waiting list, 3rd`."""
     if state is RsvpState.WAITING:
         words = ctx._("on the waiting list, number %(line)d") % {"line": line or 1}
@@ -52,7 +52,7 @@ def state_words(ctx: Context, state: RsvpState, guests: int, line: int | None) -
     return f"{words} (+{guests})" if guests else words
 
 
-def my_answer_line(ctx: Context, mine: MyAnswer | None) -> str:
+def my_answer_line(ctx: Reader, mine: MyAnswer | None) -> str:
     if mine is None:
         return ctx._("You have not answered yet.")
     return ctx._("Your answer: %(answer)s") % {

@@ -3,8 +3,11 @@ waiting list, /mine and /attendees; the reader's own answer never reaches anothe
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from bot.app import App
 from models.entities import Role
+from models.rsvp import Rsvp
 from tests.support import as_role, ask
 
 
@@ -42,10 +45,6 @@ async def test_the_same_answer_twice_changes_nothing(app: App) -> None:
     assert again.notice == "Your answer stays: going"
     assert "Going: 1 ·" in again.plain_text()
     async with app.database.sessions() as session:
-        from sqlalchemy import func, select
-
-        from models.rsvp import Rsvp
-
         assert await session.scalar(select(func.count()).select_from(Rsvp)) == 1
     assert app.database.changes.revision(1) == before  # nothing written, nothing refreshed
 
@@ -64,13 +63,15 @@ async def test_capacity_waiting_list_and_promotion_in_order(app: App) -> None:
     assert "Places: 2 of 2 · Waiting list: 2" in dora.plain_text()
     await ask(app, f"/rsvp {event_id} no", user="console:bor", locale="en")
     mine = await ask(app, "/mine", user="console:cene", locale="en")
-    assert "going" in mine.plain_text() and "waiting" not in mine.plain_text(), mine.plain_text()
+    assert "going" in mine.plain_text(), mine.plain_text()
+    assert "waiting" not in mine.plain_text(), mine.plain_text()
     dora_mine = await ask(app, "/moji", user="console:dora", locale="sl")
     assert "na čakalni vrsti, 1. po vrsti" in dora_mine.plain_text(), dora_mine.plain_text()
     listed = await ask(app, f"/attendees {event_id}", user=coordinator, locale="en")
     text = listed.plain_text()
     assert text.index("console:ana") < text.index("console:cene") < text.index("console:dora")
-    assert "Waiting list: 1" in text and "Can't: 1" in text, text
+    assert "Waiting list: 1" in text, text
+    assert "Can't: 1" in text, text
     more = await ask(app, f"/editevent {event_id} capacity=0", user=coordinator, locale="en")
     assert "Places: no limit." in more.plain_text(), more.plain_text()
     after = await ask(app, f"/event {event_id}", user="console:eva", locale="en")

@@ -5,7 +5,6 @@ with a pool of sessions, from two engines, and from two processes."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -160,15 +159,21 @@ async def test_two_processes_answering_at_once_share_the_places(
     try:
         event_id = await full_event(app)
         racers = [
-            subprocess.Popen(
-                [sys.executable, "-c", RACER, postgres_url, str(event_id), prefix, "100"],
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                RACER,
+                postgres_url,
+                str(event_id),
+                prefix,
+                "100",
                 cwd=ROOT,
                 env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
             )
             for prefix in ("p", "q")
         ]
         for racer in racers:
-            assert await asyncio.to_thread(racer.wait, 120) == 0
+            assert await asyncio.wait_for(racer.wait(), 120) == 0
         await check(app, event_id, PEOPLE, PLACES)
     finally:
         await app.close()

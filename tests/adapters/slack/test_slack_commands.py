@@ -137,6 +137,21 @@ STEPS = (
         True,
     ),
     Step(
+        "rsvp",
+        "{event} yes +1",
+        "{event} da +1",
+        lambda t, v: t.gettext("Going: %(count)d") % {"count": 1},
+        True,
+    ),
+    Step("mine", "", "", text("Your answers"), False),
+    Step(
+        "attendees",
+        "{event}",
+        "{event}",
+        lambda t, v: t.gettext("Going: %(count)d") % {"count": 1},
+        False,
+    ),
+    Step(
         "cancelevent",
         "{event}",
         "{event}",
