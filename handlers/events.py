@@ -19,6 +19,8 @@ PERIODS = {"week": 7, "teden": 7, "month": 31, "mesec": 31}
 OTHER_PERIODS = frozenset(
     {"day", "today", "year", "dan", "danes", "jutri", "tomorrow", "leto", "letos", "mesece"}
 )
+QUIET = frozenset({"quiet", "tiho"})
+"""The last part of /addevent that keeps the new event from being announced."""
 EDIT_FIELDS = {
     "title": "title",
     "naslov": "title",
@@ -111,8 +113,12 @@ async def show_event(ctx: Context) -> Reply:
 
 
 async def add_event(ctx: Context) -> Reply:
-    """Creates an event from `TITLE | WHEN [| WHERE] [| AREA]`."""
+    """Creates an event from `TITLE | WHEN [| WHERE] [| AREA] [| quiet]`: announced in the
+    coalition's chats unless the last part is `quiet` (`tiho`)."""
     parts = split_pipes(ctx.command.args)
+    quiet = len(parts) > 2 and fold(parts[-1]) in QUIET
+    if quiet:
+        parts.pop()
     if len(parts) > 4:
         raise BadInput(too_many_parts(ctx, 4))
     if len(parts) < 2:
@@ -128,6 +134,7 @@ async def add_event(ctx: Context) -> Reply:
         all_day=not when.has_time,
         location=where or None,
         area=area or None,
+        announce=not quiet,
     )
     return ctx.reply(
         ctx._("Event #%(id)d added.") % {"id": event.id},

@@ -15,6 +15,7 @@ from handlers.listing import (
     days_from_today,
     event_details,
 )
+from handlers.rsvp.notices import NOTICE_KINDS, notice_reply
 from handlers.types import ChatKind, ListItem, Reply
 from models.entities import EventKind
 from models.reminders import ReminderKind
@@ -122,6 +123,8 @@ def reminder_reply(
     """The reminder as a chat (limited to the area `area_id`, if one) will read it, or None
     when there is nothing to say."""
     reader = Audience(t, job.coalition.zone, now)
+    if job.kind in NOTICE_KINDS:
+        return notice_reply(job, reader)
     if job.kind is ReminderKind.DIGEST:
         return digest_reply(job, reader, area_id)
     if job.kind is ReminderKind.CANCELLATION and job.event is not None:

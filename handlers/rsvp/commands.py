@@ -70,6 +70,7 @@ async def rsvp(ctx: Context) -> Reply:
         guests=guests,
         name=ctx.command.display_name,
         private_chat=ctx.command.chat_id if private else None,
+        locale=ctx.locale if private else None,
     )
     event = await ctx.services.events.get(ctx.coalition.slug, outcome.event_id)
     mine = state_words(ctx, outcome.state, outcome.guests, outcome.position)

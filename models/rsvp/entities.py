@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, content, personal
+from models.base import BOOKKEEPING, Base, content, personal
 from models.entities import stored_as_value
 
 GUESTS_MAX = 10
@@ -75,4 +75,23 @@ class Rsvp(Base, answers=personal("identity")):
     guests: Mapped[int] = mapped_column(default=0)
     position: Mapped[int | None] = mapped_column(default=None)
     """The place in line while waiting."""
+    locale: Mapped[str | None] = mapped_column(String(8))
+    """The language the person answered in: their private notes and reminders about the
+    event, unless they chose one with /language."""
     answered_at: Mapped[datetime]
+
+
+class EventChange(Base, answers=BOOKKEEPING):
+    """A change of an event's time or place, kept for its announcement ("moved from … to …")."""
+
+    __tablename__ = "event_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    previous_start: Mapped[datetime]
+    previous_all_day: Mapped[bool]
+    previous_location: Mapped[str | None] = mapped_column(String(300))
+    start: Mapped[datetime]
+    all_day: Mapped[bool]
+    location: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime]

@@ -14,6 +14,7 @@ from models.goals.entities import Source
 from models.services.base import Service, area_view, coalition_id_of, page_and_total
 from models.services.goals.service import linkable_indicator
 from models.services.reminder_planning import plan_cancellation, plan_event
+from models.services.rsvp.notices import announce_change, announce_event
 from models.services.views import EventView, Page
 from models.validation import clean_text, optional_text
 
@@ -114,7 +115,10 @@ class EventService(Service):
         area: str | None = None,
         kind: EventKind = EventKind.MEETING,
         description: str | None = None,
+        announce: bool = False,
     ) -> EventView:
+        """Adds an event and plans its reminders; with `announce`, it is also announced in
+        the coalition's bound chats (a coordinator's /addevent, not an import)."""
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = Event(
@@ -139,6 +143,8 @@ class EventService(Service):
                 details["ends_at"] = ends_at.isoformat()
             self._audit(session, coalition.id, actor, "event.create", f"event:{event.id}", details)
             due = await plan_event(session, event, coalition, self.policy, self._clock(), new=True)
+            if announce:
+                due += await announce_event(session, event, self._clock())
             view = event_view(event)
         self._planned(due)
         return view
@@ -171,6 +177,7 @@ class EventService(Service):
                 raise Invalid("event", "cancelled")
             changed: dict[str, object] = {}
             previous_start = event.starts_at
+            previous_all_day, previous_location = event.all_day, event.location
             if title is not None:
                 event.title = changed["title"] = clean_text(title, "title", TITLE_MAX)
             if starts_at is not None:
@@ -212,6 +219,15 @@ class EventService(Service):
                     self.policy,
                     self._clock(),
                     previous_start=previous_start,
+                )
+            if "starts_at" in changed or "location" in changed:
+                due += await announce_change(
+                    session,
+                    event,
+                    previous_start=previous_start,
+                    previous_all_day=previous_all_day,
+                    previous_location=previous_location,
+                    now=self._clock(),
                 )
             await session.refresh(event, ["area", "organiser"])
             view = event_view(event)

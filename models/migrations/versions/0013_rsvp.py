@@ -1,4 +1,5 @@
-"""rsvp: each person's answer to an event, and each event's counts and capacity
+"""rsvp: each person's answer to an event, each event's counts and capacity, and the
+changes of time or place that are announced
 
 Revision ID: 0013
 Revises: 0011
@@ -58,6 +59,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("guests", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=True),
+        sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"],
@@ -75,9 +77,31 @@ def upgrade() -> None:
         ["event_id", "state", "position"],
         unique=False,
     )
+    op.create_table(
+        "event_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("previous_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("previous_all_day", sa.Boolean(), nullable=False),
+        sa.Column("previous_location", sa.String(length=300), nullable=True),
+        sa.Column("start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("all_day", sa.Boolean(), nullable=False),
+        sa.Column("location", sa.String(length=300), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_event_changes_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_changes")),
+    )
+    op.create_index(op.f("ix_event_changes_event_id"), "event_changes", ["event_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_event_changes_event_id"), table_name="event_changes")
+    op.drop_table("event_changes")
     op.drop_index("ix_rsvps_event_state_position", table_name="rsvps")
     op.drop_index(op.f("ix_rsvps_identity"), table_name="rsvps")
     op.drop_table("rsvps")

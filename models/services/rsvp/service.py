@@ -22,6 +22,7 @@ from models.entities import Event, EventStatus, Role
 from models.errors import Invalid, NotFound
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
+from models.services.rsvp.notices import tell_promoted
 from models.services.rsvp.views import (
     Answer,
     Attendee,
@@ -86,6 +87,7 @@ class RsvpService(Service):
         guests: int = 0,
         name: str = "",
         private_chat: str | None = None,
+        locale: str | None = None,
     ) -> Outcome:
         """Stores a person's answer. "yes" is going while places are free and nobody waits,
         else waiting at the end of the line; the same answer again changes nothing; a place
@@ -130,9 +132,11 @@ class RsvpService(Service):
             row.state, row.guests, row.answered_at = state, guests, now
             row.name = name.strip()[:NAME_MAX] or row.name or ""
             row.private_chat = private_chat or row.private_chat
+            row.locale = locale or row.locale
             await session.flush()
             promoted = await self._promote(session, attendance)
-            return Outcome(
+            due = await tell_promoted(session, attendance.coalition_id, promoted, now)
+            outcome = Outcome(
                 event.id,
                 event.title,
                 row.state,
@@ -142,6 +146,8 @@ class RsvpService(Service):
                 counts=counts_of(attendance),
                 promoted=promoted,
             )
+        self._planned(due)
+        return outcome
 
     @staticmethod
     def _next_state(
@@ -192,7 +198,10 @@ class RsvpService(Service):
             )
             await session.flush()
             promoted = await self._promote(session, attendance)
-            return counts_of(attendance), promoted
+            due = await tell_promoted(session, coalition.id, promoted, self._clock())
+            counts = counts_of(attendance)
+        self._planned(due)
+        return counts, promoted
 
     async def counts(self, coalition_slug: str, event_id: int) -> Counts:
         """The event's counts (none yet: zero, no limit)."""
@@ -326,8 +335,12 @@ class RsvpService(Service):
                 break
             _tally(attendance, RsvpState.WAITING, row.guests, -1)
             _tally(attendance, RsvpState.GOING, row.guests, 1)
+            promoted.append(
+                Promoted(
+                    row.id, row.identity, row.private_chat, attendance.event_id, row.position or 0
+                )
+            )
             row.state, row.position = RsvpState.GOING, None
-            promoted.append(Promoted(row.identity, row.private_chat, attendance.event_id))
         await session.flush()
         return tuple(promoted)
 

@@ -41,9 +41,24 @@ class Counts:
 class Promoted:
     """Someone moved up from the waiting list: told in their private chat, if known."""
 
+    rsvp_id: int
     identity: str
     private_chat: str | None
     event_id: int
+    position: int
+    """Their place in the line's numbering (unique per event): the notice is written once."""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """An event's time or place before and after a change, as announced."""
+
+    previous_start: datetime
+    previous_all_day: bool
+    previous_location: str | None
+    start: datetime
+    all_day: bool
+    location: str | None
 
 
 @dataclass(frozen=True)
