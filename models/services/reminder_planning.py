@@ -226,6 +226,14 @@ async def plan_cancellation(
     (an announcement, a change or a reminder)."""
     subject = event_subject(event.id)
     await _drop_pending(session, subject)
+    # and what was still to be announced of it (announcements keep subjects of their own)
+    await session.execute(
+        delete(Reminder).where(
+            Reminder.event_id == event.id,
+            Reminder.state == ReminderState.PENDING,
+            Reminder.kind != ReminderKind.CANCELLATION,
+        )
+    )
     reminded = await session.scalar(
         select(Delivery.id)
         .join(Reminder, Reminder.id == Delivery.reminder_id)

@@ -397,8 +397,10 @@ CASES = [
         "an unknown edit field",
         "/editevent 1 colour=red",
         "/uredidogodek 1 barva=rdeča",
-        "Unknown field “colour”. You can change: title, when, where, area, description, indicator.",
-        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik.",
+        "Unknown field “colour”. You can change: title, when, where, area, description, indicator, "
+        "capacity.",
+        "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik, "
+        "mesta.",
         *EDITEVENT,
     ),
     Case("page=abc", "/events page=abc", "/dogodki stran=abc", *PAGE, *EVENTS),
