@@ -21,6 +21,7 @@ from models.reminder_policy import ReminderPolicy
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.base import Clock, Service, utc_now
 from models.services.goals import GoalService
+from models.services.network import NetworkService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
 
@@ -108,6 +109,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         reminders=wired(ReminderService),
         goals=wired(GoalService),
         rsvp=wired(RsvpService),
+        network=wired(NetworkService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

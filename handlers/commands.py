@@ -11,6 +11,7 @@ from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
 from handlers.goals import report as goal_report
 from handlers.i18n import N_
+from handlers.network import commands as network
 from handlers.rsvp import commands as rsvp
 from handlers.types import ChatKind, Reply
 from models.entities import Role
@@ -342,6 +343,34 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/bind sasa"),
         admin.bind_chat,
         needs_coalition=False,
+    ),
+    CommandSpec(
+        "network",
+        "mreza",
+        Role.MEMBER,
+        N_("list the coalition's links with other coalitions"),
+        N_("/network"),
+        network.network,
+        shared_answer=True,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "link",
+        "povezava",
+        Role.ADMIN,
+        N_("set up a link with another coalition: SLUG horizontal|vertical"),
+        N_("/link ljubljana vertical"),
+        network.link,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "unlink",
+        "prekinipovezavo",
+        Role.ADMIN,
+        N_("stop a link with another coalition: SLUG"),
+        N_("/unlink ljubljana"),
+        network.unlink,
+        slack_slash=False,
     ),
     CommandSpec(
         "role",

@@ -13,6 +13,7 @@ from handlers.types import Attachment, Button, IncomingCommand, ListItem, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.goals import GoalService
+from models.services.network import NetworkService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
 from models.services.views import CoalitionView
@@ -27,6 +28,7 @@ class Services:
     reminders: ReminderService
     goals: GoalService
     rsvp: RsvpService
+    network: NetworkService
 
 
 class NoCoalition(Exception):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import event_extras
 from handlers.arguments import fold, padded, parse_fields, parse_id, split_pipes
 from handlers.context import Context
 from handlers.errors import BadInput, read_indicator, read_when, shorten, too_many_parts
+from handlers.event_extras import apply_extras, take_extras
 from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
-from handlers.rsvp import capacity
+from handlers.network.sharing import refuse_foreign
 from handlers.rsvp.render import counts_line, rsvp_buttons
 from handlers.types import Reply
 from models.entities import EventStatus
@@ -34,7 +36,7 @@ EDIT_FIELDS = {
     "opis": "description",
     "indicator": "indicator",
     "kazalnik": "indicator",
-    **capacity.FIELDS,
+    **event_extras.FIELDS,
 }
 
 
@@ -154,34 +156,41 @@ async def edit_event(ctx: Context) -> Reply:
             ctx._("Unknown field “%(field)s”. You can change: %(fields)s.")
             % {
                 "field": unknown[0],
-                "fields": ctx._("title, when, where, area, description, indicator, capacity"),
+                "fields": ctx._(
+                    "title, when, where, area, description, indicator, capacity, shared"
+                ),
             }
         )
     changes = {EDIT_FIELDS[name]: value for name, value in fields.items()}
-    places_text = changes.pop("capacity", None)
-    places = capacity.read_capacity(ctx, places_text) if places_text is not None else None
+    extras = take_extras(ctx, changes)
     when = read_when(ctx, changes["when"]) if "when" in changes else None
     indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None
-    if not changes:  # the places alone
+    if not changes:  # only fields kept apart from the event's row
         event = await ctx.services.events.get(ctx.coalition.slug, event_id)
-        line = await capacity.apply_capacity(ctx, event_id, places)
+        if event.origin is not None:
+            await refuse_foreign(ctx, event_id)
+        lines = await apply_extras(ctx, event_id, extras)
         return ctx.reply(
-            ctx._("Event #%(id)d changed.") % {"id": event.id}, lines=(event.title, line)
+            ctx._("Event #%(id)d changed.") % {"id": event.id}, lines=(event.title, *lines)
         )
-    event = await ctx.services.events.edit(
-        ctx.coalition.slug,
-        ctx.actor,
-        event_id,
-        title=changes.get("title"),
-        starts_at=when.utc if when else None,
-        ends_at=when.end_utc if when else None,
-        all_day=not when.has_time if when else None,
-        location=changes.get("where"),
-        area=changes.get("area"),
-        description=changes.get("description"),
-        indicator=indicator,
-    )
-    more = () if places_text is None else (await capacity.apply_capacity(ctx, event_id, places),)
+    try:
+        event = await ctx.services.events.edit(
+            ctx.coalition.slug,
+            ctx.actor,
+            event_id,
+            title=changes.get("title"),
+            starts_at=when.utc if when else None,
+            ends_at=when.end_utc if when else None,
+            all_day=not when.has_time if when else None,
+            location=changes.get("where"),
+            area=changes.get("area"),
+            description=changes.get("description"),
+            indicator=indicator,
+        )
+    except NotFound:
+        await refuse_foreign(ctx, event_id)
+        raise
+    more = await apply_extras(ctx, event_id, extras)
     return ctx.reply(
         ctx._("Event #%(id)d changed.") % {"id": event.id},
         lines=(event.title, *event_details(ctx, event), *more),
@@ -193,7 +202,11 @@ async def cancel_event(ctx: Context) -> Reply:
     event_id = parse_id(ctx.command.args)
     if event_id is None:
         raise BadInput(ctx._("Give the event's number, as /events shows it."))
-    event = await ctx.services.events.cancel(ctx.coalition.slug, ctx.actor, event_id)
+    try:
+        event = await ctx.services.events.cancel(ctx.coalition.slug, ctx.actor, event_id)
+    except NotFound:
+        await refuse_foreign(ctx, event_id)
+        raise
     return ctx.reply(
         ctx._("Event #%(id)d cancelled: %(title)s") % {"id": event.id, "title": event.title}
     )

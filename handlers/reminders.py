@@ -15,6 +15,7 @@ from handlers.listing import (
     days_from_today,
     event_details,
 )
+from handlers.network.notices import link_request_reply
 from handlers.rsvp.notices import NOTICE_KINDS, notice_reply
 from handlers.types import ChatKind, ListItem, Reply
 from models.entities import EventKind
@@ -125,6 +126,8 @@ def reminder_reply(
     reader = Audience(t, job.coalition.zone, now)
     if job.kind in NOTICE_KINDS:
         return notice_reply(job, reader)
+    if job.kind is ReminderKind.LINK_REQUEST:
+        return link_request_reply(job, reader)
     if job.kind is ReminderKind.DIGEST:
         return digest_reply(job, reader, area_id)
     if job.kind is ReminderKind.CANCELLATION and job.event is not None:

@@ -24,6 +24,8 @@ class ReminderKind(StrEnum):
     """An event moved or its place changed, told where it was announced or reminded."""
     PROMOTION = "promotion"
     """A place freed up: told privately to the one moved up from the waiting list."""
+    LINK_REQUEST = "link_request"
+    """Another coalition asks to link: told privately to this coalition's admins."""
 
 
 TOLD_KINDS = (ReminderKind.ANNOUNCEMENT, ReminderKind.CHANGE, ReminderKind.EVENT)

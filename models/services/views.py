@@ -46,6 +46,8 @@ class EventView:
     area: AreaView | None
     organiser: str | None
     indicator_id: int | None = None
+    origin: str | None = None
+    """The linked coalition whose shared event this is (None: the reader's own)."""
 
 
 @dataclass(frozen=True)

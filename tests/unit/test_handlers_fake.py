@@ -189,6 +189,7 @@ class Fakes:
             reminders=cast(Any, None),  # no handler tested here uses it
             goals=cast(Any, None),
             rsvp=cast(Any, self.rsvp),
+            network=cast(Any, None),
         )
 
 

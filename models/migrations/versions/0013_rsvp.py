@@ -1,5 +1,6 @@
-"""rsvp: each person's answer to an event, each event's counts and capacity, and the
-changes of time or place that are announced
+"""rsvp and network: each person's answer to an event, each event's counts and capacity,
+the changes of time or place that are announced; links between coalitions and the events
+they share
 
 Revision ID: 0013
 Revises: 0011
@@ -98,8 +99,65 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_event_changes_event_id"), "event_changes", ["event_id"], unique=False)
 
+    op.create_table(
+        "coalition_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("coalition_id", sa.Integer(), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("asked_by", sa.String(length=100), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("partner_changes", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coalition_id"],
+            ["coalitions.id"],
+            name=op.f("fk_coalition_links_coalition_id_coalitions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partner_id"],
+            ["coalitions.id"],
+            name=op.f("fk_coalition_links_partner_id_coalitions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coalition_links")),
+        sa.UniqueConstraint(
+            "coalition_id", "partner_id", name=op.f("uq_coalition_links_coalition_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_coalition_links_partner_id"), "coalition_links", ["partner_id"], unique=False
+    )
+    op.create_table(
+        "shared_events",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("coalition_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coalition_id"],
+            ["coalitions.id"],
+            name=op.f("fk_shared_events_coalition_id_coalitions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_shared_events_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_shared_events")),
+    )
+    op.create_index(
+        op.f("ix_shared_events_coalition_id"), "shared_events", ["coalition_id"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_shared_events_coalition_id"), table_name="shared_events")
+    op.drop_table("shared_events")
+    op.drop_index(op.f("ix_coalition_links_partner_id"), table_name="coalition_links")
+    op.drop_table("coalition_links")
     op.drop_index(op.f("ix_event_changes_event_id"), table_name="event_changes")
     op.drop_table("event_changes")
     op.drop_index("ix_rsvps_event_state_position", table_name="rsvps")

@@ -32,6 +32,7 @@ from models.services.activities import activity_view
 from models.services.base import Service, coalition_view
 from models.services.events import RELATIONS as EVENT_RELATIONS
 from models.services.events import event_view
+from models.services.network.requests import LinkRequestView, link_request
 from models.services.rsvp.audience import change_of, going_chats, promoted_chat
 from models.services.rsvp.views import ChangeView
 from models.services.views import ActivityView, CoalitionView, EventView
@@ -71,6 +72,8 @@ class ReminderJob:
     """Chats that refused this reminder for good (a failure not worth retrying)."""
     change: ChangeView | None = None
     """What an announced change changed (a reminder of kind CHANGE)."""
+    link: LinkRequestView | None = None
+    """The coalition asking to link (a reminder of kind LINK_REQUEST)."""
 
     @property
     def subject_moment(self) -> datetime | None:
@@ -199,6 +202,7 @@ class ReminderAssembly(Service):
                 digest_events: tuple[EventView, ...] = ()
                 digest_activities: tuple[ActivityView, ...] = ()
                 change = None
+                link = None
                 people = [
                     Destination(chat, locale or coalition.default_locale)
                     for chat, locale in going.get(reminder.event_id or 0, ())
@@ -213,6 +217,12 @@ class ReminderAssembly(Service):
                     destinations = audiences[coalition.id].chats_of(
                         area_id, coalition.default_locale
                     )
+                elif reminder.kind is ReminderKind.LINK_REQUEST:
+                    chats, link = await link_request(session, reminder)
+                    destinations = [
+                        Destination(chat, locale or coalition.default_locale)
+                        for chat, locale in chats
+                    ]
                 elif reminder.kind is ReminderKind.PROMOTION:
                     found = await promoted_chat(session, reminder)
                     destinations = (
@@ -245,6 +255,7 @@ class ReminderAssembly(Service):
                         already_sent=frozenset(already_sent[reminder.id]),
                         refused=frozenset(refused[reminder.id]),
                         change=change,
+                        link=link,
                     )
                 )
             return jobs

@@ -24,11 +24,12 @@ from models.services.rsvp.views import Promoted
 
 
 def personal_chat(identity: str, private_chat: str | None) -> str | None:
-    """Where a person is told privately: their private chat with the bot as seen, else on
-    Telegram the chat that has their own id (it reaches them if they started the bot)."""
+    """Where a person is told privately: their private chat with the bot as seen, else the
+    chat named by their own id (on Telegram it reaches them if they started the bot; on
+    Slack a message to a person's id arrives in their direct messages with the bot)."""
     if private_chat:
         return private_chat
-    return identity if identity.startswith("telegram:") else None
+    return identity if identity.startswith(("telegram:", "slack:")) else None
 
 
 async def announce_event(session: AsyncSession, event: Event, now: datetime) -> list[datetime]:

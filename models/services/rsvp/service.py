@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from models.entities import Event, EventStatus, Role
 from models.errors import Invalid, NotFound
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
+from models.services.network.service import shared_with
 from models.services.rsvp.notices import tell_promoted
 from models.services.rsvp.views import (
     Answer,
@@ -183,6 +184,8 @@ class RsvpService(Service):
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             attendance, event = await self._lock(session, coalition_slug, event_id)
+            if event.coalition_id != coalition.id:  # a linked coalition's: read-only here
+                raise NotFound("event", event_id)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")
             if attendance.capacity == capacity:
@@ -206,10 +209,11 @@ class RsvpService(Service):
     async def counts(self, coalition_slug: str, event_id: int) -> Counts:
         """The event's counts (none yet: zero, no limit)."""
         async with self._sessions() as session:
+            own = coalition_id_of(coalition_slug)
             attendance = await session.scalar(
                 select(Attendance).where(
                     Attendance.event_id == event_id,
-                    Attendance.coalition_id == coalition_id_of(coalition_slug),
+                    or_(Attendance.coalition_id == own, Attendance.event_id.in_(shared_with(own))),
                 )
             )
             return counts_of(attendance)
@@ -221,11 +225,7 @@ class RsvpService(Service):
                 await session.execute(
                     select(Rsvp, Event)
                     .join(Event, Event.id == Rsvp.event_id)
-                    .where(
-                        Rsvp.event_id == event_id,
-                        Rsvp.identity == identity,
-                        Event.coalition_id == coalition_id_of(coalition_slug),
-                    )
+                    .where(Rsvp.event_id == event_id, Rsvp.identity == identity)
                 )
             ).first()
             if found is None:
@@ -300,7 +300,10 @@ class RsvpService(Service):
             .from_select(
                 ["event_id", "coalition_id", *counters],
                 select(Event.id, Event.coalition_id, *[literal(0)] * len(counters)).where(
-                    Event.id == event_id, Event.coalition_id == coalition_id
+                    Event.id == event_id,
+                    or_(
+                        Event.coalition_id == coalition_id, Event.id.in_(shared_with(coalition_id))
+                    ),
                 ),
             )
             .on_conflict_do_nothing(index_elements=["event_id"])
@@ -310,7 +313,15 @@ class RsvpService(Service):
         await (await session.connection()).execute(make)
         attendance = await session.scalar(
             select(Attendance)
-            .where(Attendance.event_id == event_id, Attendance.coalition_id == coalition_id)
+            .where(
+                Attendance.event_id == event_id,
+                # the event's own coalition, or one it is shared with: answers from a linked
+                # coalition count on the origin's event
+                or_(
+                    Attendance.coalition_id == coalition_id,
+                    Attendance.event_id.in_(shared_with(coalition_id)),
+                ),
+            )
             .with_for_update()
             .execution_options(populate_existing=True)
         )
