@@ -17,6 +17,7 @@ from handlers.listing import (
 )
 from handlers.network.notices import link_request_reply
 from handlers.rsvp.notices import NOTICE_KINDS, notice_reply
+from handlers.rsvp.render import rsvp_buttons
 from handlers.types import ChatKind, ListItem, Reply
 from models.entities import EventKind
 from models.reminders import ReminderKind
@@ -170,6 +171,7 @@ def reminder_reply(
                 else t.gettext("Due %(left)s.") % {"left": left},
                 *event_details(reader, job.event),
             ),
+            buttons=rsvp_buttons(reader, job.event.id) if job.kind is ReminderKind.EVENT else (),
             locale=t.locale,
         )
     return None

@@ -398,9 +398,9 @@ CASES = [
         "/editevent 1 colour=red",
         "/uredidogodek 1 barva=rdeča",
         "Unknown field “colour”. You can change: title, when, where, area, description, indicator, "
-        "capacity.",
+        "capacity, shared.",
         "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik, "
-        "mesta.",
+        "mesta, deli.",
         *EDITEVENT,
     ),
     Case("page=abc", "/events page=abc", "/dogodki stran=abc", *PAGE, *EVENTS),

@@ -440,7 +440,7 @@ async def test_edit_event_refuses_an_unknown_field_in_the_readers_language(fakes
         await events.edit_event(context(fakes, "uredidogodek", "1 barva=rdeča"))
     assert str(refused.value) == (
         "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik, "
-        "mesta."
+        "mesta, deli."
     )
     assert fakes.events.calls == []
 

@@ -108,5 +108,6 @@ async def test_people_going_get_the_reminder_privately_in_their_language(
     await scheduler.sweep()
     [reminder] = fake_api.messages_to(english["id"])[before:]
     assert reminder.text.startswith("Reminder: Delavnica")
+    assert [label for label, _data in reminder.buttons] == ["Going", "Maybe", "Can't"]
     group = fake_api.messages_to(COALITION_GROUP)
     assert group[-1].text.startswith("Opomnik: Delavnica"), "the group is reminded as before"
