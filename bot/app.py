@@ -24,7 +24,9 @@ from models.services.base import Clock, Service, utc_now
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, ImportService
+from models.services.network import NetworkService
 from models.services.reminders import ReminderService
+from models.services.rsvp import RsvpService
 
 ServiceT = TypeVar("ServiceT", bound=Service)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -117,6 +119,8 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         exports=wired(ExportService),
         calendar=calendar,
         feeds=wired(FeedImportService),
+        rsvp=wired(RsvpService),
+        network=wired(NetworkService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

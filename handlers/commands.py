@@ -12,10 +12,13 @@ from handlers.goals import listing as goal_listing
 from handlers.goals import report as goal_report
 from handlers.i18n import N_
 from handlers.imports import chat as data_exchange
+from handlers.network import commands as network
+from handlers.rsvp import commands as rsvp
 from handlers.types import ChatKind, Reply
 from models.entities import Role
 
 Handler = Callable[[Context], Awaitable[Reply]]
+PersonalPart = Callable[[Context, Reply], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class CommandSpec:
     shared_answer: bool = False
     """The answer depends only on the coalition's content, the asker's role and language, the
     chat's kind and binding, the arguments and the minute: the dispatcher may remember it."""
+    personal_part: PersonalPart | None = None
+    """Adds what is the reader's own (their answer to an event) to the shared answer, for each
+    reader anew: never part of what the dispatcher remembers."""
     picks_coalition: bool = False
     """In a private chat its argument names the coalition to talk about from now on."""
     slack_slash: bool = True
@@ -103,6 +109,26 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/event 12"),
         events.show_event,
         shared_answer=True,
+        personal_part=rsvp.with_my_answer,
+    ),
+    CommandSpec(
+        "rsvp",
+        "udelezba",
+        Role.MEMBER,
+        N_("set my answer to an event: ID yes|maybe|no [+N guests]"),
+        N_("/rsvp 12 yes +1"),
+        rsvp.rsvp,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "mine",
+        "moji",
+        Role.MEMBER,
+        N_("list my upcoming events with my answers"),
+        N_("/mine"),
+        rsvp.my_events,
+        needs_coalition=False,
+        slack_slash=False,
     ),
     CommandSpec(
         "activities",
@@ -208,6 +234,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("cancel an event"),
         N_("/cancelevent 12"),
         events.cancel_event,
+    ),
+    CommandSpec(
+        "attendees",
+        "udelezenci",
+        Role.COORDINATOR,
+        N_("list who comes to an event: names by answer, guests, the waiting list"),
+        N_("/attendees 12"),
+        rsvp.attendees,
+        slack_slash=False,
     ),
     CommandSpec(
         "addactivity",
@@ -327,6 +362,34 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/bind sasa"),
         admin.bind_chat,
         needs_coalition=False,
+    ),
+    CommandSpec(
+        "network",
+        "mreza",
+        Role.MEMBER,
+        N_("list the coalition's links with other coalitions"),
+        N_("/network"),
+        network.network,
+        shared_answer=True,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "link",
+        "povezava",
+        Role.ADMIN,
+        N_("set up a link with another coalition: SLUG horizontal|vertical"),
+        N_("/link ljubljana vertical"),
+        network.link,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "unlink",
+        "prekinipovezavo",
+        Role.ADMIN,
+        N_("stop a link with another coalition: SLUG"),
+        N_("/unlink ljubljana"),
+        network.unlink,
+        slack_slash=False,
     ),
     CommandSpec(
         "role",

@@ -15,7 +15,9 @@ from models.services import ActivityService, ContactService, DirectoryService, E
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, ImportService
+from models.services.network import NetworkService
 from models.services.reminders import ReminderService
+from models.services.rsvp import RsvpService
 from models.services.views import CoalitionView
 
 
@@ -31,6 +33,8 @@ class Services:
     exports: ExportService
     calendar: CalendarService
     feeds: FeedImportService
+    rsvp: RsvpService
+    network: NetworkService
 
 
 class NoCoalition(Exception):
@@ -81,6 +85,7 @@ class Context:
         *,
         personal: bool = False,
         attachment: Attachment | None = None,
+        notice: str = "",
     ) -> Reply:
         return Reply(
             title=title,
@@ -91,6 +96,7 @@ class Context:
             personal=personal,
             locale=self.locale,
             attachment=attachment,
+            notice=notice,
         )
 
     def error(self, *lines: str) -> Reply:

@@ -210,7 +210,7 @@ class Dispatcher:
         if spec.needs_coalition and not ctx.role.at_least(spec.role):
             return self._refused(ctx, PermissionDenied(spec.role))
         if not spec.shared_answer or self.freshness is None:
-            return await self._run(spec, ctx)
+            return await self._with_personal_part(spec, ctx, await self._run(spec, ctx))
         # everything a shared answer may depend on is in its key, apart from its coalition's
         # content and the minute, which are in its stamp
         key = (
@@ -227,7 +227,17 @@ class Dispatcher:
         if answer is None:
             answer = await self._run(spec, ctx)
             self._answers.put(key, current, answer)
-        return answer
+        return await self._with_personal_part(spec, ctx, answer)
+
+    async def _with_personal_part(self, spec: CommandSpec, ctx: Context, shared: Reply) -> Reply:
+        """The reader's own part added to an answer, never remembered: a shared answer is
+        put away before it, so no reader gets another's."""
+        if spec.personal_part is None:
+            return shared
+        try:
+            return await spec.personal_part(ctx, shared)
+        except DomainError:
+            return shared
 
     async def _pick(self, command: IncomingCommand, spec: CommandSpec | None) -> bool:
         """`/coalition SLUG` or `/start SLUG` in a private chat: that coalition from now on,

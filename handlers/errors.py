@@ -65,6 +65,7 @@ def not_found(ctx: Context, error: NotFound) -> str:
         "organisation": ctx._("There is no organisation “%(key)s”."),
         "chat": ctx._("This chat is not bound to a coalition."),
         "goal": ctx._("There is no goal #%(key)s in this coalition. /goals lists them."),
+        "link": ctx._("There is no link or request with “%(key)s”. /network lists them."),
         "indicator": ctx._("There is no indicator #%(key)s in this coalition. /goals lists them."),
     }
     return messages.get(error.what, ctx._("Not found: %(key)s")) % key
@@ -94,6 +95,8 @@ def invalid(ctx: Context, error: Invalid) -> str:
         "format": ctx._("The %(field)s does not look right."),
         "ambiguous": ctx._("The %(field)s matches several entries; please be more specific."),
         "cancelled": ctx._("This event is cancelled and cannot be changed."),
+        "over": ctx._("This event is over: answers are closed."),
+        "self": ctx._("A coalition cannot link with itself."),
         "unknown": ctx._("Choose sl (slovenščina) or en (English)."),
         "own_admin": ctx._("You cannot take the admin role from yourself."),
         "too_large": ctx._("The %(field)s is too large (at most 1,000,000,000)."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import event_extras
 from handlers.arguments import fold, padded, parse_id, split_pipes
 from handlers.context import Context
 from handlers.errors import (
@@ -14,8 +15,12 @@ from handlers.errors import (
     shorten,
     too_many_parts,
 )
+from handlers.event_extras import apply_extras, take_extras
 from handlers.listing import PAGE_SIZE, arguments_and_page, event_details, event_item, paged
+from handlers.network.sharing import refuse_foreign
+from handlers.rsvp.render import counts_line, rsvp_buttons
 from handlers.types import Reply
+from models.entities import EventStatus
 from models.errors import NotFound
 
 PERIODS = {"week": 7, "teden": 7, "month": 31, "mesec": 31}
@@ -23,6 +28,8 @@ PERIODS = {"week": 7, "teden": 7, "month": 31, "mesec": 31}
 OTHER_PERIODS = frozenset(
     {"day", "today", "year", "dan", "danes", "jutri", "tomorrow", "leto", "letos", "mesece"}
 )
+QUIET = frozenset({"quiet", "tiho"})
+"""The last part of /addevent that keeps the new event from being announced."""
 EDIT_FIELDS = {
     "title": "title",
     "naslov": "title",
@@ -38,6 +45,7 @@ EDIT_FIELDS = {
     "kazalnik": "indicator",
     "public": "public",
     "javno": "public",
+    **event_extras.FIELDS,
 }
 YES = frozenset({"yes", "da", "true", "1"})
 NO = frozenset({"no", "ne", "false", "0"})
@@ -108,12 +116,22 @@ async def show_event(ctx: Context) -> Reply:
     if event.status == "cancelled":
         cancelled = ctx._("event cancelled")
         title += f" ({cancelled})"
-    return ctx.reply(title, lines=event_details(ctx, event))
+        return ctx.reply(title, lines=event_details(ctx, event))
+    counts = await ctx.services.rsvp.counts(ctx.coalition.slug, event.id)
+    return ctx.reply(
+        title,
+        lines=(*event_details(ctx, event), counts_line(ctx, counts)),
+        buttons=rsvp_buttons(ctx, event.id) if event.status is EventStatus.SCHEDULED else (),
+    )
 
 
 async def add_event(ctx: Context) -> Reply:
-    """Creates an event from `TITLE | WHEN [| WHERE] [| AREA]`."""
+    """Creates an event from `TITLE | WHEN [| WHERE] [| AREA] [| quiet]`: announced in the
+    coalition's chats unless the last part is `quiet` (`tiho`)."""
     parts = split_pipes(ctx.command.args)
+    quiet = len(parts) > 2 and fold(parts[-1]) in QUIET
+    if quiet:
+        parts.pop()
     if len(parts) > 4:
         raise BadInput(too_many_parts(ctx, 4))
     if len(parts) < 2:
@@ -129,6 +147,7 @@ async def add_event(ctx: Context) -> Reply:
         all_day=not when.has_time,
         location=where or None,
         area=area or None,
+        announce=not quiet,
     )
     return ctx.reply(
         ctx._("Event #%(id)d added.") % {"id": event.id},
@@ -142,28 +161,42 @@ async def edit_event(ctx: Context) -> Reply:
         ctx,
         EDIT_FIELDS,
         missing=ctx._("Give the event's number and at least one change."),
-        fields=ctx._("title, when, where, area, description, indicator, public"),
+        fields=ctx._("title, when, where, area, description, indicator, public, capacity, shared"),
     )
+    extras = take_extras(ctx, changes)
     public = read_public(ctx, changes["public"]) if "public" in changes else None
     when = read_when(ctx, changes["when"]) if "when" in changes else None
     indicator = read_indicator(ctx, changes["indicator"]) if "indicator" in changes else None
-    event = await ctx.services.events.edit(
-        ctx.coalition.slug,
-        ctx.actor,
-        event_id,
-        title=changes.get("title"),
-        starts_at=when.utc if when else None,
-        ends_at=when.end_utc if when else None,
-        all_day=not when.has_time if when else None,
-        location=changes.get("where"),
-        area=changes.get("area"),
-        description=changes.get("description"),
-        indicator=indicator,
-        public=public,
-    )
+    if not changes:  # only fields kept apart from the event's row
+        event = await ctx.services.events.get(ctx.coalition.slug, event_id)
+        if event.origin is not None:
+            await refuse_foreign(ctx, event_id)
+        lines = await apply_extras(ctx, event_id, extras)
+        return ctx.reply(
+            ctx._("Event #%(id)d changed.") % {"id": event.id}, lines=(event.title, *lines)
+        )
+    try:
+        event = await ctx.services.events.edit(
+            ctx.coalition.slug,
+            ctx.actor,
+            event_id,
+            title=changes.get("title"),
+            starts_at=when.utc if when else None,
+            ends_at=when.end_utc if when else None,
+            all_day=not when.has_time if when else None,
+            location=changes.get("where"),
+            area=changes.get("area"),
+            description=changes.get("description"),
+            indicator=indicator,
+            public=public,
+        )
+    except NotFound:
+        await refuse_foreign(ctx, event_id)
+        raise
+    more = await apply_extras(ctx, event_id, extras)
     return ctx.reply(
         ctx._("Event #%(id)d changed.") % {"id": event.id},
-        lines=(event.title, *event_details(ctx, event)),
+        lines=(event.title, *event_details(ctx, event), *more),
     )
 
 
@@ -182,7 +215,11 @@ async def cancel_event(ctx: Context) -> Reply:
     event_id = parse_id(ctx.command.args)
     if event_id is None:
         raise BadInput(ctx._("Give the event's number, as /events shows it."))
-    event = await ctx.services.events.cancel(ctx.coalition.slug, ctx.actor, event_id)
+    try:
+        event = await ctx.services.events.cancel(ctx.coalition.slug, ctx.actor, event_id)
+    except NotFound:
+        await refuse_foreign(ctx, event_id)
+        raise
     return ctx.reply(
         ctx._("Event #%(id)d cancelled: %(title)s") % {"id": event.id, "title": event.title}
     )

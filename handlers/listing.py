@@ -90,8 +90,10 @@ def event_item(ctx: Reader, event: EventView) -> ListItem:
     when = ctx.t.moment(event.starts_at, ctx.zone, all_day=event.all_day)
     details = [labelled(ctx, "Where", event.location)] if event.location else []
     meta = [f"#{event.id}", ctx._(EVENT_KINDS[event.kind])]
-    if event.area:
+    if event.area and not event.origin:
         meta.append(event.area.name)
+    if event.origin:
+        meta.append(ctx._("shared by %(coalition)s") % {"coalition": event.origin})
     details.append(" · ".join(meta))
     return ListItem(f"{when} — {event.title}", tuple(details))
 

@@ -15,6 +15,9 @@ from handlers.listing import (
     days_from_today,
     event_details,
 )
+from handlers.network.notices import link_request_reply
+from handlers.rsvp.notices import NOTICE_KINDS, notice_reply
+from handlers.rsvp.render import rsvp_buttons
 from handlers.types import ChatKind, ListItem, Reply
 from models.entities import EventKind
 from models.reminders import ReminderKind
@@ -138,6 +141,10 @@ def reminder_reply(
     """The reminder as a chat (limited to the area `area_id`, if one) will read it, or None
     when there is nothing to say."""
     reader = Audience(t, job.coalition.zone, now)
+    if job.kind in NOTICE_KINDS:
+        return notice_reply(job, reader)
+    if job.kind is ReminderKind.LINK_REQUEST:
+        return link_request_reply(job, reader)
     if job.kind is ReminderKind.DIGEST:
         return digest_reply(job, reader, area_id)
     if job.kind is ReminderKind.CANCELLATION and job.event is not None:
@@ -180,6 +187,7 @@ def reminder_reply(
                 else t.gettext("Due %(left)s.") % {"left": left},
                 *event_details(reader, job.event),
             ),
+            buttons=rsvp_buttons(reader, job.event.id) if job.kind is ReminderKind.EVENT else (),
             locale=t.locale,
         )
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from models.entities import Role
@@ -75,6 +75,10 @@ class Reply:
     `personal` marks answers meant for the asking user only.
     `locale` is the language the reply was written in.
     `attachment` is a file sent with it (a chart); the text goes as its caption or beside it.
+    `notice` is a word for the asker alone (their own answer to an event): under a typed
+    command it is shown with the reply; after a pressed button the shared message shows the
+    rest and the notice goes to the presser privately (Telegram's callback answer, Slack's
+    ephemeral message).
     """
 
     title: str = ""
@@ -86,6 +90,11 @@ class Reply:
     personal: bool = False
     locale: str = "sl"
     attachment: Attachment | None = None
+    notice: str = ""
+
+    def shared_part(self) -> Reply:
+        """The reply without its notice: what may replace a message others see."""
+        return replace(self, notice="")
 
     def plain_text(self) -> str:
         """The reply as readable plain text (console, fallbacks, tests)."""
@@ -98,6 +107,8 @@ class Reply:
             parts.extend(f"  {detail}" for detail in item.details)
         if self.footer:
             parts.append(self.footer)
+        if self.notice:
+            parts.append(self.notice)
         if self.buttons:
             parts.append("  ".join(f"[{b.label}: {b.command}]" for b in self.buttons))
         return "\n".join(parts)

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from models import entities, goals, reminders  # noqa: F401  (every table is known to migrations)
+# every table is known to migrations
+from models import entities, goals, network, reminders, rsvp  # noqa: F401
 from models.freshness import ContentChanges
 from models.sqlite_driver import one_trip_driver
 

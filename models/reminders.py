@@ -18,6 +18,18 @@ class ReminderKind(StrEnum):
     DEADLINE = "deadline"
     DIGEST = "digest"
     CANCELLATION = "cancellation"
+    ANNOUNCEMENT = "announcement"
+    """A new event, told to the coalition's bound chats with the RSVP buttons."""
+    CHANGE = "change"
+    """An event moved or its place changed, told where it was announced or reminded."""
+    PROMOTION = "promotion"
+    """A place freed up: told privately to the one moved up from the waiting list."""
+    LINK_REQUEST = "link_request"
+    """Another coalition asks to link: told privately to this coalition's admins."""
+
+
+TOLD_KINDS = (ReminderKind.ANNOUNCEMENT, ReminderKind.CHANGE, ReminderKind.EVENT)
+"""What tells a chat about an event: a change or a cancellation goes where one of these went."""
 
 
 class ReminderState(StrEnum):

@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from models import entities, goals, reminders  # noqa: F401  (registers the tables)
+# registers the tables
+from models import entities, goals, network, reminders, rsvp  # noqa: F401
 from models.base import Base
 
 connection = context.config.attributes.get("connection")

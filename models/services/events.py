@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from models.entities import Coalition, Event, EventKind, EventStatus, EventVisibility, Role
 from models.errors import Invalid, NotFound
 from models.goals.entities import Source
+from models.network.entities import SharedEvent
 from models.services.base import Service, area_view, coalition_id_of, page_and_total
 from models.services.goals.service import linkable_indicator
+from models.services.network.service import shared_with, touch_partners
 from models.services.reminder_planning import plan_cancellation, plan_event
+from models.services.rsvp.notices import announce_change, announce_event
 from models.services.views import EventView, Page
 from models.validation import clean_text, optional_text
 
@@ -85,14 +89,16 @@ class EventService(Service):
                 if area is not None:
                     found = await self._area(session, coalition.id, area)
                     conditions.append(Event.area_id == found.id)
-            else:
+            else:  # its own events, and those its linked coalitions share with it
                 by_slug = select(Coalition.id).where(Coalition.slug == coalition_slug)
-                conditions.append(Event.coalition_id == by_slug.scalar_subquery())
+                own = by_slug.scalar_subquery()
+                conditions.append(or_(Event.coalition_id == own, Event.id.in_(shared_with(own))))
             if until is not None:
                 conditions.append(Event.starts_at < until)
             rows, total = await page_and_total(
                 session,
-                select(Event)
+                select(Event, Coalition.slug, Coalition.name)
+                .join(Coalition, Coalition.id == Event.coalition_id)
                 .options(*RELATIONS)
                 .where(*conditions)
                 .order_by(Event.starts_at, Event.id)
@@ -103,19 +109,32 @@ class EventService(Service):
             )
             if not rows and area is None:
                 await self._coalition(session, coalition_slug)
-            return Page(tuple(event_view(row[0]) for row in rows), total, offset, limit)
+            views = (
+                replace(event_view(row[0]), origin=row[2] if row[1] != coalition_slug else None)
+                for row in rows
+            )
+            return Page(tuple(views), total, offset, limit)
 
     async def get(self, coalition_slug: str, event_id: int) -> EventView:
+        """The coalition's event, or one a linked coalition shares with it (its `origin`)."""
         async with self._sessions() as session:
-            event = await session.scalar(
-                select(Event)
-                .options(*RELATIONS)
-                .where(Event.id == event_id, Event.coalition_id == coalition_id_of(coalition_slug))
-            )
-            if event is None:
+            own = coalition_id_of(coalition_slug)
+            found = (
+                await session.execute(
+                    select(Event, Coalition.slug, Coalition.name)
+                    .join(Coalition, Coalition.id == Event.coalition_id)
+                    .options(*RELATIONS)
+                    .where(
+                        Event.id == event_id,
+                        or_(Event.coalition_id == own, Event.id.in_(shared_with(own))),
+                    )
+                )
+            ).first()
+            if found is None:
                 await self._require_coalition(session, coalition_slug)
                 raise NotFound("event", event_id)
-            return event_view(event)
+            event, slug, name = found
+            return replace(event_view(event), origin=name if slug != coalition_slug else None)
 
     async def create(
         self,
@@ -130,7 +149,10 @@ class EventService(Service):
         area: str | None = None,
         kind: EventKind = EventKind.MEETING,
         description: str | None = None,
+        announce: bool = False,
     ) -> EventView:
+        """Adds an event and plans its reminders; with `announce`, it is also announced in
+        the coalition's bound chats (a coordinator's /addevent, not an import)."""
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
             event = Event(
@@ -156,6 +178,8 @@ class EventService(Service):
                 details["ends_at"] = ends_at.isoformat()
             self._audit(session, coalition.id, actor, "event.create", f"event:{event.id}", details)
             due = await plan_event(session, event, coalition, self.policy, self._clock(), new=True)
+            if announce:
+                due += await announce_event(session, event, self._clock())
             view = event_view(event)
         self._planned(due)
         return view
@@ -188,6 +212,7 @@ class EventService(Service):
             refuse_changes(event)
             changed: dict[str, object] = {}
             previous_start = event.starts_at
+            previous_all_day, previous_location = event.all_day, event.location
             if title is not None:
                 event.title = changed["title"] = clean_text(title, "title", TITLE_MAX)
             if starts_at is not None:
@@ -234,6 +259,17 @@ class EventService(Service):
                     self._clock(),
                     previous_start=previous_start,
                 )
+            if await session.get(SharedEvent, event.id) is not None:
+                await touch_partners(session, coalition.id)
+            if "starts_at" in changed or "location" in changed:
+                due += await announce_change(
+                    session,
+                    event,
+                    previous_start=previous_start,
+                    previous_all_day=previous_all_day,
+                    previous_location=previous_location,
+                    now=self._clock(),
+                )
             await session.refresh(event, ["area", "organiser"])
             view = event_view(event)
         self._planned(due)
@@ -246,6 +282,8 @@ class EventService(Service):
             refuse_changes(event)
             event.status = EventStatus.CANCELLED
             touch(event, self._clock())
+            if await session.get(SharedEvent, event.id) is not None:
+                await touch_partners(session, coalition.id)
             self._audit(session, coalition.id, actor, "event.cancel", f"event:{event.id}")
             due = await plan_cancellation(session, event, coalition, self._clock())
             view = event_view(event)

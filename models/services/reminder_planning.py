@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Coalition, Event, EventKind, EventStatus
 from models.reminder_policy import ReminderPolicy, before, deadline_due
-from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
+from models.reminders import (
+    TOLD_KINDS,
+    Delivery,
+    DeliveryState,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+)
 
 
 def event_subject(event_id: int) -> str:
@@ -217,13 +224,26 @@ async def plan_activity(
 async def plan_cancellation(
     session: AsyncSession, event: Event, coalition: Coalition, now: datetime
 ) -> list[datetime]:
-    """Drops an event's pending reminders; one notice goes to the chats already reminded."""
+    """Drops an event's pending reminders; one notice goes to the chats already told of it
+    (an announcement, a change or a reminder)."""
     subject = event_subject(event.id)
     await _drop_pending(session, subject)
+    # and what was still to be announced of it (announcements keep subjects of their own)
+    await session.execute(
+        delete(Reminder).where(
+            Reminder.event_id == event.id,
+            Reminder.state == ReminderState.PENDING,
+            Reminder.kind != ReminderKind.CANCELLATION,
+        )
+    )
     reminded = await session.scalar(
         select(Delivery.id)
         .join(Reminder, Reminder.id == Delivery.reminder_id)
-        .where(Reminder.subject == subject, Delivery.state == DeliveryState.SENT)
+        .where(
+            Reminder.event_id == event.id,
+            Reminder.kind.in_(TOLD_KINDS),
+            Delivery.state == DeliveryState.SENT,
+        )
         .limit(1)
     )
     if reminded is None:

@@ -49,6 +49,8 @@ class EventView:
     visibility: EventVisibility = EventVisibility.INTERNAL
     source: str | None = None
     """The partner's feed an imported event comes from; None for the coalition's own."""
+    origin: str | None = None
+    """The linked coalition whose shared event this is (None: the reader's own)."""
 
 
 @dataclass(frozen=True)

@@ -398,9 +398,9 @@ CASES = [
         "/editevent 1 colour=red",
         "/uredidogodek 1 barva=rdeča",
         "Unknown field “colour”. You can change: title, when, where, area, description, "
-        "indicator, public.",
+        "indicator, public, capacity, shared.",
         "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik, "
-        "javno.",
+        "javno, mesta, deli.",
         *EDITEVENT,
     ),
     Case("page=abc", "/events page=abc", "/dogodki stran=abc", *PAGE, *EVENTS),

@@ -637,7 +637,7 @@ async def test_editevent_understands_slovenian_field_names(app: App) -> None:
     )
     shown = await ask(app, "/dogodek 1")
     assert shown.title == "#1 Predstavitev"
-    assert shown.lines == reply.lines[1:]
+    assert shown.lines == (*reply.lines[1:], "Pridejo: 0 · Morda: 0 · Ne morejo: 0")
 
 
 async def test_editevent_with_an_empty_area_clears_it(app: App) -> None:

@@ -46,6 +46,10 @@ async def rem_app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
 
 
 async def add(app: App, line: str) -> None:
+    """A coordinator's command; events are added quietly (`| tiho`): these tests count
+    reminders, and announcements have tests of their own (test_announcements.py)."""
+    if line.startswith("/addevent"):
+        line += " | tiho"
     reply = await ask(app, line, user=COORDINATOR, coalition="rem")
     assert not reply.is_error, reply.plain_text()
 
@@ -163,14 +167,17 @@ async def test_moving_an_event_reschedules_without_repeating_what_was_sent(
     clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # the 1-day reminder is due
     await scheduler.sweep()
     assert len(sender.texts(GROUP)) == 1
-    # a small move: the 1-day reminder already went out and is not repeated
+    # a small move: the 1-day reminder already went out and is not repeated; the chat it
+    # went to is told of the change, once
     await add(rem_app, f"/editevent {event_id} when=25.11.2026 ob 11h")
     clock.now = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
     await scheduler.sweep()
-    assert len(sender.texts(GROUP)) == 1
+    [reminded, changed] = sender.texts(GROUP)
+    assert reminded.startswith("Opomnik: Sestanek")
+    assert changed.startswith("Sprememba: Sestanek")
     clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # 10:00 local, an hour before 11:00
     await scheduler.sweep()
-    assert len(sender.texts(GROUP)) == 2
+    assert len(sender.texts(GROUP)) == 3
     assert "11:00" in sender.texts(GROUP)[-1]
 
 

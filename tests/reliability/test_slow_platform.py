@@ -284,7 +284,7 @@ async def test_reminders_are_delivered_once_after_a_502_outage(
     clock.now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     added = await ask(
         app,
-        "/addevent Sestanek ob izpadu | jutri ob 10h",
+        "/addevent Sestanek ob izpadu | jutri ob 10h | tiho",  # no announcement: reminders
         user=FAULT_COORDINATOR,
         coalition="fault",
     )

@@ -17,6 +17,7 @@ from handlers.i18n import Translator
 from handlers.types import ChatKind, IncomingCommand, Reply
 from models.entities import ActivityStatus, EventKind, EventStatus, Role, Sector
 from models.errors import NotFound
+from models.services.rsvp import Counts
 from models.services.views import (
     ActivityView,
     AreaView,
@@ -153,6 +154,14 @@ class FakeContacts:
 
 
 @dataclass
+class FakeRsvp:
+    """No answers yet: every event's counts are zero, without a limit."""
+
+    async def counts(self, coalition_slug: str, event_id: int) -> Counts:
+        return Counts()
+
+
+@dataclass
 class FakeDirectory:
     user_locales: dict[str, str] = field(default_factory=dict)
 
@@ -169,6 +178,7 @@ class Fakes:
     activities: FakeActivities = field(default_factory=FakeActivities)
     contacts: FakeContacts = field(default_factory=FakeContacts)
     directory: FakeDirectory = field(default_factory=FakeDirectory)
+    rsvp: FakeRsvp = field(default_factory=FakeRsvp)
 
     def services(self) -> Services:
         return Services(
@@ -182,6 +192,8 @@ class Fakes:
             exports=cast(Any, None),
             calendar=cast(Any, None),
             feeds=cast(Any, None),
+            rsvp=cast(Any, self.rsvp),
+            network=cast(Any, None),
         )
 
 
@@ -318,7 +330,9 @@ async def test_show_event_renders_translated_labels(fakes: Fakes) -> None:
         "Področje: Pametno mesto (mesto)",
         "Organizator: Šolski center Velenje",
         "Za vse.",
+        "Pridejo: 0 · Morda: 0 · Ne morejo: 0",
     )
+    assert [b.label for b in slovenian.buttons] == ["Pridem", "Morda", "Ne morem"]
     english = await events.show_event(context(fakes, "event", "1", locale="en"))
     assert english.lines[:5] == (
         "When: Wed 2 Dec 2026, 14:00",
@@ -363,6 +377,7 @@ async def test_add_event_passes_the_parsed_time_in_utc(fakes: Fakes) -> None:
         "all_day": False,
         "location": "Velenje",
         "area": "mesto",
+        "announce": True,
     }
     assert call["starts_at"].utcoffset() == timedelta(0)
     assert reply.title == "Dogodek #1 je dodan."
@@ -432,7 +447,7 @@ async def test_edit_event_refuses_an_unknown_field_in_the_readers_language(fakes
         await events.edit_event(context(fakes, "uredidogodek", "1 barva=rdeča"))
     assert str(refused.value) == (
         "Neznano polje »barva«. Spremenite lahko: naslov, kdaj, kje, področje, opis, kazalnik, "
-        "javno."
+        "javno, mesta, deli."
     )
     assert fakes.events.calls == []
 

@@ -424,9 +424,17 @@ class SlackAdapter:
         response_url = str(body.get("response_url", ""))
         # an ephemeral message cannot be edited through the Web API, only through response_url
         ts = "" if container.get("is_ephemeral") else str(container.get("message_ts") or "")
+        apart = bool(reply.notice) and replace_original and not was_private
         await self.answering.respond(
-            response_url, reply, where, replace_original=replace_original, original_ts=ts
+            response_url,
+            reply.shared_part() if apart else reply,
+            where,
+            replace_original=replace_original,
+            original_ts=ts,
         )
+        if apart:  # others see the message: the presser's own notice is for them alone
+            note = Reply(lines=(reply.notice,), personal=True, locale=reply.locale)
+            await self.answering.post(where, note)
 
 
 def _first_word(text: str) -> str:

@@ -174,15 +174,14 @@ def render_blocks(
     else:
         head.append(_section(_cut(f"*{escape(reply.title.strip())}*", MAX_SECTION_TEXT)))
     tail: list[Block] = []
-    if reply.footer.strip():
-        tail.append(
-            {
-                "type": "context",
-                "elements": [
-                    {"type": "mrkdwn", "text": _cut(escape(reply.footer), MAX_CONTEXT_TEXT)}
-                ],
-            }
-        )
+    for note in (reply.footer, reply.notice):
+        if note.strip():
+            tail.append(
+                {
+                    "type": "context",
+                    "elements": [{"type": "mrkdwn", "text": _cut(escape(note), MAX_CONTEXT_TEXT)}],
+                }
+            )
     tail.extend(_actions(reply, buttons_block))
     body = _body(reply, max_blocks - len(head) - len(tail))
     if not head and not body:
@@ -197,8 +196,7 @@ def fallback_text(reply: Reply) -> str:
         parts.append(f"*{escape(reply.title.strip())}*")
     parts.extend(escape(line) for line in reply.lines if line)
     parts.extend(f"• {escape(item.title)}" for item in reply.items)
-    if reply.footer:
-        parts.append(escape(reply.footer))
+    parts.extend(escape(note) for note in (reply.footer, reply.notice) if note)
     return _cut("\n".join(parts), MAX_FALLBACK_TEXT) or ELLIPSIS
 
 

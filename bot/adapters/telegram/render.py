@@ -50,6 +50,8 @@ def lines_of(reply: Reply) -> list[Line]:
         lines.extend(Line(INDENT + detail) for detail in item.details)
     if reply.footer:
         lines += [Line(""), Line(reply.footer, "i")]
+    if reply.notice:
+        lines += [Line(""), Line(reply.notice, "i")]
     return lines
 
 

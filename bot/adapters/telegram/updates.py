@@ -201,13 +201,15 @@ class UpdateHandlers:
             await self._answer_query(query.id, reply.plain_text())
             return
         try:
-            if isinstance(shown, Message):
-                await self.delivery.edit(chat.id, shown.message_id, reply, thread=topic_of(shown))
+            if isinstance(shown, Message):  # others may see it: the presser's notice goes apart
+                await self.delivery.edit(
+                    chat.id, shown.message_id, reply.shared_part(), thread=topic_of(shown)
+                )
             else:
                 await self.delivery.send(chat.id, reply)
         except DeliveryFailed as error:
             log.warning("button answer not delivered: %s", error)
-        await self._answer_query(query.id)
+        await self._answer_query(query.id, reply.notice or None, alert=False)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greets a group the bot was added to; marks the chat inactive when it is removed
@@ -344,12 +346,15 @@ class UpdateHandlers:
             self._reachable_at.clear()
         await self._reachable(chat)
 
-    async def _answer_query(self, query_id: str, text: str | None = None) -> None:
+    async def _answer_query(
+        self, query_id: str, text: str | None = None, *, alert: bool = True
+    ) -> None:
+        """Ends the button's spinner; a text shows as an alert (a refusal) or a brief toast."""
         try:
             await self.delivery.bot.answer_callback_query(
                 query_id,
                 text=text[:CALLBACK_ANSWER_LIMIT] if text else None,
-                show_alert=bool(text),
+                show_alert=alert and bool(text),
             )
         except TelegramError as error:
             log.info("callback query %s not answered: %s", query_id, error)

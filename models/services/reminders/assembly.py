@@ -20,12 +20,25 @@ from models.entities import (
     EventStatus,
     UserSetting,
 )
-from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, Subscription
+from models.reminders import (
+    TOLD_KINDS,
+    Delivery,
+    DeliveryState,
+    Reminder,
+    ReminderKind,
+    Subscription,
+)
 from models.services.activities import activity_view
 from models.services.base import Service, coalition_view
 from models.services.events import RELATIONS as EVENT_RELATIONS
 from models.services.events import event_view
+from models.services.network.requests import LinkRequestView, link_request
+from models.services.rsvp.audience import change_of, going_chats, promoted_chat
+from models.services.rsvp.views import ChangeView
 from models.services.views import ActivityView, CoalitionView, EventView
+
+TO_GOING = (ReminderKind.EVENT, ReminderKind.CANCELLATION, ReminderKind.CHANGE)
+"""What people going hear in their private chat as well."""
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
@@ -57,6 +70,10 @@ class ReminderJob:
     already_sent: frozenset[str]
     refused: frozenset[str] = frozenset()
     """Chats that refused this reminder for good (a failure not worth retrying)."""
+    change: ChangeView | None = None
+    """What an announced change changed (a reminder of kind CHANGE)."""
+    link: LinkRequestView | None = None
+    """The coalition asking to link (a reminder of kind LINK_REQUEST)."""
 
     @property
     def subject_moment(self) -> datetime | None:
@@ -85,6 +102,14 @@ class Audience:
         for chat, locale, area in (*self.chats, *self.people):
             found.setdefault(chat, Destination(chat, locale or default_locale, area))
         return list(found.values())
+
+    def chats_of(self, area_id: int | None, default_locale: str) -> list[Destination]:
+        """The bound chats that hear about this area (an announcement goes to chats only)."""
+        return [
+            Destination(chat, locale or default_locale)
+            for chat, locale, area in self.chats
+            if area is None or area == area_id
+        ]
 
     def destinations(self, area_id: int | None, default_locale: str) -> list[Destination]:
         """Who gets a reminder about this area (of no area: those not tied to one): the
@@ -145,8 +170,12 @@ class ReminderAssembly(Service):
                 {
                     r.coalition_id
                     for r in reminders
-                    if r.kind in (ReminderKind.EVENT, ReminderKind.DEADLINE)
+                    if r.kind
+                    in (ReminderKind.EVENT, ReminderKind.DEADLINE, ReminderKind.ANNOUNCEMENT)
                 },
+            )
+            going = await going_chats(
+                session, {r.event_id for r in reminders if r.event_id and r.kind in TO_GOING}
             )
             already_sent: dict[int, set[str]] = {r.id: set() for r in reminders}
             refused: dict[int, set[str]] = {r.id: set() for r in reminders}
@@ -172,8 +201,35 @@ class ReminderAssembly(Service):
                 )
                 digest_events: tuple[EventView, ...] = ()
                 digest_activities: tuple[ActivityView, ...] = ()
-                if reminder.kind is ReminderKind.CANCELLATION:
-                    destinations = await self._previously_reminded(session, reminder, coalition)
+                change = None
+                link = None
+                people = [
+                    Destination(chat, locale or coalition.default_locale)
+                    for chat, locale in going.get(reminder.event_id or 0, ())
+                ]
+                if reminder.kind in (ReminderKind.CANCELLATION, ReminderKind.CHANGE):
+                    destinations = await self._previously_reminded(
+                        session, reminder, coalition, people
+                    )
+                    if reminder.kind is ReminderKind.CHANGE:
+                        change = await change_of(session, reminder)
+                elif reminder.kind is ReminderKind.ANNOUNCEMENT:
+                    destinations = audiences[coalition.id].chats_of(
+                        area_id, coalition.default_locale
+                    )
+                elif reminder.kind is ReminderKind.LINK_REQUEST:
+                    chats, link = await link_request(session, reminder)
+                    destinations = [
+                        Destination(chat, locale or coalition.default_locale)
+                        for chat, locale in chats
+                    ]
+                elif reminder.kind is ReminderKind.PROMOTION:
+                    found = await promoted_chat(session, reminder)
+                    destinations = (
+                        [Destination(found[0], found[1] or coalition.default_locale)]
+                        if found
+                        else []
+                    )
                 elif reminder.kind is ReminderKind.DIGEST:
                     audience = (await self._audiences(session, {coalition.id}))[coalition.id]
                     destinations = audience.everyone(coalition.default_locale)
@@ -182,6 +238,8 @@ class ReminderAssembly(Service):
                     destinations = audiences[coalition.id].destinations(
                         area_id, coalition.default_locale
                     )
+                    reached = {d.chat_id for d in destinations}
+                    destinations += [d for d in people if d.chat_id not in reached]
                 jobs.append(
                     ReminderJob(
                         id=reminder.id,
@@ -196,6 +254,8 @@ class ReminderAssembly(Service):
                         destinations=tuple(destinations),
                         already_sent=frozenset(already_sent[reminder.id]),
                         refused=frozenset(refused[reminder.id]),
+                        change=change,
+                        link=link,
                     )
                 )
             return jobs
@@ -237,18 +297,23 @@ class ReminderAssembly(Service):
         return audiences
 
     async def _previously_reminded(
-        self, session: AsyncSession, reminder: Reminder, coalition: Coalition
+        self,
+        session: AsyncSession,
+        reminder: Reminder,
+        coalition: Coalition,
+        people: list[Destination],
     ) -> list[Destination]:
-        """The chats that got any reminder of this subject and are still the coalition's
-        audience (bound and active, or subscribed), with their current language."""
+        """The chats that were told of this event (announced, changed or reminded) and are
+        still its audience (bound and active, subscribed, or going), in their language now."""
         audience = (await self._audiences(session, {coalition.id}))[coalition.id]
-        current = {d.chat_id: d for d in audience.everyone(coalition.default_locale)}
+        current = {d.chat_id: d for d in people}
+        current.update({d.chat_id: d for d in audience.everyone(coalition.default_locale)})
         reminded = await session.scalars(
             select(Delivery.destination)
             .join(Reminder, Reminder.id == Delivery.reminder_id)
             .where(
-                Reminder.subject == reminder.subject,
-                Reminder.kind != ReminderKind.CANCELLATION,
+                Reminder.event_id == reminder.event_id,
+                Reminder.kind.in_(TOLD_KINDS),
                 Delivery.state == DeliveryState.SENT,
             )
             .distinct()

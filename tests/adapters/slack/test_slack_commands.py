@@ -122,6 +122,23 @@ STEPS = (
         True,
     ),
     Step(
+        "link",
+        "ljubljana horizontal",
+        "ljubljana horizontalna",
+        lambda t, v: t.gettext("Asked %(name)s to link; their admins accept or decline.").split(
+            "%(name)s"
+        )[0],
+        True,
+    ),
+    Step("network", "", "", text("The coalition's network"), True),
+    Step(
+        "unlink",
+        "ljubljana",
+        "ljubljana",
+        lambda t, v: t.gettext("The link with %(slug)s has ended.") % {"slug": "ljubljana"},
+        True,
+    ),
+    Step(
         "addevent",
         f"{as_slack_sends(EN_TITLE)} | 15.3.2027 10:00 | Velenje | pametno-mesto",
         f"{as_slack_sends(SL_TITLE)} | 15. 3. 2027 ob 10h | Velenje | pametno-mesto",
@@ -135,6 +152,21 @@ STEPS = (
         "{event} kje=Celje",
         text("Event #%(id)d changed.", id="event"),
         True,
+    ),
+    Step(
+        "rsvp",
+        "{event} yes +1",
+        "{event} da +1",
+        lambda t, v: t.gettext("Going: %(count)d") % {"count": 1},
+        True,
+    ),
+    Step("mine", "", "", text("Your answers"), False),
+    Step(
+        "attendees",
+        "{event}",
+        "{event}",
+        lambda t, v: t.gettext("Going: %(count)d") % {"count": 1},
+        False,
     ),
     Step(
         "cancelevent",

@@ -1,0 +1,1 @@
+"""The network of coalitions: /link, /network, /unlink, and `shared=` in /editevent."""

@@ -1,0 +1,1 @@
+"""Answers to events: /rsvp, /mine, /attendees, the RSVP buttons and the counts."""

@@ -1,0 +1,62 @@
+"""What an announcement says: a new event with its buttons, a change ("moved from … to …"),
+and the private note to someone moved up from the waiting list."""
+
+from __future__ import annotations
+
+from handlers.listing import Audience, event_details
+from handlers.rsvp.render import rsvp_buttons
+from handlers.types import Reply
+from models.reminders import ReminderKind
+from models.services.reminders import ReminderJob
+
+NOTICE_KINDS = (ReminderKind.ANNOUNCEMENT, ReminderKind.CHANGE, ReminderKind.PROMOTION)
+
+
+def notice_reply(job: ReminderJob, reader: Audience) -> Reply | None:
+    """The announcement as a chat reads it, or None when there is nothing to say."""
+    t, event = reader.t, job.event
+    if event is None:
+        return None
+    details = event_details(reader, event)
+    values = {"title": event.title}
+    if job.kind is ReminderKind.ANNOUNCEMENT:
+        return Reply(
+            title=t.gettext("New event: %(title)s") % values,
+            lines=details,
+            buttons=rsvp_buttons(reader, event.id),
+            locale=t.locale,
+        )
+    if job.kind is ReminderKind.PROMOTION:
+        return Reply(
+            title=t.gettext("A place is yours: %(title)s") % values,
+            lines=(
+                t.gettext("A place freed up: you moved up from the waiting list and are going."),
+                *details,
+            ),
+            locale=t.locale,
+        )
+    change = job.change
+    if change is None:
+        return None
+    lines: list[str] = []
+    if (change.previous_start, change.previous_all_day) != (change.start, change.all_day):
+        lines.append(
+            t.gettext("Moved from %(old)s to %(new)s.")
+            % {
+                "old": t.moment(
+                    change.previous_start, reader.zone, all_day=change.previous_all_day
+                ),
+                "new": t.moment(change.start, reader.zone, all_day=change.all_day),
+            }
+        )
+    if change.previous_location != change.location:
+        lines.append(
+            t.gettext("The place changed from %(old)s to %(new)s.")
+            % {"old": change.previous_location or "—", "new": change.location or "—"}
+        )
+    return Reply(
+        title=t.gettext("Changed: %(title)s") % values,
+        lines=(*lines, *details),
+        buttons=rsvp_buttons(reader, event.id),
+        locale=t.locale,
+    )

@@ -1,0 +1,371 @@
+"""Answers to events, one transaction each, taking the event's row of counts first.
+
+Every change of answers to an event begins by locking that event's `event_attendance` row
+(made on the first answer): on PostgreSQL with `SELECT … FOR UPDATE`, so answers from any
+number of sessions and processes take turns; on SQLite the first statement is a write, which
+takes the database's write lock. Each answer then reads the counts as the previous one left
+them, so the places taken never pass the capacity. The row is written through the ORM, so a
+change of counts refreshes the remembered answers of the event's coalition, and only those;
+a person's own answer (`rsvps`) is personal and refreshes only what is remembered about them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.entities import Event, EventStatus, Role
+from models.errors import Invalid, NotFound
+from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
+from models.services.base import Service, coalition_id_of
+from models.services.network.service import shared_with
+from models.services.rsvp.notices import tell_promoted
+from models.services.rsvp.views import (
+    Answer,
+    Attendee,
+    Attendees,
+    Counts,
+    MyAnswer,
+    Outcome,
+    Promoted,
+)
+
+CAPACITY_MAX = 100_000
+NAME_MAX = 200
+STATE_ORDER = {RsvpState.GOING: 0, RsvpState.WAITING: 1, RsvpState.MAYBE: 2, RsvpState.DECLINED: 3}
+
+
+def counts_of(attendance: Attendance | None) -> Counts:
+    if attendance is None:
+        return Counts()
+    return Counts(
+        going=attendance.going,
+        places=attendance.places,
+        maybe=attendance.maybe,
+        declined=attendance.declined,
+        waiting=attendance.waiting,
+        capacity=attendance.capacity,
+    )
+
+
+def _tally(attendance: Attendance, state: RsvpState | None, guests: int, sign: int) -> None:
+    """Adds (sign 1) or takes away (sign -1) one person's answer from the counts."""
+    if state is RsvpState.GOING:
+        attendance.going += sign
+        attendance.places += sign * (1 + guests)
+    elif state is RsvpState.WAITING:
+        attendance.waiting += sign
+    elif state is RsvpState.MAYBE:
+        attendance.maybe += sign
+    elif state is RsvpState.DECLINED:
+        attendance.declined += sign
+
+
+def _fits(attendance: Attendance, guests: int) -> bool:
+    return attendance.capacity is None or attendance.places + 1 + guests <= attendance.capacity
+
+
+def is_over(event: Event, now: datetime) -> bool:
+    """Whether the event has ended (a whole day's event at the end of its day, in UTC+14
+    at the latest: answers stay open until it is over everywhere)."""
+    if event.all_day:
+        return event.starts_at + timedelta(days=2) < now
+    return (event.ends_at or event.starts_at) < now
+
+
+class RsvpService(Service):
+    async def answer(
+        self,
+        coalition_slug: str,
+        event_id: int,
+        identity: str,
+        answer: Answer,
+        *,
+        guests: int = 0,
+        name: str = "",
+        private_chat: str | None = None,
+        locale: str | None = None,
+    ) -> Outcome:
+        """Stores a person's answer. "yes" is going while places are free and nobody waits,
+        else waiting at the end of the line; the same answer again changes nothing; a place
+        given up goes to the first in line whose party fits."""
+        if not 0 <= guests <= GUESTS_MAX:
+            raise Invalid("guests", "too_large", GUESTS_MAX)
+        if answer is not Answer.YES:
+            guests = 0
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            attendance, event = await self._lock(session, coalition_slug, event_id)
+            if event.status is EventStatus.CANCELLED:
+                raise Invalid("event", "cancelled")
+            if is_over(event, now):
+                raise Invalid("event", "over")
+            row = await session.scalar(
+                select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.identity == identity)
+            )
+            old_state = row.state if row is not None else None
+            old_guests = row.guests if row is not None else 0
+            state = self._next_state(attendance, answer, old_state, old_guests, guests)
+            if row is not None and state is old_state and guests == old_guests:
+                return Outcome(
+                    event.id,
+                    event.title,
+                    row.state,
+                    row.guests,
+                    await self._line(session, row),
+                    changed=False,
+                    counts=counts_of(attendance),
+                )
+            _tally(attendance, old_state, old_guests, -1)
+            _tally(attendance, state, guests, 1)
+            if row is None:
+                row = Rsvp(event_id=event_id, identity=identity, state=state)
+                session.add(row)
+            if state is RsvpState.WAITING and old_state is not RsvpState.WAITING:
+                attendance.queued += 1
+                row.position = attendance.queued
+            elif state is not RsvpState.WAITING:
+                row.position = None
+            row.state, row.guests, row.answered_at = state, guests, now
+            row.name = name.strip()[:NAME_MAX] or row.name or ""
+            row.private_chat = private_chat or row.private_chat
+            row.locale = locale or row.locale
+            await session.flush()
+            promoted = await self._promote(session, attendance)
+            due = await tell_promoted(session, attendance.coalition_id, promoted, now)
+            outcome = Outcome(
+                event.id,
+                event.title,
+                row.state,
+                row.guests,
+                await self._line(session, row),
+                changed=True,
+                counts=counts_of(attendance),
+                promoted=promoted,
+            )
+        self._planned(due)
+        return outcome
+
+    @staticmethod
+    def _next_state(
+        attendance: Attendance,
+        answer: Answer,
+        old_state: RsvpState | None,
+        old_guests: int,
+        guests: int,
+    ) -> RsvpState:
+        if answer is Answer.MAYBE:
+            return RsvpState.MAYBE
+        if answer is Answer.NO:
+            return RsvpState.DECLINED
+        if old_state is RsvpState.WAITING:
+            return RsvpState.WAITING  # keeps the place in line; moved up when it fits
+        if old_state is RsvpState.GOING:
+            # the own party counted out, then in with its new size
+            free = attendance.capacity is None or (
+                attendance.places - (1 + old_guests) + 1 + guests <= attendance.capacity
+            )
+            return RsvpState.GOING if free else RsvpState.WAITING
+        if attendance.waiting == 0 and _fits(attendance, guests):
+            return RsvpState.GOING
+        return RsvpState.WAITING
+
+    async def set_capacity(
+        self, coalition_slug: str, actor: str, event_id: int, capacity: int | None
+    ) -> tuple[Counts, tuple[Promoted, ...]]:
+        """Sets the places (guests included; None: no limit). More places move people up
+        from the line; fewer keep everyone already going, and newcomers wait."""
+        if capacity is not None and not 1 <= capacity <= CAPACITY_MAX:
+            raise Invalid("capacity", "too_large" if capacity > 0 else "negative")
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
+            attendance, event = await self._lock(session, coalition_slug, event_id)
+            if event.coalition_id != coalition.id:  # a linked coalition's: read-only here
+                raise NotFound("event", event_id)
+            if event.status is EventStatus.CANCELLED:
+                raise Invalid("event", "cancelled")
+            if attendance.capacity == capacity:
+                return counts_of(attendance), ()
+            attendance.capacity = capacity
+            self._audit(
+                session,
+                coalition.id,
+                actor,
+                "event.capacity",
+                f"event:{event_id}",
+                {"capacity": capacity},
+            )
+            await session.flush()
+            promoted = await self._promote(session, attendance)
+            due = await tell_promoted(session, coalition.id, promoted, self._clock())
+            counts = counts_of(attendance)
+        self._planned(due)
+        return counts, promoted
+
+    async def counts(self, coalition_slug: str, event_id: int) -> Counts:
+        """The event's counts (none yet: zero, no limit)."""
+        async with self._sessions() as session:
+            own = coalition_id_of(coalition_slug)
+            attendance = await session.scalar(
+                select(Attendance).where(
+                    Attendance.event_id == event_id,
+                    or_(Attendance.coalition_id == own, Attendance.event_id.in_(shared_with(own))),
+                )
+            )
+            return counts_of(attendance)
+
+    async def my_answer(self, coalition_slug: str, event_id: int, identity: str) -> MyAnswer | None:
+        """The person's own answer to one of the coalition's events, if any."""
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(Rsvp, Event)
+                    .join(Event, Event.id == Rsvp.event_id)
+                    .where(Rsvp.event_id == event_id, Rsvp.identity == identity)
+                )
+            ).first()
+            if found is None:
+                return None
+            row, event = found
+            return self._mine(row, event, await self._line(session, row))
+
+    async def mine(self, identity: str, *, limit: int = 30) -> list[MyAnswer]:
+        """The person's answers to events not yet over, soonest first."""
+        now = self._clock()
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(Rsvp, Event)
+                .join(Event, Event.id == Rsvp.event_id)
+                .where(
+                    Rsvp.identity == identity,
+                    Event.status == EventStatus.SCHEDULED,
+                    Event.starts_at >= now - timedelta(days=2),
+                )
+                .order_by(Event.starts_at, Event.id)
+                .limit(limit * 2)
+            )
+            found: list[MyAnswer] = []
+            for row, event in rows:
+                if not is_over(event, now) and len(found) < limit:
+                    found.append(self._mine(row, event, await self._line(session, row)))
+            return found
+
+    async def attendees(self, coalition_slug: str, actor: str, event_id: int) -> Attendees:
+        """Everyone's answer, for the coalition's coordinators: going, then the line in order,
+        then maybe, then declined."""
+        async with self._sessions() as session:
+            await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
+            event = await session.scalar(
+                select(Event).where(
+                    Event.id == event_id, Event.coalition_id == coalition_id_of(coalition_slug)
+                )
+            )
+            if event is None:
+                raise NotFound("event", event_id)
+            attendance = await session.get(Attendance, event_id)
+            rows = await session.scalars(select(Rsvp).where(Rsvp.event_id == event_id))
+            ordered = sorted(
+                rows,
+                key=lambda r: (STATE_ORDER[r.state], r.position or 0, r.answered_at, r.id),
+            )
+            return Attendees(
+                event.id,
+                event.title,
+                counts_of(attendance),
+                tuple(Attendee(r.identity, r.name, r.state, r.guests) for r in ordered),
+            )
+
+    @staticmethod
+    def _mine(row: Rsvp, event: Event, line: int | None) -> MyAnswer:
+        return MyAnswer(
+            event.id, event.title, event.starts_at, event.all_day, row.state, row.guests, line
+        )
+
+    async def _lock(
+        self, session: AsyncSession, coalition_slug: str, event_id: int
+    ) -> tuple[Attendance, Event]:
+        """The event's counts, locked until the transaction ends (made on first use); the
+        first statement writes, so on SQLite the transaction holds the write lock from the
+        start and never has to upgrade a read."""
+        coalition_id = coalition_id_of(coalition_slug)
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        counters = ["going", "places", "maybe", "declined", "waiting", "queued"]
+        make = (
+            insert(Attendance)
+            .from_select(
+                ["event_id", "coalition_id", *counters],
+                select(Event.id, Event.coalition_id, *[literal(0)] * len(counters)).where(
+                    Event.id == event_id,
+                    or_(
+                        Event.coalition_id == coalition_id, Event.id.in_(shared_with(coalition_id))
+                    ),
+                ),
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+        )
+        # on the connection: a bulk insert through the session would count as a change of
+        # every coalition's content; the counts' own changes are counted when they are written
+        await (await session.connection()).execute(make)
+        attendance = await session.scalar(
+            select(Attendance)
+            .where(
+                Attendance.event_id == event_id,
+                # the event's own coalition, or one it is shared with: answers from a linked
+                # coalition count on the origin's event
+                or_(
+                    Attendance.coalition_id == coalition_id,
+                    Attendance.event_id.in_(shared_with(coalition_id)),
+                ),
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if attendance is None:
+            await self._require_coalition(session, coalition_slug)
+            raise NotFound("event", event_id)
+        event = await session.get_one(Event, event_id)
+        return attendance, event
+
+    async def _promote(self, session: AsyncSession, attendance: Attendance) -> tuple[Promoted, ...]:
+        """Moves people up from the line, first come first, while the next one's party fits."""
+        if attendance.waiting == 0 or not _fits(attendance, 0):
+            return ()
+        promoted: list[Promoted] = []
+        waiting = await session.scalars(
+            select(Rsvp)
+            .where(Rsvp.event_id == attendance.event_id, Rsvp.state == RsvpState.WAITING)
+            .order_by(Rsvp.position, Rsvp.id)
+        )
+        for row in waiting:
+            if not _fits(attendance, row.guests):
+                break
+            _tally(attendance, RsvpState.WAITING, row.guests, -1)
+            _tally(attendance, RsvpState.GOING, row.guests, 1)
+            promoted.append(
+                Promoted(
+                    row.id, row.identity, row.private_chat, attendance.event_id, row.position or 0
+                )
+            )
+            row.state, row.position = RsvpState.GOING, None
+        await session.flush()
+        return tuple(promoted)
+
+    async def _line(self, session: AsyncSession, row: Rsvp) -> int | None:
+        """A waiting person's place in line (1: next), else None."""
+        if row.state is not RsvpState.WAITING or row.position is None:
+            return None
+        ahead = await session.scalar(
+            select(func.count())
+            .select_from(Rsvp)
+            .where(
+                Rsvp.event_id == row.event_id,
+                Rsvp.state == RsvpState.WAITING,
+                Rsvp.position < row.position,
+            )
+        )
+        return int(ahead or 0) + 1

@@ -1,0 +1,113 @@
+"""Announcements and RSVP on Telegram, through the real Application against the fake Bot API:
+the announcement arrives once in the bound group with its buttons; pressing Going edits the
+counts and tells the presser privately; a second press changes nothing; a full event puts
+people in line and a freed place moves the first up, told in their private chat; those going
+get the reminder privately too."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import App
+from bot.scheduler import ReminderScheduler
+from models.entities import Role
+from tests.adapters.telegram.conftest import COALITION_GROUP, Chat
+from tests.adapters.telegram.fake_bot_api import FakeBotApi, Sent, user
+from tests.adapters.telegram.helpers import grant
+from tests.conftest import FakeClock
+
+COORDINATOR = user(7001, name="Koordinatorka")
+ANA, BOR, CENE = user(7002, name="Ana"), user(7003, name="Bor"), user(7004, name="Cene")
+
+
+async def announced(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> tuple[Sent, int, ReminderScheduler]:
+    """A coordinator adds an event privately; the scheduler announces it in the group."""
+    await grant(app, COORDINATOR["id"], Role.COORDINATOR)
+    [added] = await chat.ask("/dodajdogodek Delavnica | 20.12.2026 10:00", sender=COORDINATOR)
+    event_id = int(added.text.split("#", 1)[1].split()[0].rstrip("."))
+    scheduler = ReminderScheduler(app, {"telegram": telegram}, worker="rsvp-test")
+    await scheduler.sweep()
+    await scheduler.sweep()  # nothing twice
+    [announcement] = fake_api.messages_to(COALITION_GROUP)
+    return announcement, event_id, scheduler
+
+
+async def press(fake_api: FakeBotApi, message: Sent, data: str, who: dict[str, object]) -> str:
+    """Presses a button and waits for the bot's answer to the press; its toast text."""
+    query = fake_api.press(message, data, user=who)
+    await fake_api.wait_for(lambda: any(a["callback_query_id"] == query for a in answers(fake_api)))
+    [answer] = [a for a in answers(fake_api) if a["callback_query_id"] == query]
+    return str(answer.get("text") or "")
+
+
+def answers(fake_api: FakeBotApi) -> list[dict[str, object]]:
+    return fake_api.callback_answers
+
+
+async def test_the_announcement_arrives_once_and_going_edits_its_counts(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> None:
+    announcement, event_id, _scheduler = await announced(app, chat, fake_api, telegram)
+    assert announcement.text.startswith("Nov dogodek: Delavnica")
+    assert announcement.buttons == [
+        ("Pridem", f"/rsvp {event_id} yes"),
+        ("Morda", f"/rsvp {event_id} maybe"),
+        ("Ne morem", f"/rsvp {event_id} no"),
+    ]
+    toast = await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA)
+    assert toast == "Vaš odgovor: pridem"
+    assert announcement.edits == 1
+    assert "Pridejo: 1 · Morda: 0 · Ne morejo: 0" in announcement.text
+    assert "Vaš odgovor" not in announcement.text, "the group never sees one person's answer"
+    assert len(announcement.buttons) == 3, "the buttons stay under the message"
+
+    again = await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA)
+    assert again == "Vaš odgovor ostaja: pridem"
+    assert announcement.edits == 1, "a second press changes nothing"
+    assert "Pridejo: 1 ·" in announcement.text
+
+    await press(fake_api, announcement, f"/rsvp {event_id} maybe", BOR)
+    assert "Pridejo: 1 · Morda: 1 · Ne morejo: 0" in announcement.text
+    assert len(fake_api.messages_to(COALITION_GROUP)) == 1, "edited in place, nothing posted"
+
+
+async def test_a_full_event_puts_people_in_line_and_a_freed_place_is_told_privately(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> None:
+    announcement, event_id, scheduler = await announced(app, chat, fake_api, telegram)
+    [capacity] = await chat.ask(f"/uredidogodek {event_id} mesta=1", sender=COORDINATOR)
+    assert "Mesta: zasedenih 0 od 1" in capacity.text
+    await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA)
+    toast = await press(fake_api, announcement, f"/rsvp {event_id} yes", BOR)
+    assert toast == "Dogodek je poln: na čakalni vrsti ste 1. po vrsti."
+    assert "Mesta: zasedenih 1 od 1 · Čakalna vrsta: 1" in announcement.text
+    await press(fake_api, announcement, f"/rsvp {event_id} no", ANA)
+    assert "Pridejo: 1 · Morda: 0 · Ne morejo: 1 · Mesta: zasedenih 1 od 1" in announcement.text
+    await scheduler.sweep()
+    [note] = fake_api.messages_to(BOR["id"])
+    assert note.text.startswith("Mesto je vaše: Delavnica")
+    assert "s čakalne vrste ste prišli med udeležence" in note.text
+    await scheduler.sweep()
+    assert len(fake_api.messages_to(BOR["id"])) == 1, "told once"
+    [listed] = await chat.ask(f"/udelezenci {event_id}", sender=COORDINATOR)
+    assert "• Pridejo: 1\n    1. Bor\n• Ne morejo: 1\n    1. Ana" in listed.text, listed.text
+
+
+async def test_people_going_get_the_reminder_privately_in_their_language(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter, clock: FakeClock
+) -> None:
+    _announcement, event_id, scheduler = await announced(app, chat, fake_api, telegram)
+    english = user(7005, language="en", name="Eve")
+    [answer] = await chat.ask(f"/rsvp {event_id} yes", sender=english)
+    assert "Your answer: going" in answer.text
+    before = len(fake_api.messages_to(english["id"]))
+    clock.now = datetime(2026, 12, 19, 9, 5, tzinfo=UTC)  # a day before, 10:00 in Ljubljana
+    await scheduler.sweep()
+    [reminder] = fake_api.messages_to(english["id"])[before:]
+    assert reminder.text.startswith("Reminder: Delavnica")
+    assert [label for label, _data in reminder.buttons] == ["Going", "Maybe", "Can't"]
+    group = fake_api.messages_to(COALITION_GROUP)
+    assert group[-1].text.startswith("Opomnik: Delavnica"), "the group is reminded as before"
