@@ -221,6 +221,21 @@ async def plan_activity(
     return await _add_all(session, rows)
 
 
+async def was_told(session: AsyncSession, event_id: int) -> bool:
+    """Whether any chat has heard of the event: an announcement or a reminder went out."""
+    told = await session.scalar(
+        select(Delivery.id)
+        .join(Reminder, Reminder.id == Delivery.reminder_id)
+        .where(
+            Reminder.event_id == event_id,
+            Reminder.kind.in_(TOLD_KINDS),
+            Delivery.state == DeliveryState.SENT,
+        )
+        .limit(1)
+    )
+    return told is not None
+
+
 async def plan_cancellation(
     session: AsyncSession, event: Event, coalition: Coalition, now: datetime
 ) -> list[datetime]:
@@ -236,17 +251,7 @@ async def plan_cancellation(
             Reminder.kind != ReminderKind.CANCELLATION,
         )
     )
-    reminded = await session.scalar(
-        select(Delivery.id)
-        .join(Reminder, Reminder.id == Delivery.reminder_id)
-        .where(
-            Reminder.event_id == event.id,
-            Reminder.kind.in_(TOLD_KINDS),
-            Delivery.state == DeliveryState.SENT,
-        )
-        .limit(1)
-    )
-    if reminded is None:
+    if not await was_told(session, event.id):
         return []
     notice = _row(coalition, ReminderKind.CANCELLATION, subject, 0, now, event_id=event.id)
     return await _add_all(session, [notice])

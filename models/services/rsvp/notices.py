@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Event, EventStatus
-from models.reminders import TOLD_KINDS, Delivery, DeliveryState, Reminder, ReminderKind
+from models.reminders import ReminderKind
 from models.rsvp.entities import EventChange
-from models.services.reminder_planning import insert_reminder
+from models.services.reminder_planning import insert_reminder, was_told
 from models.services.rsvp.views import Promoted
 
 
@@ -66,17 +65,7 @@ async def announce_change(
         previous_location,
     ) or event.starts_at <= now:
         return []
-    told = await session.scalar(
-        select(Delivery.id)
-        .join(Reminder, Reminder.id == Delivery.reminder_id)
-        .where(
-            Reminder.event_id == event.id,
-            Reminder.kind.in_(TOLD_KINDS),
-            Delivery.state == DeliveryState.SENT,
-        )
-        .limit(1)
-    )
-    if told is None:
+    if not await was_told(session, event.id):
         return []
     change = EventChange(
         event_id=event.id,
