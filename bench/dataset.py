@@ -24,7 +24,8 @@ import random
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -840,3 +841,19 @@ __all__ = [
     "sample",
     "sqlite_dataset",
 ]
+
+
+def scratch_postgres(server: str, purpose: str) -> tuple[str, Callable[[], None]]:
+    """A new empty database `bench_<purpose>_<random>` on the server, and how to drop it."""
+    base = make_url(server).set(drivername="postgresql+psycopg")
+    name = f"bench_{purpose}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop

@@ -19,13 +19,13 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import insert
 
+from bench.dataset import scratch_postgres
 from bot.app import build_app
 from bot.config import Config, ThrottleConfig
 from handlers.context import Context
@@ -168,21 +168,6 @@ async def measure(url: str, rounds: int) -> dict[str, list[float]]:
     return {"overview": statuses, "/cilji": answers, "chart": drawings}
 
 
-def fresh_postgres(server: str) -> tuple[str, Callable[[], None]]:
-    base = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"bench_goals_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
-
-
 def report(backend: str, figures: dict[str, list[float]]) -> None:
     for name, samples in figures.items():
         if samples:
@@ -201,7 +186,7 @@ def main() -> None:
         build(url, arguments.events)
         report("sqlite", asyncio.run(measure(url, arguments.rounds)))
     if arguments.postgres_url:
-        url, drop = fresh_postgres(arguments.postgres_url)
+        url, drop = scratch_postgres(arguments.postgres_url, "goals")
         try:
             build(url, arguments.events)
             report("postgresql", asyncio.run(measure(url, arguments.rounds)))

@@ -24,13 +24,12 @@ import asyncio
 import random
 import statistics
 import time
-import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import func, select
 
+from bench.dataset import scratch_postgres
 from bot.app import build_app, start_app
 from bot.config import Config, ThrottleConfig
 from handlers.types import ChatKind, IncomingCommand
@@ -47,21 +46,6 @@ COORDINATOR = "telegram:1"
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def fresh_postgres(server: str) -> tuple[str, Callable[[], None]]:
-    base = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"bench_rsvp_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 async def measure(url: str, rate: int, seconds: float, places: int) -> dict[str, object]:
@@ -149,7 +133,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--places", type=int, default=1_000)
     arguments = parser.parse_args()
-    url, drop = fresh_postgres(arguments.postgres_url)
+    url, drop = scratch_postgres(arguments.postgres_url, "rsvp")
     try:
         figures = asyncio.run(measure(url, arguments.rate, arguments.seconds, arguments.places))
     finally:
