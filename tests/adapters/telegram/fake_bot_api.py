@@ -658,26 +658,10 @@ class FakeBotApi:
         photo = params.get("photo")
         if not isinstance(photo, bytes) or not photo:
             raise ApiError(400, "Bad Request: there is no photo in the request")
-        caption = params.get("caption", "")
-        parsed = parse_html(caption) if params.get("parse_mode") == "HTML" else None
-        text = (parsed.text if parsed else caption).strip()
-        if utf16_length(text) > CAPTION_LIMIT:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        message = Sent(
-            chat_id=chat_id,
-            message_id=next(self._message_ids[chat_id]),
-            text=text,
-            html=caption,
-            bold=parsed.bold if parsed else (),
-            italic=parsed.italic if parsed else (),
-            reply_markup=params.get("reply_markup"),
-            reply_to=(params.get("reply_parameters") or {}).get("message_id"),
-            photo=photo,
-        )
-        self.sent.append(message)
+        message = self._captioned(chat_id, params, photo=photo)
         body = self._as_message(message)
         body.pop("text")
-        body["caption"] = text
+        body["caption"] = message.text
         body["photo"] = [
             {
                 "file_id": f"photo{message.message_id}",
@@ -688,21 +672,13 @@ class FakeBotApi:
         ]
         return body
 
-    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = int(params["chat_id"])
-        if chat_id in self.blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
-        document = params.get("document")
-        if not isinstance(document, bytes) or not document:
-            raise ApiError(400, "Bad Request: there is no document in the request")
-        if len(document) > 50 * 1024 * 1024:
-            raise ApiError(413, "Request Entity Too Large")
+    def _captioned(self, chat_id: int, params: dict[str, Any], **file: Any) -> Sent:
+        """A file sent with its caption (photo or document), kept as sent."""
         caption = params.get("caption", "")
         parsed = parse_html(caption) if params.get("parse_mode") == "HTML" else None
         text = (parsed.text if parsed else caption).strip()
         if utf16_length(text) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")
-        name = str(params.get("document_filename") or "document")
         message = Sent(
             chat_id=chat_id,
             message_id=next(self._message_ids[chat_id]),
@@ -712,13 +688,25 @@ class FakeBotApi:
             italic=parsed.italic if parsed else (),
             reply_markup=params.get("reply_markup"),
             reply_to=(params.get("reply_parameters") or {}).get("message_id"),
-            document=document,
-            document_name=name,
+            **file,
         )
         self.sent.append(message)
+        return message
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if len(document) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        name = str(params.get("document_filename") or "document")
+        message = self._captioned(chat_id, params, document=document, document_name=name)
         body = self._as_message(message)
         body.pop("text")
-        body["caption"] = text
+        body["caption"] = message.text
         body["document"] = {
             "file_id": f"document{message.message_id}",
             "file_unique_id": f"d{message.message_id}",
