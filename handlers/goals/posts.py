@@ -154,7 +154,13 @@ def nudge_reply(job: ReminderJob, reader: Reader) -> Reply | None:
     if nudge is None:
         return None
     indicator = nudge.indicator
-    days = max(0, (reader.now - nudge.silent_since).days)
+    days = max(
+        0,
+        (
+            reader.now.astimezone(reader.zone).date()
+            - nudge.silent_since.astimezone(reader.zone).date()
+        ).days,
+    )
     head, bar = indicator_lines(reader, indicator)
     since = (
         t.gettext("Last check-in: %(day)s.")
