@@ -214,6 +214,7 @@ async def test_posts_turned_off_are_not_planned_and_waiting_ones_go(
         assert await posts(app, ReminderKind.REVIEW)
     finally:
         await app.close()
+    clock.now = REVIEW_DUE.replace(hour=8)  # down across the review's time, and turned off
     off = GoalsConfig(review=None, verdict=None, nudge=None)
     restarted = await make_app(database_url, clock, demo=False, config=replace(Config(), goals=off))
     try:

@@ -58,17 +58,18 @@ async def plan_goal_posts(
     session: AsyncSession, coalition: Coalition, policy: ReminderPolicy, now: datetime
 ) -> list[datetime]:
     """Plans the coalition's next review and verdict unless one is waiting. A future one
-    planned for another time (the configuration changed, or turned it off) is replaced; an
-    overdue one stays, to be sent late."""
+    planned for another time (the configuration changed) is replaced, and an overdue one stays
+    to be sent late; one turned off goes, overdue or not."""
     planned: list[datetime] = []
     for kind, due in next_posts(coalition, policy, now):
         ours = (Reminder.coalition_id == coalition.id, Reminder.kind == kind)
-        outdated = [*ours, Reminder.state == ReminderState.PENDING, Reminder.due_at > now]
-        if due is not None:
-            outdated.append(Reminder.due_at != due)
-        await session.execute(delete(Reminder).where(*outdated))
+        waiting_here = (*ours, Reminder.state == ReminderState.PENDING)
         if due is None:
+            await session.execute(delete(Reminder).where(*waiting_here))
             continue
+        await session.execute(
+            delete(Reminder).where(*waiting_here, Reminder.due_at > now, Reminder.due_at != due)
+        )
         waiting = await session.scalar(
             select(Reminder.id).where(*ours, Reminder.state.in_(WAITING)).limit(1)
         )
