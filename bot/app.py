@@ -87,6 +87,12 @@ def reminder_policy(config: Config) -> ReminderPolicy:
         day, clock_time = reminders.digest.split()
         digest_weekday = WEEKDAYS.index(day)
         digest_time = time.fromisoformat(clock_time)
+    goals = config.goals
+    review_weekday, review_time = 0, time(9, 0)
+    if goals.review:
+        _months, day, clock_time = goals.review.split()
+        review_weekday = WEEKDAYS.index(day)
+        review_time = time.fromisoformat(clock_time)
     return ReminderPolicy(
         event_offsets=reminders.event_offsets,
         deadline_offsets=reminders.deadline_offsets,
@@ -94,6 +100,11 @@ def reminder_policy(config: Config) -> ReminderPolicy:
         digest_weekday=digest_weekday,
         digest_time=digest_time,
         grace=timedelta(minutes=reminders.grace),
+        review_months=goals.review_months,
+        review_weekday=review_weekday,
+        review_time=review_time,
+        verdict_time=time.fromisoformat(goals.verdict) if goals.verdict else None,
+        nudge_days=goals.nudge,
     )
 
 

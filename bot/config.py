@@ -24,6 +24,12 @@ CHAT_ID = re.compile(r"^(telegram:-?\d{1,20}|slack:[A-Z0-9]{1,20}:[A-Z0-9]{1,20}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+REVIEW = re.compile(
+    r"^(quarterly|monthly|(?:MONTH)(?:,(?:MONTH))*) (mon|tue|wed|thu|fri|sat|sun) "
+    r"([01]\d|2[0-3]):([0-5]\d)$".replace("MONTH", "|".join(MONTHS))
+)
+REVIEW_MONTHS = {"quarterly": (1, 4, 7, 10), "monthly": tuple(range(1, 13))}
 
 SCHEMA: dict[str, set[str]] = {
     "database": {"url"},
@@ -52,6 +58,7 @@ SCHEMA: dict[str, set[str]] = {
     "throttle": {"burst", "per_minute"},
     "web": {"enabled", "listen", "port", "public_url", "embed_origins"},
     "feeds": {"interval"},
+    "goals": {"review", "verdict", "nudge"},
 }
 FEED_KEYS = {"url", "organisation", "area", "visibility"}
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -111,6 +118,27 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class GoalsConfig:
+    """The goals' automatic posts (`[goals]`), each None when turned off."""
+
+    review: str | None = "quarterly mon 09:00"
+    """The progress review to the bound chats: the first WEEKDAY of these months at HH:MM."""
+    verdict: str | None = "09:00"
+    """The year's verdict to the bound chats, on January's first working day at HH:MM."""
+    nudge: int | None = 90
+    """Days a manual indicator may go without a check-in before coordinators are nudged."""
+
+    @property
+    def review_months(self) -> tuple[int, ...]:
+        if self.review is None:
+            return ()
+        months = self.review.split()[0]
+        return REVIEW_MONTHS.get(months) or tuple(
+            MONTHS.index(month) + 1 for month in months.split(",")
+        )
+
+
+@dataclass(frozen=True)
 class ThrottleConfig:
     """Commands one person may send in one chat: `burst` at once, then `per_minute`."""
 
@@ -160,6 +188,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    goals: GoalsConfig = field(default_factory=GoalsConfig)
     throttle: ThrottleConfig = field(default_factory=ThrottleConfig)
     coalitions: tuple[CoalitionSpec, ...] = ()
     web: WebConfig = field(default_factory=WebConfig)
@@ -339,6 +368,35 @@ def _web(table: dict[str, Any]) -> WebConfig:
     )
 
 
+def _goals(table: dict[str, Any]) -> GoalsConfig:
+    review = table.get("review", GoalsConfig.review)
+    if review is not False and (
+        not isinstance(review, str) or not REVIEW.match(" ".join(review.lower().split()))
+    ):
+        raise ConfigError(
+            'goals.review: expected like "quarterly mon 09:00", "monthly mon 09:00" or '
+            '"jan,jul mon 09:00", or false to turn it off'
+        )
+    verdict = table.get("verdict", GoalsConfig.verdict)
+    if verdict is True:
+        verdict = GoalsConfig.verdict
+    if verdict is not False and (not isinstance(verdict, str) or not CLOCK.match(verdict)):
+        raise ConfigError('goals.verdict: expected a time like "09:00", or false to turn it off')
+    nudge = table.get("nudge", GoalsConfig.nudge)
+    if nudge is not False and (
+        not isinstance(nudge, int) or isinstance(nudge, bool) or not 1 <= nudge <= 3650
+    ):
+        raise ConfigError(
+            "goals.nudge: expected the days without a check-in, from 1 to 3650 (e.g. 90), "
+            "or false to turn it off"
+        )
+    return GoalsConfig(
+        review=" ".join(review.lower().split()) if isinstance(review, str) else None,
+        verdict=verdict if isinstance(verdict, str) else None,
+        nudge=nudge if not isinstance(nudge, bool) else None,
+    )
+
+
 def _check_unique(coalitions: tuple[CoalitionSpec, ...]) -> None:
     """A slug names one coalition, and a chat belongs to one: else both places are named."""
     slugs: dict[str, int] = {}
@@ -439,6 +497,7 @@ def parse_config(raw: dict[str, Any], environ: dict[str, str] | None = None) -> 
             lease=parse_duration(rem.get("lease", "2m"), "reminders.lease", minimum=3),
             sweep=parse_duration(rem.get("sweep", "30s"), "reminders.sweep"),
         ),
+        goals=_goals(tables["goals"]),
         throttle=ThrottleConfig(
             burst=_count(throttle.get("burst", ThrottleConfig.burst), "throttle.burst"),
             per_minute=_count(

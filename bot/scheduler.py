@@ -34,6 +34,10 @@ from models.services.reminders.claims import Finished
 
 log = logging.getLogger(__name__)
 
+GOAL_POSTS = (ReminderKind.REVIEW, ReminderKind.VERDICT)
+GOAL_POST_LATENESS = timedelta(days=7)
+"""A review or verdict missed while the bot was down is still posted this late (a nudge,
+however late, as long as nobody has recorded a value)."""
 STOP_GRACE = 20.0
 """Seconds a stopping scheduler gives the sends in flight to finish and be recorded."""
 
@@ -180,7 +184,12 @@ class ReminderScheduler:
         """Times what is pending and plans what has none yet (the weekly digests, an import)
         step by step, while the bot already answers; the periodic sweep finds anything that
         falls due meanwhile. A step that fails is logged and the bot serves on."""
-        for step in (reminders.ensure_digests, reminders.next_due_times, reminders.plan_missing):
+        for step in (
+            reminders.ensure_digests,
+            reminders.ensure_goal_posts,
+            reminders.next_due_times,
+            reminders.plan_missing,
+        ):
             try:
                 self.schedule(await step())
             except Exception as error:
@@ -393,10 +402,15 @@ class ReminderScheduler:
         moment = job.subject_moment
         if moment is not None and moment <= now:
             return f"too late: it was due {job.due_at.isoformat()}, the subject is already past"
-        if job.kind is not ReminderKind.DIGEST and now - job.due_at > self.app_grace:
+        late = now - job.due_at
+        if job.kind is ReminderKind.DIGEST:
+            if late > timedelta(days=1):
+                return "the weekly digest is a day late; the next one is planned"
+        elif job.kind in GOAL_POSTS:
+            if late > GOAL_POST_LATENESS:
+                return "the goals' post is a week late; the next one is planned"
+        elif job.kind is not ReminderKind.NUDGE and late > self.app_grace:
             return f"too late: it was due {job.due_at.isoformat()}, more than the grace ago"
-        if job.kind is ReminderKind.DIGEST and now - job.due_at > timedelta(days=1):
-            return "the weekly digest is a day late; the next one is planned"
         return None
 
     @property

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Context
 from handlers.errors import BadInput
+from handlers.goals.posts import digest_goal_lines, nudge_reply, review_reply, verdict_reply
 from handlers.i18n import N_, Translator
 from handlers.listing import (
     Audience,
@@ -147,6 +148,12 @@ def reminder_reply(
         return link_request_reply(job, reader)
     if job.kind is ReminderKind.DIGEST:
         return digest_reply(job, reader, area_id)
+    if job.kind is ReminderKind.REVIEW:
+        return review_reply(job, reader, area_id)
+    if job.kind is ReminderKind.VERDICT:
+        return verdict_reply(job, reader, area_id)
+    if job.kind is ReminderKind.NUDGE:
+        return nudge_reply(job, reader)
     if job.kind is ReminderKind.CANCELLATION and job.event is not None:
         when = t.moment(job.event.starts_at, reader.zone, all_day=job.event.all_day)
         return Reply(
@@ -195,7 +202,8 @@ def reminder_reply(
 
 def digest_reply(job: ReminderJob, reader: Reader, area_id: int | None = None) -> Reply:
     """The week ahead in two sections, events and deadlines (deadline events and activities
-    due), each a heading with its lines; a chat limited to one area sees only that area's."""
+    due), each a heading with its lines, and then the goals' indicators behind pace; a chat
+    limited to one area sees only that area's."""
     t = reader.t
 
     def shown(area: AreaView | None) -> bool:
@@ -224,9 +232,14 @@ def digest_reply(job: ReminderJob, reader: Reader, area_id: int | None = None) -
         ListItem(f"{heading} ({len(lines)})", tuple(lines)) for heading, lines in sections if lines
     )
     count = sum(len(lines) for _, lines in sections)
+    lines = () if items else (t.gettext("No events or deadlines this week."),)
+    late = digest_goal_lines(reader, job, area_id)
+    if late:
+        heading = t.gettext("Indicators behind pace")
+        items += (ListItem(f"{heading} ({len(late)})", tuple(late)),)
     return Reply(
         title=t.gettext("This week — %(coalition)s") % {"coalition": job.coalition.name},
-        lines=() if items else (t.gettext("No events or deadlines this week."),),
+        lines=lines,
         items=items,
         footer=t.ngettext("%(count)d item", "%(count)d items", count) % {"count": count}
         if items

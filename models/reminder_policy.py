@@ -1,4 +1,5 @@
-"""When reminders fall due: offsets before events and deadlines, the digest, DST-correct."""
+"""When reminders fall due: offsets before events and deadlines, the digest, the goals'
+review, the year's verdict and the nudge to check in, DST-correct."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ class ReminderPolicy:
     digest_weekday: int | None = 0
     digest_time: time = time(8, 0)
     grace: timedelta = timedelta(hours=12)
+    review_months: tuple[int, ...] = (1, 4, 7, 10)
+    """The months whose first `review_weekday` brings the goals' review (empty: off)."""
+    review_weekday: int = 0
+    review_time: time = time(9, 0)
+    verdict_time: time | None = time(9, 0)
+    """The year's verdict, on the first working day of January (None: off)."""
+    nudge_days: int | None = 90
+    """Days without a check-in before coordinators are nudged (None: off)."""
 
 
 def wall_time(local: datetime, zone: ZoneInfo) -> datetime:
@@ -53,3 +62,58 @@ def next_digest(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> dateti
             datetime.combine(local_now.date() + timedelta(days_ahead + 7), at), zone
         )
     return candidate.astimezone(UTC)
+
+
+JANUARY_HOLIDAYS = (1, 2)
+"""1 and 2 January are public holidays in Slovenia: no working day."""
+
+
+def first_weekday(year: int, month: int, weekday: int) -> date:
+    """The first Monday (0) … Sunday (6) of a month."""
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7)
+
+
+def next_review(
+    now: datetime, months: tuple[int, ...], weekday: int, at: time, zone: ZoneInfo
+) -> datetime | None:
+    """The next goals' review strictly after `now`: `at` local time on the first `weekday` of
+    the next of `months` (None: no months, reviews are off)."""
+    if not months:
+        return None
+    local_now = now.astimezone(zone)
+    year, month = local_now.year, local_now.month
+    for _ in range(13):
+        if month in months:
+            day = first_weekday(year, month, weekday)
+            candidate = wall_time(datetime.combine(day, at), zone)
+            if candidate > local_now:
+                return candidate.astimezone(UTC)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def first_working_day(year: int) -> date:
+    """The first Monday to Friday of January after the New Year holidays."""
+    day = date(year, 1, 1)
+    while day.day in JANUARY_HOLIDAYS or day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def next_verdict(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """The next year's verdict strictly after `now`: `at` local time on January's first
+    working day."""
+    local_now = now.astimezone(zone)
+    for year in (local_now.year, local_now.year + 1):
+        candidate = wall_time(datetime.combine(first_working_day(year), at), zone)
+        if candidate > local_now:
+            return candidate.astimezone(UTC)
+    raise AssertionError("a year has a first working day")  # pragma: no cover
+
+
+def nudge_due(silent_since: datetime, days: int, at: time, zone: ZoneInfo) -> datetime:
+    """When a silence that began at `silent_since` has lasted `days` calendar days: at `at`
+    local time on that day."""
+    day = silent_since.astimezone(zone).date() + timedelta(days=days)
+    return wall_time(datetime.combine(day, at), zone).astimezone(UTC)

@@ -26,6 +26,12 @@ class ReminderKind(StrEnum):
     """A place freed up: told privately to the one moved up from the waiting list."""
     LINK_REQUEST = "link_request"
     """Another coalition asks to link: told privately to this coalition's admins."""
+    REVIEW = "goal_review"
+    """The goals' progress review: the indicators behind pace, to the bound chats."""
+    VERDICT = "goal_verdict"
+    """The year's verdict on each goal, to the bound chats in January."""
+    NUDGE = "goal_nudge"
+    """A manual indicator long without a check-in: told privately to the coordinators."""
 
 
 TOLD_KINDS = (ReminderKind.ANNOUNCEMENT, ReminderKind.CHANGE, ReminderKind.EVENT)

@@ -69,6 +69,15 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
         ({"slack": {"port": 70000}}, "slack.port"),
         ({"bot": {"default_locale": "de"}}, "bot.default_locale"),
         ({"bot": {"default_coalition": "nope"}}, "bot.default_coalition"),
+        ({"goals": {"review": "quarterly"}}, "goals.review"),
+        ({"goals": {"review": "jan,foo mon 09:00"}}, "goals.review"),
+        ({"goals": {"review": "quarterly mon 25:00"}}, "goals.review"),
+        ({"goals": {"review": True}}, "goals.review"),
+        ({"goals": {"verdict": "9h"}}, "goals.verdict"),
+        ({"goals": {"nudge": "90 days"}}, "goals.nudge"),
+        ({"goals": {"nudge": 0}}, "goals.nudge"),
+        ({"goals": {"nudge": True}}, "goals.nudge"),
+        ({"goals": {"nuge": 90}}, "goals.nuge"),
     ],
 )
 def test_wrong_values_name_the_key(raw: dict[str, object], named: str) -> None:
@@ -117,3 +126,28 @@ def test_telegrams_anonymous_admin_id_cannot_be_an_admin() -> None:
         parse_config(raw, {})
     assert str(caught.value).startswith("coalitions[0].admins: 'telegram:1087968824'")
     assert "anonymous" in str(caught.value)
+
+
+def test_the_goals_posts_default_to_quarterly_reviews_a_verdict_and_a_90_day_nudge() -> None:
+    goals = load_config(None, environ={}).goals
+    assert (goals.review, goals.verdict, goals.nudge) == ("quarterly mon 09:00", "09:00", 90)
+    assert goals.review_months == (1, 4, 7, 10)
+
+
+@pytest.mark.parametrize(
+    ("review", "months"),
+    [
+        ("monthly tue 10:30", tuple(range(1, 13))),
+        ("Jan,Jul  mon 08:00", (1, 7)),
+        ("sep thu 17:00", (9,)),
+    ],
+)
+def test_a_review_schedule_names_its_months(review: str, months: tuple[int, ...]) -> None:
+    assert parse_config({"goals": {"review": review}}, {}).goals.review_months == months
+
+
+def test_each_goals_post_turns_off_with_false() -> None:
+    goals = parse_config({"goals": {"review": False, "verdict": False, "nudge": False}}, {}).goals
+    assert (goals.review, goals.verdict, goals.nudge) == (None, None, None)
+    assert goals.review_months == ()
+    assert parse_config({"goals": {"verdict": True}}, {}).goals.verdict == "09:00"

@@ -37,6 +37,7 @@ from models.goals.status import (
     year_bounds,
 )
 from models.services.base import Service, area_view
+from models.services.goals.planning import plan_goal_posts, plan_nudges
 from models.services.goals.values import in_period, value_of_indicator
 from models.services.goals.views import (
     Contribution,
@@ -89,36 +90,7 @@ class GoalService(Service):
         year: int | None,
         goal_id: int | None = None,
     ) -> GoalsOverview:
-        zone = ZoneInfo(coalition.timezone)
-        year = self._year(year, zone)
-        as_of = self._as_of(year, zone)
-        start, end = year_bounds(year, zone)
-        goal_where = [Goal.coalition_id == coalition.id]
-        indicator_where = [Indicator.coalition_id == coalition.id]
-        if goal_id is not None:
-            goal_where.append(Goal.id == goal_id)
-            indicator_where.append(Indicator.goal_id == goal_id)
-        goals = (
-            await session.scalars(
-                select(Goal).options(joinedload(Goal.area)).where(*goal_where).order_by(Goal.id)
-            )
-        ).all()
-        if goal_id is not None and not goals:
-            raise NotFound("goal", goal_id)
-        rows = (
-            await session.execute(
-                select(Indicator, value_of_indicator(start, end, as_of))
-                .where(*indicator_where)
-                .order_by(Indicator.goal_id, Indicator.id)
-            )
-        ).all()
-        by_goal: dict[int, list[IndicatorView]] = {goal.id: [] for goal in goals}
-        for indicator, value in rows:
-            by_goal[indicator.goal_id].append(
-                indicator_view(indicator, value, indicator_period(indicator, year, zone), as_of)
-            )
-        views = tuple(goal_view(goal, tuple(by_goal[goal.id])) for goal in goals)
-        return GoalsOverview(year, as_of, views)
+        return await goals_overview(session, coalition, year, self._clock(), goal_id)
 
     async def goal(self, coalition_slug: str, goal_id: int, year: int | None = None) -> GoalDetail:
         """One goal with its indicators and, for each, the latest of what counted toward it."""
@@ -250,7 +222,12 @@ class GoalService(Service):
                 f"indicator:{indicator.id}",
                 {"title": indicator.title, "goal": goal.id},
             )
-            return await self._indicator_view(session, coalition, indicator.id)
+            view = await self._indicator_view(session, coalition, indicator.id)
+            now = self._clock()
+            planned = await plan_goal_posts(session, coalition, self.policy, now)
+            planned += await plan_nudges(session, self.policy, now, [indicator.id])
+        self._planned(planned)
+        return view
 
     async def edit_indicator(
         self, coalition_slug: str, actor: str, indicator_id: int, changes: IndicatorChanges
@@ -290,7 +267,10 @@ class GoalService(Service):
                 session, coalition.id, actor, "indicator.edit", f"indicator:{indicator.id}", changed
             )
             await session.flush()
-            return await self._indicator_view(session, coalition, indicator.id)
+            view = await self._indicator_view(session, coalition, indicator.id)
+            planned = await plan_nudges(session, self.policy, self._clock(), [indicator.id])
+        self._planned(planned)
+        return view
 
     async def record(
         self,
@@ -325,24 +305,15 @@ class GoalService(Service):
                 f"indicator:{indicator.id}",
                 {"value": check_in.value},
             )
-            return await self._indicator_view(session, coalition, indicator.id)
+            view = await self._indicator_view(session, coalition, indicator.id)
+            planned = await plan_nudges(session, self.policy, self._clock(), [indicator.id])
+        self._planned(planned)
+        return view
 
     async def _indicator_view(
         self, session: AsyncSession, coalition: Coalition, indicator_id: int
     ) -> IndicatorView:
-        zone = ZoneInfo(coalition.timezone)
-        year = self._year(None, zone)
-        as_of = self._as_of(year, zone)
-        start, end = year_bounds(year, zone)
-        row = (
-            await session.execute(
-                select(Indicator, value_of_indicator(start, end, as_of))
-                .where(Indicator.id == indicator_id)
-                .execution_options(populate_existing=True)
-            )
-        ).one()
-        indicator, value = row
-        return indicator_view(indicator, value, indicator_period(indicator, year, zone), as_of)
+        return await current_indicator(session, coalition, indicator_id, self._clock())
 
     async def _goal(self, session: AsyncSession, coalition_id: int, goal_id: int) -> Goal:
         goal = await session.scalar(
@@ -363,6 +334,67 @@ class GoalService(Service):
         if indicator is None:
             raise NotFound("indicator", indicator_id)
         return indicator
+
+
+async def goals_overview(
+    session: AsyncSession,
+    coalition: Coalition,
+    year: int | None,
+    now: datetime,
+    goal_id: int | None = None,
+) -> GoalsOverview:
+    """Every goal of the coalition (or the one `goal_id`) with its indicators' values and
+    statuses in a year (now's by default), as of `now` or the end of that year: one aggregate
+    query for the values."""
+    zone = ZoneInfo(coalition.timezone)
+    if year is None:
+        year = now.astimezone(zone).year
+    as_of = min(now, year_bounds(year, zone)[1])
+    start, end = year_bounds(year, zone)
+    goal_where = [Goal.coalition_id == coalition.id]
+    indicator_where = [Indicator.coalition_id == coalition.id]
+    if goal_id is not None:
+        goal_where.append(Goal.id == goal_id)
+        indicator_where.append(Indicator.goal_id == goal_id)
+    goals = (
+        await session.scalars(
+            select(Goal).options(joinedload(Goal.area)).where(*goal_where).order_by(Goal.id)
+        )
+    ).all()
+    if goal_id is not None and not goals:
+        raise NotFound("goal", goal_id)
+    rows = (
+        await session.execute(
+            select(Indicator, value_of_indicator(start, end, as_of))
+            .where(*indicator_where)
+            .order_by(Indicator.goal_id, Indicator.id)
+        )
+    ).all()
+    by_goal: dict[int, list[IndicatorView]] = {goal.id: [] for goal in goals}
+    for indicator, value in rows:
+        by_goal[indicator.goal_id].append(
+            indicator_view(indicator, value, indicator_period(indicator, year, zone), as_of)
+        )
+    views = tuple(goal_view(goal, tuple(by_goal[goal.id])) for goal in goals)
+    return GoalsOverview(year, as_of, views)
+
+
+async def current_indicator(
+    session: AsyncSession, coalition: Coalition, indicator_id: int, now: datetime
+) -> IndicatorView:
+    """One indicator with its value and status in this year's period, as of `now`."""
+    zone = ZoneInfo(coalition.timezone)
+    year = now.astimezone(zone).year
+    start, end = year_bounds(year, zone)
+    row = (
+        await session.execute(
+            select(Indicator, value_of_indicator(start, end, now))
+            .where(Indicator.id == indicator_id)
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+    indicator, value = row
+    return indicator_view(indicator, value, indicator_period(indicator, year, zone), now)
 
 
 async def linkable_indicator(

@@ -81,3 +81,15 @@ class IndicatorChanges:
     source: Source | None = None
     aggregate: Aggregate | None = None
     goal_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    """An indicator filled in by hand that has long gone without a check-in."""
+
+    indicator: IndicatorView
+    goal_title: str
+    last_check_in: datetime | None
+    """The latest check-in ever (None: never recorded)."""
+    silent_since: datetime
+    """The latest check-in, or when the indicator was made."""

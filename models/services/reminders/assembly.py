@@ -32,6 +32,9 @@ from models.services.activities import activity_view
 from models.services.base import Service, coalition_view
 from models.services.events import RELATIONS as EVENT_RELATIONS
 from models.services.events import event_view
+from models.services.goals.posts import nudge_of
+from models.services.goals.service import goals_overview
+from models.services.goals.views import GoalsOverview, NudgeView
 from models.services.network.requests import LinkRequestView, link_request
 from models.services.rsvp.audience import change_of, going_chats, promoted_chat
 from models.services.rsvp.views import ChangeView
@@ -74,6 +77,11 @@ class ReminderJob:
     """What an announced change changed (a reminder of kind CHANGE)."""
     link: LinkRequestView | None = None
     """The coalition asking to link (a reminder of kind LINK_REQUEST)."""
+    goals: GoalsOverview | None = None
+    """The goals with their statuses: this year's (a review, a digest) or the year just
+    ended (a verdict)."""
+    nudge: NudgeView | None = None
+    """The indicator long without a check-in (a reminder of kind NUDGE)."""
 
     @property
     def subject_moment(self) -> datetime | None:
@@ -203,6 +211,8 @@ class ReminderAssembly(Service):
                 digest_activities: tuple[ActivityView, ...] = ()
                 change = None
                 link = None
+                goals = None
+                nudge = None
                 people = [
                     Destination(chat, locale or coalition.default_locale)
                     for chat, locale in going.get(reminder.event_id or 0, ())
@@ -234,6 +244,23 @@ class ReminderAssembly(Service):
                     audience = (await self._audiences(session, {coalition.id}))[coalition.id]
                     destinations = audience.everyone(coalition.default_locale)
                     digest_events, digest_activities = await self._week(session, coalition)
+                    goals = await goals_overview(session, coalition, None, self._clock())
+                elif reminder.kind in (ReminderKind.REVIEW, ReminderKind.VERDICT):
+                    audience = (await self._audiences(session, {coalition.id}))[coalition.id]
+                    destinations = [
+                        Destination(chat, locale or coalition.default_locale, area)
+                        for chat, locale, area in audience.chats
+                    ]
+                    year = None
+                    if reminder.kind is ReminderKind.VERDICT:
+                        year = reminder.due_at.astimezone(ZoneInfo(coalition.timezone)).year - 1
+                    goals = await goals_overview(session, coalition, year, self._clock())
+                elif reminder.kind is ReminderKind.NUDGE:
+                    chats, nudge = await nudge_of(session, reminder, self.policy, self._clock())
+                    destinations = [
+                        Destination(chat, locale or coalition.default_locale)
+                        for chat, locale in chats
+                    ]
                 else:
                     destinations = audiences[coalition.id].destinations(
                         area_id, coalition.default_locale
@@ -256,6 +283,8 @@ class ReminderAssembly(Service):
                         refused=frozenset(refused[reminder.id]),
                         change=change,
                         link=link,
+                        goals=goals,
+                        nudge=nudge,
                     )
                 )
             return jobs

@@ -19,6 +19,11 @@ from models.entities import Coalition
 from models.reminders import Delivery, DeliveryState, Reminder, ReminderKind, ReminderState
 from models.send_failure import SendFailure
 from models.services.base import Service
+from models.services.goals.planning import (
+    nudged_indicator,
+    plan_goal_posts,
+    plan_nudges,
+)
 from models.services.reminders.planning import plan_digest
 
 MAX_ATTEMPTS = 5
@@ -238,11 +243,22 @@ class ReminderClaims(Service):
                 reminder.last_error = outcome.error
                 reminder.lease_until = None
                 reminder.finished_at = now
-                if reminder.kind is ReminderKind.DIGEST:
-                    coalition = await session.get(Coalition, reminder.coalition_id)
-                    assert coalition is not None
-                    planned += await plan_digest(session, coalition, self.policy, now)
+                planned += await self._plan_next(session, reminder, now)
         return planned
+
+    async def _plan_next(
+        self, session: AsyncSession, reminder: Reminder, now: datetime
+    ) -> list[datetime]:
+        """What follows a finished digest, review, verdict or nudge: the next one."""
+        if reminder.kind in (ReminderKind.DIGEST, ReminderKind.REVIEW, ReminderKind.VERDICT):
+            coalition = await session.get_one(Coalition, reminder.coalition_id)
+            if reminder.kind is ReminderKind.DIGEST:
+                return await plan_digest(session, coalition, self.policy, now)
+            return await plan_goal_posts(session, coalition, self.policy, now)
+        indicator_id = nudged_indicator(reminder.subject)
+        if reminder.kind is ReminderKind.NUDGE and indicator_id is not None:
+            return await plan_nudges(session, self.policy, now, [indicator_id])
+        return []
 
     @staticmethod
     async def _failed_sends(session: AsyncSession, reminder_ids: list[int]) -> dict[int, str]:

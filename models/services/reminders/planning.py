@@ -1,4 +1,5 @@
-"""Planning what is due: reminders missing for existing rows, and the weekly digests."""
+"""Planning what is due: reminders missing for existing rows, the weekly digests, and the
+goals' review, verdict and nudges."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Coalition, Event, EventStatus
+from models.goals.entities import Indicator
 from models.reminder_policy import ReminderPolicy, next_digest
 from models.reminders import Reminder, ReminderKind, ReminderState
 from models.services.base import Service
+from models.services.goals.planning import plan_goal_posts, plan_nudges
 from models.services.reminder_planning import insert_reminder, plan_activity, plan_event
 
 PLAN_BATCH = 500
@@ -106,4 +109,18 @@ class ReminderPlanning(Service):
             planned: list[datetime] = []
             for coalition in await session.scalars(select(Coalition)):
                 planned += await plan_digest(session, coalition, self.policy, self._clock())
+            return planned
+
+    async def ensure_goal_posts(self) -> list[datetime]:
+        """Makes sure each coalition with indicators has its next review and verdict planned,
+        and each indicator filled in by hand its nudge (as the configuration now says)."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            planned: list[datetime] = []
+            has_indicators = select(Indicator.id).where(Indicator.coalition_id == Coalition.id)
+            for coalition in await session.scalars(
+                select(Coalition).where(has_indicators.exists()).order_by(Coalition.id)
+            ):
+                planned += await plan_goal_posts(session, coalition, self.policy, now)
+            planned += await plan_nudges(session, self.policy, now)
             return planned
