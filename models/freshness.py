@@ -85,6 +85,12 @@ def _values(instance: object, attribute: str, *, dirty: bool) -> Iterable[object
         yield from inspect(instance).attrs[attribute].history.deleted or ()
 
 
+def content_written(session: Session | AsyncSession, coalition_id: int) -> None:
+    """A content row of the coalition written on the session's connection, past the ORM's
+    unit of work: it counts at the commit as a flushed row would."""
+    session.info.setdefault(COALITIONS, set()).add(coalition_id)
+
+
 class ContentChanges:
     """The coalitions' revisions as this process knows them; they only grow."""
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, ScalarSelect, Select, bindparam, select
+from sqlalchemy import Row, ScalarSelect, Select, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.entities import Area, AuditEntry, Coalition, Member, Organisation, Role
@@ -163,6 +163,30 @@ class Service:
             names = tuple(sorted(o.name for o in partial))
             raise Invalid("organisation", "ambiguous", value=name.strip(), choices=names)
         raise NotFound("organisation", name)
+
+    async def _audit_now(
+        self,
+        session: AsyncSession,
+        coalition_id: int | None,
+        actor: str,
+        action: str,
+        target: str,
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        """The audit entry written at once on the session's connection (one prebuilt
+        statement, no unit of work to flush): for the busiest writes."""
+        connection = await session.connection()
+        await connection.execute(
+            insert(AuditEntry),
+            {
+                "coalition_id": coalition_id,
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "detail": detail,
+                "at": self._clock(),
+            },
+        )
 
     def _audit(
         self,

@@ -5,6 +5,8 @@ These run inside the caller's transaction, so an event and its reminders change 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import Executable
 
 from models.entities import Activity, ActivityStatus, Coalition, Event, EventKind, EventStatus
 from models.reminder_policy import ReminderPolicy, before, deadline_due
@@ -110,22 +113,28 @@ def _row(
     }
 
 
-async def _add_all(session: AsyncSession, rows: list[dict[str, Any]]) -> list[datetime]:
-    """Writes pending reminders in one statement, skipping any that exist already
-    (`uq_reminders_once`, as `insert_reminder` does); returns the due times written."""
-    if not rows:
-        return []
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def _pending_insert(dialect: str) -> Executable:
+    """INSERT of pending reminders that skips any existing already (`uq_reminders_once`, as
+    `insert_reminder` does), giving back the due times written: built once per database, so
+    it is compiled once, whatever the number of rows."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
+    return (
         insert(Reminder)
-        .values([{"state": ReminderState.PENDING, "attempts": 0, **row} for row in rows])
         .on_conflict_do_nothing(index_elements=["kind", "subject", "offset_minutes", "due_at"])
         .returning(Reminder.due_at)
     )
+
+
+async def _add_all(session: AsyncSession, rows: list[dict[str, Any]]) -> list[datetime]:
+    """Writes pending reminders in one statement; returns the due times written."""
+    if not rows:
+        return []
+    statement = _pending_insert(session.get_bind().dialect.name)
     # on the connection: reminders are bookkeeping, and the ORM's bulk insert adds nothing here
     connection = await session.connection()
-    return [_aware(due) for due in (await connection.scalars(statement)).all()]
+    pending = [{"state": ReminderState.PENDING, "attempts": 0, **row} for row in rows]
+    return [_aware(due) for due in (await connection.scalars(statement, pending)).all()]
 
 
 def _aware(due: datetime) -> datetime:
@@ -142,9 +151,11 @@ async def plan_event(
     *,
     previous_start: datetime | None = None,
     new: bool = False,
+    also: Sequence[dict[str, Any]] = (),
 ) -> list[datetime]:
     """(Re)writes the pending reminders of an event; returns the new due times. A `new`
-    event has no reminders yet: nothing to drop or to look up.
+    event has no reminders yet: nothing to drop or to look up. Rows `also` given (an
+    announcement) are written in the same statement.
 
     An event with a time is reminded its offsets before it starts; a deadline or an event
     of a whole day (no time) at the deadline time (09:00) on the offset's day, so offsets
@@ -157,7 +168,7 @@ async def plan_event(
     if not new:
         await _drop_pending(session, subject)
     if event.status is EventStatus.CANCELLED or event.starts_at <= now:
-        return []
+        return await _add_all(session, list(also))
     zone = ZoneInfo(coalition.timezone)
     deadline = event.kind is EventKind.DEADLINE
     offsets = (
@@ -186,7 +197,7 @@ async def plan_event(
             continue
         kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT
         rows.append(_row(coalition, kind, subject, offset, due, event_id=event.id))
-    return await _add_all(session, rows)
+    return await _add_all(session, [*rows, *also])
 
 
 async def plan_activity(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,20 +32,22 @@ def personal_chat(identity: str, private_chat: str | None) -> str | None:
     return identity if identity.startswith(("telegram:", "slack:")) else None
 
 
-async def announce_event(session: AsyncSession, event: Event, now: datetime) -> list[datetime]:
-    """The new event, told now to the coalition's bound chats (of its area)."""
+def announcement(event: Event, now: datetime) -> list[dict[str, Any]]:
+    """The new event's announcement to the coalition's bound chats (of its area), due now:
+    a reminder row to write with the event's own (none for an event past or cancelled)."""
     if event.status is EventStatus.CANCELLED or event.starts_at <= now:
         return []
-    written = await insert_reminder(
-        session,
-        coalition_id=event.coalition_id,
-        kind=ReminderKind.ANNOUNCEMENT,
-        subject=f"announce:{event.id}",
-        event_id=event.id,
-        offset_minutes=0,
-        due_at=now,
-    )
-    return [now] if written else []
+    return [
+        {
+            "coalition_id": event.coalition_id,
+            "kind": ReminderKind.ANNOUNCEMENT,
+            "subject": f"announce:{event.id}",
+            "event_id": event.id,
+            "activity_id": None,
+            "offset_minutes": 0,
+            "due_at": now,
+        }
+    ]
 
 
 async def announce_change(
