@@ -95,6 +95,9 @@ class Dispatcher:
         self.freshness = freshness
         self._contexts: AnswerCache[ChatContext] = AnswerCache(CONTEXTS_KEPT)
         self._answers: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
+        self._personal: AnswerCache[Reply] = AnswerCache(ANSWERS_KEPT)
+        """Shared answers with their reader's own part, per reader: forgotten with the
+        coalition's content, the minute, or the reader's own change (an RSVP)."""
         if freshness is not None:
             freshness.on_person_changed(self._forget_person)
         self.chats = ChatEvents(services, self.context_of, self.reader)
@@ -227,7 +230,13 @@ class Dispatcher:
         if answer is None:
             answer = await self._run(spec, ctx)
             self._answers.put(key, current, answer)
-        return await self._with_personal_part(spec, ctx, answer)
+        if spec.personal_part is None:
+            return answer
+        mine = self._personal.get((key, ctx.actor), current)
+        if mine is None:
+            mine = await self._with_personal_part(spec, ctx, answer)
+            self._personal.put((key, ctx.actor), current, mine, group=ctx.actor)
+        return mine
 
     async def _with_personal_part(self, spec: CommandSpec, ctx: Context, shared: Reply) -> Reply:
         """The reader's own part added to an answer, never remembered: a shared answer is
@@ -293,8 +302,10 @@ class Dispatcher:
     def _forget_person(self, identity: str) -> None:
         if identity == EVERYONE:
             self._contexts.clear()
+            self._personal.clear()
         else:
             self._contexts.forget(identity)
+            self._personal.forget(identity)
 
     async def context_of(self, user_id: str, chat_id: str, chat_kind: ChatKind) -> ChatContext:
         """A chat's coalition and the person's role and languages, as a command would see them."""

@@ -198,3 +198,41 @@ async def test_a_changed_role_is_read_again_for_the_chat(any_app: App) -> None:
     assert not granted.is_error, granted.plain_text()
     added = await ask(any_app, "/addevent Delavnica | jutri 12:00", user=member, group=True)
     assert not added.is_error, added.plain_text()
+
+
+async def test_a_readers_own_answer_is_remembered_and_changes_with_it(any_app: App) -> None:
+    """/event with the reader's own answer: asked again it costs no round trip; the reader's
+    answer, or anyone's that changes the counts, shows at once."""
+    any_app.database.changes.poll_seconds = 3600.0
+    coordinator = await as_role(any_app, "ana", Role.COORDINATOR)
+    added = await ask(any_app, "/addevent Delavnica | 20.12.2026 10:00", user=coordinator)
+    assert not added.is_error, added.plain_text()
+    event_id = int(added.title.split("#")[1].split()[0])
+    line = f"/event {event_id}"
+    _, first = await statements_for(any_app, line, user="console:bor", locale="en")
+    again_count, again = await statements_for(any_app, line, user="console:bor", locale="en")
+    assert "You have not answered yet." in first
+    assert (again_count, again) == (0, first)
+    await ask(any_app, f"/rsvp {event_id} yes", user="console:bor", locale="en")
+    mine = await ask(any_app, line, user="console:bor", locale="en")
+    assert mine.notice == "Your answer: going", mine.plain_text()
+    await ask(any_app, f"/rsvp {event_id} maybe", user="console:cene", locale="en")
+    counted = (await ask(any_app, line, user="console:bor", locale="en")).plain_text()
+    assert "Maybe: 1" in counted, counted
+    assert "Your answer: going" in counted, counted
+
+
+async def test_an_answer_given_in_another_process_shows_within_the_poll_interval(
+    any_app: App, other: App
+) -> None:
+    coordinator = await as_role(any_app, "ana", Role.COORDINATOR)
+    added = await ask(any_app, "/addevent Delavnica | 20.12.2026 10:00", user=coordinator)
+    event_id = int(added.title.split("#")[1].split()[0])
+    line = f"/event {event_id}"
+    before = await ask(any_app, line, user="console:bor", locale="en")
+    assert before.notice == "You have not answered yet.", before.plain_text()
+    answered = await ask(other, f"/rsvp {event_id} no", user="console:bor", locale="en")
+    assert not answered.is_error, answered.plain_text()
+    await asyncio.sleep(0.3)
+    after = await ask(any_app, line, user="console:bor", locale="en")
+    assert after.notice == "Your answer: can't come", after.plain_text()
