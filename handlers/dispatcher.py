@@ -19,7 +19,7 @@ from handlers.errors import BadInput, explain, shorten
 from handlers.i18n import Translator
 from handlers.language import reader_locale
 from handlers.types import ChatKind, IncomingCommand, Reply
-from models.errors import DomainError, PermissionDenied, is_unavailable
+from models.errors import DomainError, Invalid, PermissionDenied, is_unavailable
 from models.services.directory import ANONYMOUS_IDENTITIES
 from models.services.views import ChatContext
 
@@ -307,11 +307,12 @@ class Dispatcher:
         try:
             return await spec.handler(ctx)
         except BadInput as error:
-            return ctx.error(str(error), self._example(ctx, spec))
+            return ctx.error(str(error), self._example(ctx, spec), field=error.field)
         except PermissionDenied as error:
             return self._refused(ctx, error, self._example(ctx, spec))
         except DomainError as error:
-            return ctx.error(explain(ctx, error), self._example(ctx, spec))
+            field = error.field if isinstance(error, Invalid) else ""
+            return ctx.error(explain(ctx, error), self._example(ctx, spec), field=field)
         except NoCoalition:
             return self._no_coalition(ctx, is_group)
 
