@@ -222,14 +222,13 @@ async def ask_value(ctx: Context, indicator_id: int) -> Reply:
         ),
         submit=ctx._("Record"),
     )
+    how = ctx._("Answer with the value and, if you like, a note after |, e.g. %(example)s.")
+    typed_name = "/vpisi" if ctx.locale == "sl" else "/record"  # as the reader types it
+    typed = ctx._("Or send %(command)s VALUE | NOTE.") % {"command": f"{typed_name} {indicator.id}"}
     return ctx.reply(
         ctx._("A value for indicator #%(id)d") % {"id": indicator.id},
-        lines=(
-            *indicator_lines(ctx, indicator),
-            ctx._("Answer with the value and, if you like, a note after |, e.g. %(example)s.")
-            % {"example": example},
-        ),
-        footer=ctx._("Or send %(command)s VALUE | NOTE.") % {"command": command},
+        lines=indicator_lines(ctx, indicator),
+        footer=f"{how % {'example': example}} {typed}",
         personal=True,
         question=question,
     )
