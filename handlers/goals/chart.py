@@ -32,6 +32,8 @@ ROW, HEAD, FOOT, RIGHT = 0.32, 0.45, 0.55, 0.2
 CHARACTER, LABEL_PAD, MAX_LEFT = 0.058, 0.15, 3.2
 """Inches: about one character of a label at 8 points, the gap before the bars, at most
 this much for the labels."""
+MIN_HEIGHT = 2.0
+"""Inches: room for the legend under a chart of one or two bars."""
 PNG_COMPRESSION = 1
 
 
@@ -76,7 +78,7 @@ def draw(chart: Chart) -> bytes:
 
     rows = list(reversed(chart.bars))
     count = max(1, len(rows))
-    height = HEAD + FOOT + ROW * count
+    height = max(MIN_HEIGHT, HEAD + FOOT + ROW * count)
     figure = Figure(figsize=(WIDTH, height), dpi=DPI)
     FigureCanvasAgg(figure)
     labels = [clipped(bar.label) for bar in rows]
