@@ -15,6 +15,7 @@ import asyncio
 import difflib
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -137,8 +138,8 @@ class SlackAdapter:
             clock=clock,
             workspace=self._workspace,
         )
-        self.question = QuestionModal(self.client, self.asking, self.answering)
         self.home = AppHome(self.client, self.asking, self._workspace)
+        self.question = QuestionModal(self.client, self.asking, self.answering, self.home.publish)
         self._register()
 
     @property
@@ -427,6 +428,12 @@ class SlackAdapter:
         line = str(action.get("value", ""))
         if container.get("type") == "view" and view.get("type") == "home":
             home = Where(workspace, str(user.get("id", "")), "", private=True, user_team=team)
+            if not self.home.shows(line):  # a record button: its question as a modal
+                reply = await self.asking.ask(line, home)
+                trigger = str(body.get("trigger_id") or "")
+                direct = replace(home, channel=home.user)  # the echo: in direct messages
+                if await self.question.open(trigger, reply, direct, "", from_home=True):
+                    return
             await self.home.publish(home, line)
             return
         where = Where(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -43,6 +44,9 @@ class Asked:
     channel_name: str = ""
     user_team: str = ""
     response_url: str = ""
+    private: bool = False
+    home: bool = False
+    """Asked from the App Home: after the answer, the Home is published anew."""
 
     def to_metadata(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -60,6 +64,8 @@ class Asked:
                 channel_name=str(data.get("channel_name", "")),
                 user_team=str(data.get("user_team", "")),
                 response_url=str(data.get("response_url", "")),
+                private=bool(data.get("private", False)),
+                home=bool(data.get("home", False)),
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -67,7 +73,12 @@ class Asked:
     @property
     def where(self) -> Where:
         return Where(
-            self.team, self.user, self.channel, self.channel_name, user_team=self.user_team
+            self.team,
+            self.user,
+            self.channel,
+            self.channel_name,
+            private=self.private,
+            user_team=self.user_team,
         )
 
 
@@ -126,15 +137,32 @@ def answers_of(view: dict[str, Any], names: list[str]) -> list[str]:
 class QuestionModal:
     """Opens a question's modal and runs its answer through the dispatcher."""
 
-    def __init__(self, client: AsyncWebClient, asking: Asking, answering: Answering) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        asking: Asking,
+        answering: Answering,
+        home: Callable[[Where], Awaitable[None]],
+    ) -> None:
+        """`home` publishes a person's App Home anew (after an answer given from there)."""
         self.client = client
         self.asking = asking
         self.answering = answering
+        self.home = home
         self.ack_seconds = ACK_SECONDS
 
-    async def open(self, trigger_id: str, reply: Reply, where: Where, response_url: str) -> bool:
+    async def open(
+        self,
+        trigger_id: str,
+        reply: Reply,
+        where: Where,
+        response_url: str,
+        *,
+        from_home: bool = False,
+    ) -> bool:
         """Opens the modal of the reply's question; False when there is none or Slack refused
-        (the reply is then sent as it is: its text says what command to type)."""
+        (the reply is then sent as it is: its text says what command to type). From the App
+        Home, the answer goes to the person's direct messages and the Home is renewed."""
         question = reply.question
         if question is None or not trigger_id:
             return False
@@ -147,6 +175,8 @@ class QuestionModal:
             where.channel_name,
             where.user_team,
             response_url,
+            private=where.private,
+            home=from_home,
         )
         try:
             await self.client.views_open(
@@ -182,6 +212,8 @@ class QuestionModal:
             return
         await ack()
         await self.answering.respond(asked.response_url, reply, where)
+        if asked.home and not reply.is_error:
+            await self.home(replace(where, channel=""))
 
     async def _submit(
         self, asked: Asked, answers: list[str], where: Where

@@ -9,7 +9,13 @@ from typing import Any
 
 from bot.app import App
 from tests.adapters.slack.conftest import COORDINATOR, MEMBER
-from tests.adapters.slack.harness import Slack, button_payload, submission_payload
+from tests.adapters.slack.fake_web_api import block_texts
+from tests.adapters.slack.harness import (
+    Slack,
+    button_payload,
+    home_button_payload,
+    submission_payload,
+)
 
 FUNDING = "Zagotovljena stabilna finančna sredstva"
 
@@ -92,9 +98,7 @@ async def test_a_value_that_is_no_number_is_shown_under_its_field_and_nothing_is
         answer = await bound.interact(submission_payload(view, values, user=COORDINATOR))
         assert answer.payload is not None, values
         assert list(answer.payload["errors"]) == [field], answer.payload
-    answer = await bound.interact(
-        submission_payload(view, {"value": "veliko"}, user=COORDINATOR)
-    )
+    answer = await bound.interact(submission_payload(view, {"value": "veliko"}, user=COORDINATOR))
     assert answer.payload is not None
     assert "»veliko« ni število" in answer.payload["errors"]["value"]
     assert await value_of(app, indicator_id) == 0
@@ -116,3 +120,65 @@ async def test_a_member_typing_vpisi_is_refused_without_a_modal(bound: Slack, ap
     assert said.private
     assert "koordinatorji" in said.readable
     assert not bound.api.views_opened
+
+
+async def open_home(slack: Slack, user: str) -> dict[str, Any]:
+    before = len(slack.api.views_published)
+    await slack.event({"type": "app_home_opened", "user": user, "channel": "D9", "tab": "home"})
+    await slack.api.wait_until(lambda: len(slack.api.views_published) > before)
+    home: dict[str, Any] = slack.api.views_published[-1]
+    return home
+
+
+def home_texts(home: dict[str, Any]) -> str:
+    return "\n".join(block_texts(home["blocks"])).replace("\u200b", "")
+
+
+def home_buttons(home: dict[str, Any]) -> list[str]:
+    return [
+        str(element["value"])
+        for block in home["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+async def test_the_home_shows_the_goals_at_a_glance_and_opens_one(slack: Slack, app: App) -> None:
+    goal_id, indicator_id = await manual_indicator(app)
+    home = await open_home(slack, MEMBER)
+    shown = home_texts(home)
+    assert "Cilji v letu" in shown
+    assert f"#{goal_id} Formalna ustanovitev koalicije — v teku" in shown
+    assert f"#{indicator_id} {FUNDING}: 0 / 1 — zaostaja" in shown
+    assert not [c for c in home_buttons(home) if c.startswith("/record")]
+
+    index = home_buttons(home).index(f"/goal {goal_id}")
+    await slack.interact(home_button_payload(home, index, user=MEMBER))
+    await slack.api.wait_until(lambda: slack.api.views_published[-1] is not home)
+    opened = home_texts(slack.api.views_published[-1])
+    assert "Šteje: vpisano ročno" in opened, "the goal in full, in the goals' place"
+    assert "Sredstva še niso zagotovljena." in opened
+    assert "prihajajoč" in opened, "the other sections stay"
+
+
+async def test_a_coordinator_records_from_the_home(slack: Slack, app: App) -> None:
+    goal_id, indicator_id = await manual_indicator(app)
+    home = await open_home(slack, COORDINATOR)
+    index = home_buttons(home).index(f"/goal {goal_id}")
+    await slack.interact(home_button_payload(home, index, user=COORDINATOR))
+    await slack.api.wait_until(lambda: slack.api.views_published[-1] is not home)
+    home = slack.api.views_published[-1]
+    record = home_buttons(home).index(f"/record {indicator_id}")
+    await slack.interact(home_button_payload(home, record, user=COORDINATOR))
+    await slack.api.wait_until(lambda: bool(slack.api.views_opened))
+    view = slack.api.views_opened[-1]
+    before, published = len(slack.api.said), len(slack.api.views_published)
+    answer = await slack.interact(submission_payload(view, {"value": "1"}, user=COORDINATOR))
+    assert not answer.payload
+    echo = await slack.said_after(before)
+    assert echo.channel == COORDINATOR, "in the person's direct messages"
+    assert echo.readable.startswith(f"Vpisano za kazalnik #{indicator_id}.")
+    await slack.api.wait_until(lambda: len(slack.api.views_published) > published)
+    assert f"#{indicator_id} {FUNDING}: 1 / 1 — dosežen" in home_texts(
+        slack.api.views_published[-1]
+    )
