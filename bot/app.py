@@ -25,6 +25,7 @@ from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, ImportService
 from models.services.network import NetworkService
+from models.services.questions import QuestionService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
 
@@ -132,6 +133,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         feeds=wired(FeedImportService),
         rsvp=wired(RsvpService),
         network=wired(NetworkService),
+        questions=wired(QuestionService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

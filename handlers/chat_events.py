@@ -1,6 +1,7 @@
 """What happens to a chat outside commands, said by a platform in neutral words: the bot was
 removed from it or came back, it moved to a new id, it cannot be written to, or it wrote to
-the bot again; and the context a form (the Slack /addevent modal) is shown in.
+the bot again; the context a form (the Slack /addevent modal) is shown in; and a question
+put to a person, whose answer is their next message.
 
 Adapters tell these to the dispatcher (`dispatcher.chats`) instead of reaching for services,
 so what each event changes, and in which language a form speaks, is decided here once.
@@ -86,6 +87,11 @@ class ChatEvents:
             and (stored.chat_bound or chat_kind is ChatKind.PRIVATE)
         )
         return FormContext(stored, t, may_add)
+
+    async def asked(self, user_id: str, chat_id: str, command: str) -> None:
+        """A reply's question was put to the person in this chat as a message (not a form):
+        their next message there answers it (Dispatcher.answer)."""
+        await self._services.questions.ask(user_id, chat_id, command)
 
     async def areas(self, coalition_slug: str) -> list[AreaView]:
         """The areas a form offers for a coalition."""

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from handlers.access import PrivateAccess
 from handlers.i18n import Translator
-from handlers.types import Attachment, Button, IncomingCommand, ListItem, Reply
+from handlers.types import Attachment, Button, IncomingCommand, ListItem, Question, Reply
 from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, ImportService
 from models.services.network import NetworkService
+from models.services.questions import QuestionService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
 from models.services.views import CoalitionView
@@ -35,6 +36,7 @@ class Services:
     feeds: FeedImportService
     rsvp: RsvpService
     network: NetworkService
+    questions: QuestionService
 
 
 class NoCoalition(Exception):
@@ -86,6 +88,7 @@ class Context:
         personal: bool = False,
         attachment: Attachment | None = None,
         notice: str = "",
+        question: Question | None = None,
     ) -> Reply:
         return Reply(
             title=title,
@@ -97,12 +100,15 @@ class Context:
             locale=self.locale,
             attachment=attachment,
             notice=notice,
+            question=question,
         )
 
-    def error(self, *lines: str) -> Reply:
+    def error(self, *lines: str, field: str = "") -> Reply:
+        """A refusal for the asker; `field` names what it is about, for a form to show it."""
         return Reply(
             lines=tuple(line for line in lines if line),
             is_error=True,
             personal=True,
             locale=self.locale,
+            field=field,
         )

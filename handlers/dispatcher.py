@@ -6,6 +6,7 @@ import asyncio
 import difflib
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from handlers.access import MembershipProbe, PrivateAccess
@@ -19,7 +20,7 @@ from handlers.errors import BadInput, explain, shorten
 from handlers.i18n import Translator
 from handlers.language import reader_locale
 from handlers.types import ChatKind, IncomingCommand, Reply
-from models.errors import DomainError, PermissionDenied, is_unavailable
+from models.errors import DomainError, Invalid, PermissionDenied, is_unavailable
 from models.services.directory import ANONYMOUS_IDENTITIES
 from models.services.views import ChatContext
 
@@ -122,6 +123,29 @@ class Dispatcher:
         answering.cancel()
         log.warning("command %r unanswered after %s s", command.name, self.command_timeout)
         return self._unavailable(command)
+
+    async def answer(self, message: IncomingCommand) -> Reply | None:
+        """A message that is no command (its text in `args`): the answer to the question put
+        to this person in this chat (a pressed record button), run as the command line it
+        completes. None when nothing was asked there (or the question is too old).
+
+        The question stays open after an answer refused for what it says (a value that is
+        no number: the person answers again), and closes after any other reply."""
+        try:
+            line = await self.services.questions.open(message.user_id, message.chat_id)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            return self._unavailable(message)
+        if line is None or not message.args.strip():
+            return None
+        name, _, asked = line.lstrip("/").partition(" ")
+        reply = await self.handle(
+            replace(message, name=name, args=f"{asked} {message.args.strip()}".strip())
+        )
+        if not (reply.is_error and reply.field):
+            await self.services.questions.settle(message.user_id, message.chat_id)
+        return reply
 
     async def _guarded(self, command: IncomingCommand) -> Reply:
         try:
@@ -318,11 +342,12 @@ class Dispatcher:
         try:
             return await spec.handler(ctx)
         except BadInput as error:
-            return ctx.error(str(error), self._example(ctx, spec))
+            return ctx.error(str(error), self._example(ctx, spec), field=error.field)
         except PermissionDenied as error:
             return self._refused(ctx, error, self._example(ctx, spec))
         except DomainError as error:
-            return ctx.error(explain(ctx, error), self._example(ctx, spec))
+            field = error.field if isinstance(error, Invalid) else ""
+            return ctx.error(explain(ctx, error), self._example(ctx, spec), field=field)
         except NoCoalition:
             return self._no_coalition(ctx, is_group)
 

@@ -19,7 +19,12 @@ AMBIGUOUS_SHOWN = 5
 
 
 class BadInput(Exception):
-    """The arguments cannot be used; the message is already in the reader's language."""
+    """The arguments cannot be used; the message is already in the reader's language.
+    `field` names the part it is about (`value`), for a form to show it there."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def field_name(ctx: Context, field: str) -> str:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 
 MOMENTS_KEPT = 4096
 """Formatted moments a Translator keeps (about 1 MB)."""
@@ -18,6 +18,9 @@ FORMATS = {"en": "en_GB"}
 European audience, so British forms (`Mon 30 Nov 2026, 10:00`, a 24-hour clock)."""
 DAY_PATTERNS = {"en": "EEE d MMM y"}
 """Where CLDR's `yMMMEd` is not what readers write (en_GB has `Mon, 30 Nov 2026`)."""
+
+
+NUMBER_PATTERN = "#,##0.##"
 
 
 def N_(message: str) -> str:
@@ -34,6 +37,7 @@ class Translator:
         self._babel_locale = Locale.parse(FORMATS.get(locale, locale))
         self._day_pattern = DAY_PATTERNS.get(locale)
         self._moments: dict[tuple[datetime, ZoneInfo, bool], str] = {}
+        self._number_pattern = parse_pattern(NUMBER_PATTERN)  # parsed once, not per number
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)
@@ -49,7 +53,7 @@ class Translator:
 
     def number(self, value: float) -> str:
         """`1.234,5` in Slovenian, `1,234.5` in English: at most two decimals."""
-        return format_decimal(value, "#,##0.##", locale=self._babel_locale)
+        return str(self._number_pattern.apply(value, self._babel_locale))
 
     def short_day(self, value: date) -> str:
         """`31. 12. 2025` / `31 Dec 2025`: a date without its weekday."""

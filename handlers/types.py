@@ -7,7 +7,17 @@ from enum import StrEnum
 
 from models.entities import Role
 
-__all__ = ["Attachment", "Button", "ChatKind", "IncomingCommand", "ListItem", "Reply", "Role"]
+__all__ = [
+    "Attachment",
+    "Button",
+    "ChatKind",
+    "IncomingCommand",
+    "ListItem",
+    "Question",
+    "QuestionField",
+    "Reply",
+    "Role",
+]
 
 
 class ChatKind(StrEnum):
@@ -67,6 +77,39 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class QuestionField:
+    """One thing a question asks for: `name` (what an error about it is called, as in
+    `Reply.field`), its label, an example of an answer, and whether it may stay empty."""
+
+    name: str
+    label: str
+    example: str = ""
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """The reply asks its reader for more: their answer completes the command line `command`.
+
+    The answer is the fields in order, separated by ` | ` (`/record 4` and `2,5 | signed`
+    make `/record 4 2,5 | signed`). Where the platform has forms (a Slack modal) each field
+    gets an input; elsewhere the next message of the person in that chat is the answer
+    (a Telegram force-reply), and the reply's text says what to send.
+    """
+
+    command: str
+    fields: tuple[QuestionField, ...]
+    submit: str = ""
+
+    def command_line(self, answers: tuple[str, ...]) -> str:
+        """The command completed with the answers (empty optional fields at the end dropped)."""
+        given = [" ".join(answer.split()) for answer in answers]
+        while given and not given[-1]:
+            given.pop()
+        return f"{self.command} {' | '.join(given)}".strip()
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a handler answers; adapters render it (HTML, Block Kit, text).
 
@@ -79,6 +122,8 @@ class Reply:
     command it is shown with the reply; after a pressed button the shared message shows the
     rest and the notice goes to the presser privately (Telegram's callback answer, Slack's
     ephemeral message).
+    `question` asks the reader for more (a value to record): see Question.
+    `field` names what an error is about (`value`, `note`), so a form shows it there.
     """
 
     title: str = ""
@@ -91,6 +136,8 @@ class Reply:
     locale: str = "sl"
     attachment: Attachment | None = None
     notice: str = ""
+    question: Question | None = None
+    field: str = ""
 
     def shared_part(self) -> Reply:
         """The reply without its notice: what may replace a message others see."""

@@ -18,10 +18,13 @@ from handlers.goals.parsing import (
     read_target,
 )
 from handlers.goals.render import goal_title, indicator_lines
-from handlers.types import Reply
+from handlers.types import Question, QuestionField, Reply
+from models.errors import Invalid
 from models.goals.entities import Source
 from models.services.goals import IndicatorChanges
 
+VALUE, NOTE = "value", "note"
+"""The parts of /record a form asks for; an error about one names it (Reply.field)."""
 EDIT_FIELDS = {
     "title": "title",
     "naslov": "title",
@@ -178,10 +181,13 @@ async def edit_indicator(ctx: Context) -> Reply:
 
 
 async def record(ctx: Context) -> Reply:
-    """A check-in on a manual indicator: `INDICATOR VALUE [| NOTE]`, echoed with its status."""
+    """A check-in on a manual indicator: `INDICATOR VALUE [| NOTE]`, echoed with its status;
+    `INDICATOR` alone asks for the value (what the record button sends)."""
     main, _, note = ctx.command.args.partition("|")
     words = main.split()
     indicator_id = parse_id(words[0]) if words else None
+    if indicator_id is not None and len(words) == 1 and not note.strip():
+        return await ask_value(ctx, indicator_id)
     if indicator_id is None or len(words) != 2:
         raise BadInput(ctx._("Give the indicator's number and the value, e.g. /record 4 2."))
     try:
@@ -189,7 +195,8 @@ async def record(ctx: Context) -> Reply:
     except Unreadable:
         raise BadInput(
             ctx._("“%(text)s” is not a number; write it like 3 or 2,5.")
-            % {"text": shorten(words[1])}
+            % {"text": shorten(words[1])},
+            field=VALUE,
         ) from None
     indicator = await ctx.services.goals.record(
         ctx.coalition.slug, ctx.actor, indicator_id, value, note.strip() or None
@@ -197,4 +204,31 @@ async def record(ctx: Context) -> Reply:
     return ctx.reply(
         ctx._("Recorded for indicator #%(id)d.") % {"id": indicator.id},
         lines=indicator_lines(ctx, indicator),
+    )
+
+
+async def ask_value(ctx: Context, indicator_id: int) -> Reply:
+    """The question for a value of a manual indicator: its state now, and what to answer."""
+    indicator = await ctx.services.goals.indicator(ctx.coalition.slug, indicator_id)
+    if not indicator.source.takes_check_ins:
+        raise Invalid("indicator", "not_manual", value=indicator.source.value)
+    command = f"/{ctx.command.name} {indicator.id}"
+    example = ctx._("2 | agreement signed")
+    question = Question(
+        command,
+        (
+            QuestionField(VALUE, ctx._("Value"), ctx.t.number(2.5)),
+            QuestionField(NOTE, ctx._("Note"), ctx._("agreement signed"), optional=True),
+        ),
+        submit=ctx._("Record"),
+    )
+    how = ctx._("Answer with the value and, if you like, a note after |, e.g. %(example)s.")
+    typed_name = "/vpisi" if ctx.locale == "sl" else "/record"  # as the reader types it
+    typed = ctx._("Or send %(command)s VALUE | NOTE.") % {"command": f"{typed_name} {indicator.id}"}
+    return ctx.reply(
+        ctx._("A value for indicator #%(id)d") % {"id": indicator.id},
+        lines=indicator_lines(ctx, indicator),
+        footer=f"{how % {'example': example}} {typed}",
+        personal=True,
+        question=question,
     )

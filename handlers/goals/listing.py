@@ -8,12 +8,15 @@ from handlers.errors import BadInput, shorten
 from handlers.goals.render import SOURCES, goal_title, indicator_lines
 from handlers.i18n import N_
 from handlers.listing import labelled
-from handlers.types import Button, ListItem, Reply
+from handlers.types import Button, ChatKind, ListItem, Reply
+from models.entities import Role
 from models.goals.status import GoalStatus
-from models.services.goals import Contribution
+from models.services.goals import Contribution, IndicatorView
 
 GOAL_BUTTONS = 8
 """Buttons opening /goal ID under /goals; more goals are opened by typing."""
+RECORD_BUTTONS = 12
+"""Record buttons under /goal; more indicators are recorded by typing /record."""
 VERDICTS = {
     GoalStatus.ACHIEVED: N_("The goal is achieved."),
     GoalStatus.PARTIALLY_ACHIEVED: N_("The goal is partially achieved."),
@@ -81,7 +84,23 @@ async def show_goal(ctx: Context) -> Reply:
         details.extend(contribution_line(ctx, c) for c in counted.get(indicator.id, ()))
         items.append(ListItem(first, tuple(details)))
     title = f"#{goal.id} {goal.title} ({detail.overview.year})"
-    return ctx.reply(title, lines=tuple(lines), items=tuple(items))
+    buttons = (
+        *record_buttons(ctx, goal.indicators),
+        Button(ctx._("‹ All goals"), f"/goals {detail.overview.year}"),
+    )
+    return ctx.reply(title, lines=tuple(lines), items=tuple(items), buttons=buttons)
+
+
+def record_buttons(ctx: Context, indicators: tuple[IndicatorView, ...]) -> tuple[Button, ...]:
+    """A button asking for a value per indicator filled in by hand: for coordinators, and
+    only in a private chat, where nobody else sees it."""
+    if not ctx.role.at_least(Role.COORDINATOR) or ctx.command.chat_kind is not ChatKind.PRIVATE:
+        return ()
+    return tuple(
+        Button(ctx._("✍ Record #%(id)d") % {"id": indicator.id}, f"/record {indicator.id}")
+        for indicator in indicators
+        if indicator.source.takes_check_ins
+    )[:RECORD_BUTTONS]
 
 
 def contribution_line(ctx: Context, contribution: Contribution) -> str:

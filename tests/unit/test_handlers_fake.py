@@ -194,6 +194,7 @@ class Fakes:
             feeds=cast(Any, None),
             rsvp=cast(Any, self.rsvp),
             network=cast(Any, None),
+            questions=cast(Any, None),
         )
 
 

@@ -15,6 +15,7 @@ import asyncio
 import difflib
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -37,6 +38,8 @@ from bot.adapters.slack.membership import Membership
 from bot.adapters.slack.modal import CALLBACK_ID as MODAL_CALLBACK_ID
 from bot.adapters.slack.modal import Origin
 from bot.adapters.slack.parse import Where, without_mention
+from bot.adapters.slack.question import CALLBACK_ID as QUESTION_CALLBACK_ID
+from bot.adapters.slack.question import QuestionModal
 from bot.adapters.slack.render import ACTION_PREFIX, message, response_type
 from bot.adapters.slack.webapi import api_base, error_code, retry_handlers, transient
 from bot.config import SlackConfig, ThrottleConfig
@@ -136,6 +139,7 @@ class SlackAdapter:
             workspace=self._workspace,
         )
         self.home = AppHome(self.client, self.asking, self._workspace)
+        self.question = QuestionModal(self.client, self.asking, self.answering, self.home.publish)
         self._register()
 
     @property
@@ -284,6 +288,7 @@ class SlackAdapter:
         self.bolt.event("app_home_opened")(later(self.home.on_opened))
         self.bolt.action(re.compile(rf"^{ACTION_PREFIX}"))(later(self._on_button))
         self.bolt.view(MODAL_CALLBACK_ID)(later(self.modal.on_submit))
+        self.bolt.view(QUESTION_CALLBACK_ID)(later(self.question.on_submit))
 
     def _workspace(self, *named: object) -> str:
         """The conversation's workspace: the bot's own, else the first the payload names."""
@@ -326,6 +331,10 @@ class SlackAdapter:
             and not answering.result().attachment
         ):
             reply = answering.result()
+            if reply.question is not None and trigger:  # asked in a modal
+                await ack()
+                self.background.start(self._ask_in_modal(str(trigger), reply, where, response_url))
+                return
             await ack(response_type=response_type(reply), **message(reply))
             return
         await ack()
@@ -345,6 +354,13 @@ class SlackAdapter:
             return
         reply = await self.asking.ask(line, where, display_name=command.get("user_name", ""))
         await self.answering.respond(origin.response_url, reply, where)
+
+    async def _ask_in_modal(
+        self, trigger: str, reply: Reply, where: Where, response_url: str
+    ) -> None:
+        """A reply's question as a modal; where Slack will not open it, the reply itself."""
+        if not await self.question.open(trigger, reply, where, response_url):
+            await self.answering.respond(response_url, reply, where)
 
     async def _invite_first(self, where: Where, command: str) -> Reply:
         """Binding a channel the bot is not in would bind a channel it cannot post in."""
@@ -412,16 +428,27 @@ class SlackAdapter:
         line = str(action.get("value", ""))
         if container.get("type") == "view" and view.get("type") == "home":
             home = Where(workspace, str(user.get("id", "")), "", private=True, user_team=team)
+            if not self.home.shows(line):  # a record button: its question as a modal
+                reply = await self.asking.ask(line, home)
+                trigger = str(body.get("trigger_id") or "")
+                direct = replace(home, channel=home.user)  # the echo: in direct messages
+                if await self.question.open(trigger, reply, direct, "", from_home=True):
+                    return
             await self.home.publish(home, line)
             return
         where = Where(
             workspace, str(user.get("id", "")), str(channel.get("id", "")), user_team=team
         )
         reply = await self.asking.ask(line, where)
+        response_url = str(body.get("response_url", ""))
+        trigger = str(body.get("trigger_id") or "")
+        if reply.question is not None and await self.question.open(
+            trigger, reply, where, response_url
+        ):
+            return  # the message with the button stays as it is
         private = reply.is_error or reply.personal
         was_private = bool(container.get("is_ephemeral")) or where.chat_kind is ChatKind.PRIVATE
-        replace_original = not private or was_private
-        response_url = str(body.get("response_url", ""))
+        replace_original = (not private or was_private) and reply.question is None
         # an ephemeral message cannot be edited through the Web API, only through response_url
         ts = "" if container.get("is_ephemeral") else str(container.get("message_ts") or "")
         apart = bool(reply.notice) and replace_original and not was_private

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.asking import Asking
-from bot.adapters.slack.home import LISTS, HomeParts, home_view, short_help, tools
+from bot.adapters.slack.home import LISTS, HomeParts, home_view, section_of, short_help, tools
 from bot.adapters.slack.parse import Where
 from bot.adapters.slack.webapi import error_code
 from handlers.dispatcher import find_command
@@ -54,13 +54,20 @@ class AppHome:
         )
         await self.publish(where)
 
-    async def publish(self, where: Where, line: str = "") -> None:
-        """The person's coalition at a glance: a short help, the /events and /deadlines
-        answers, and for coordinators and admins their tools (admins: /status too)."""
+    def shows(self, line: str) -> bool:
+        """Whether a button's command line is answered in one of the Home's sections."""
         clicked = find_command(line.split(maxsplit=1)[0]) if line.strip() else None
+        return clicked is not None and section_of(clicked.name) is not None
+
+    async def publish(self, where: Where, line: str = "") -> None:
+        """The person's coalition at a glance: a short help, the /events, /deadlines and
+        /goals answers (a pressed button's answer in its section: the next page, one goal),
+        and for coordinators and admins their tools (admins: /status too)."""
+        clicked = find_command(line.split(maxsplit=1)[0]) if line.strip() else None
+        opened = section_of(clicked.name) if clicked is not None else None
         lists: list[tuple[str, Reply]] = []
         for section in LISTS:
-            ask = line if clicked is not None and clicked.name == section else f"/{section}"
+            ask = line if opened == section else f"/{section}"
             lists.append((section, await self.asking.ask(ask, where)))
         context = await self.asking.reader(where)
         stored, t = context.stored, context.translator

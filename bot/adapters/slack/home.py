@@ -1,5 +1,6 @@
-"""The App Home: a short help for everyone, the coalition's next events and deadlines, and for
-coordinators and admins their tools (and, for admins, the reminders' state) at a glance."""
+"""The App Home: a short help for everyone, the coalition's next events and deadlines and its
+goals, and for coordinators and admins their tools (and, for admins, the reminders' state) at
+a glance."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from handlers.i18n import N_, Translator
 from handlers.types import Reply
 from models.entities import Role
 
-LISTS = ("events", "deadlines")
-"""The commands whose answers the Home shows for everyone, in this order."""
+LISTS = ("events", "deadlines", "goals")
+"""The commands whose answers the Home shows for everyone, in this order: the next events and
+deadlines, and the goals at a glance (each goal's status, each indicator's progress)."""
+OPENED_IN = {"goal": "goals"}
+"""A button of a section that opens another command in the same place (a goal of the list)."""
 SHORT_HELP_COMMANDS = ("events", "deadlines", "contacts")
 TOOLS_TITLES = {
     Role.COORDINATOR: N_("Your tools as a coordinator"),
@@ -35,6 +39,13 @@ class HomeParts:
     lists: tuple[tuple[str, Reply], ...]
     tools: Reply | None = None
     status: Reply | None = None
+
+
+def section_of(command: str) -> str | None:
+    """The Home's section where the answer to `command` (a pressed button's) is shown."""
+    if command in LISTS:
+        return command
+    return OPENED_IN.get(command)
 
 
 def _name(t: Translator, command: str) -> str:

@@ -159,6 +159,7 @@ class TelegramAdapter:
                     filters.UpdateType.CHANNEL_POST & (filters.COMMAND | CAPTION_COMMAND),
                     h.channel_post,
                 ),
+                MessageHandler(filters.TEXT & ~filters.COMMAND & new_messages, h.text),
                 MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, h.joined),
                 MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated),
                 CallbackQueryHandler(h.button),

@@ -17,7 +17,7 @@ from telegram.error import (
 )
 
 from bot.adapters.telegram.limits import CAPTION_LIMIT, MESSAGE_LIMIT
-from bot.adapters.telegram.render import CallbackCommands, keyboard, to_html
+from bot.adapters.telegram.render import CallbackCommands, keyboard, markup_of, to_html
 from bot.delivery import DeliveryFailed, SendFailure
 from handlers.types import Reply
 
@@ -121,7 +121,7 @@ class Delivery:
     ) -> list[Message]:
         attachment = reply.attachment
         chunks = to_html(reply, CAPTION_LIMIT if attachment else MESSAGE_LIMIT)
-        markup = keyboard(reply.buttons, self.callbacks.data_for)
+        markup = markup_of(reply, self.callbacks.data_for)
         sent: list[Message] = []
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1

@@ -9,16 +9,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.telegram.limits import CALLBACK_DATA_LIMIT, MESSAGE_LIMIT
-from handlers.types import Button, Reply
+from handlers.types import Button, Question, Reply
 
 BULLET = "• "
 INDENT = "    "
 BUTTONS_PER_ROW = 3
 SHORT_DATA_PREFIX = "~"
 RENDERINGS_KEPT = 512
+PLACEHOLDER_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -152,3 +153,20 @@ def keyboard(
     keys = [InlineKeyboardButton(b.label, callback_data=data_for(b.command)) for b in buttons]
     rows = [keys[i : i + BUTTONS_PER_ROW] for i in range(0, len(keys), BUTTONS_PER_ROW)]
     return InlineKeyboardMarkup(rows)
+
+
+def answer_box(question: Question) -> ForceReply:
+    """A question as Telegram's reply box, opened for the person asked (`selective`: in a
+    group, only for whom the message mentions or answers), with an example answer in it."""
+    example = " | ".join(field.example for field in question.fields if field.example)
+    return ForceReply(selective=True, input_field_placeholder=example[:PLACEHOLDER_LIMIT] or None)
+
+
+def markup_of(
+    reply: Reply, data_for: Callable[[str], str]
+) -> InlineKeyboardMarkup | ForceReply | None:
+    """What goes under the reply's last message: the reply box of its question, else its
+    buttons."""
+    if reply.question is not None:
+        return answer_box(reply.question)
+    return keyboard(reply.buttons, data_for)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Message, Update, User
 from telegram.constants import ChatType
@@ -196,9 +197,20 @@ class UpdateHandlers:
         if chat is None:
             await self._answer_query(query.id)
             return
-        reply = await self.dispatcher.handle(incoming(query.from_user, chat, line))
+        command = incoming(query.from_user, chat, line)
+        reply = await self.dispatcher.handle(command)
         if reply.is_error:
             await self._answer_query(query.id, reply.plain_text())
+            return
+        if reply.question is not None:  # asked apart: the message with the button stays
+            await self._answer_query(query.id)
+            try:
+                thread = topic_of(shown) if isinstance(shown, Message) else None
+                await self.delivery.send(chat.id, reply, thread=thread)
+            except DeliveryFailed as error:
+                log.warning("question not delivered: %s", error)
+                return
+            await self._asked(command, reply)
             return
         try:
             if isinstance(shown, Message):  # others may see it: the presser's notice goes apart
@@ -210,6 +222,39 @@ class UpdateHandlers:
         except DeliveryFailed as error:
             log.warning("button answer not delivered: %s", error)
         await self._answer_query(query.id, reply.notice or None, alert=False)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Words that are no command: the answer to a question the bot put to this person in
+        this chat (in a group, only a reply to one of the bot's messages); else nothing."""
+        message = update.message
+        if message is None or message.from_user is None or not message.text:
+            return
+        if message.chat.type != ChatType.PRIVATE:
+            answered = message.reply_to_message
+            if answered is None or answered.from_user is None:
+                return
+            if answered.from_user.id != self.delivery.bot.id:
+                return
+        if message.forward_origin is not None:
+            return
+        said = replace(incoming(message.from_user, message.chat, ""), args=message.text.strip())
+        reply = await self.dispatcher.answer(said)
+        if reply is None:
+            return
+        await self._send(message, reply, said.name or "answer")
+        if reply.question is not None:
+            await self._asked(said, reply)
+
+    async def _asked(self, command: IncomingCommand, reply: Reply) -> None:
+        """The reply's question went out as a message: the person's next one answers it."""
+        if reply.question is None:
+            return
+        try:
+            await self.dispatcher.chats.asked(
+                command.user_id, command.chat_id, reply.question.command
+            )
+        except Exception:
+            log.exception("the question to %s could not be kept", command.user_id)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greets a group the bot was added to; marks the chat inactive when it is removed
@@ -282,7 +327,10 @@ class UpdateHandlers:
             await self._refuse_forwarded(message, message.from_user.id)
             return
         command = incoming(message.from_user, message.chat, line)
-        await self._send(message, await self.dispatcher.handle(command), command.name)
+        reply = await self.dispatcher.handle(command)
+        await self._send(message, reply, command.name)
+        if reply.question is not None:
+            await self._asked(command, reply)
 
     async def _send(self, message: Message, reply: Reply, name: str) -> None:
         """Answers `message` where it was written: quoting it in a group, in its forum topic."""

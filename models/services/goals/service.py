@@ -6,13 +6,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
-from models.entities import Activity, ActivityStatus, Coalition, Event, EventStatus, Role
+from models.entities import Activity, ActivityStatus, Area, Coalition, Event, EventStatus, Role
 from models.errors import Invalid, NotFound
 from models.goals.entities import (
     DESCRIPTION_MAX,
@@ -29,6 +29,7 @@ from models.goals.entities import (
     Source,
 )
 from models.goals.status import (
+    GoalStatus,
     Period,
     end_of_day,
     goal_status,
@@ -36,9 +37,9 @@ from models.goals.status import (
     until_period,
     year_bounds,
 )
-from models.services.base import Service, area_view
+from models.services.base import Service
 from models.services.goals.planning import plan_goal_posts, plan_nudges
-from models.services.goals.values import in_period, value_of_indicator
+from models.services.goals.values import in_period, indicators_with_values
 from models.services.goals.views import (
     Contribution,
     GoalDetail,
@@ -47,6 +48,7 @@ from models.services.goals.views import (
     IndicatorChanges,
     IndicatorView,
 )
+from models.services.views import AreaView
 from models.validation import clean_text, optional_text
 
 CONTRIBUTIONS_SHOWN = 5
@@ -62,7 +64,23 @@ def checked_number(value: float, field: str, *, negative: bool = False) -> float
     return value
 
 
-def indicator_period(indicator: Indicator, year: int, zone: ZoneInfo) -> Period:
+class IndicatorRow(Protocol):
+    """What an indicator's view is made of: a row of INDICATOR_COLUMNS (or the model)."""
+
+    id: int
+    goal_id: int
+    title: str
+    unit: str | None
+    target: float
+    direction: Direction
+    period: PeriodKind
+    until_on: date | None
+    source: Source
+    aggregate: Aggregate
+    created_at: datetime
+
+
+def indicator_period(indicator: IndicatorRow, year: int, zone: ZoneInfo) -> Period:
     if indicator.period is PeriodKind.UNTIL and indicator.until_on is not None:
         return until_period(indicator.until_on, zone, indicator.created_at)
     start, end = year_bounds(year, zone)
@@ -147,6 +165,13 @@ class GoalService(Service):
             .limit(CONTRIBUTIONS_SHOWN)
         )
         return tuple(Contribution("check_in", i, n or "", at, v) for i, n, at, v in check_ins)
+
+    async def indicator(self, coalition_slug: str, indicator_id: int) -> IndicatorView:
+        """One indicator of the coalition with its value and status this year."""
+        async with self._sessions() as session:
+            coalition = await self._coalition(session, coalition_slug)
+            await self._indicator(session, coalition.id, indicator_id)
+            return await self._indicator_view(session, coalition, indicator_id)
 
     async def add_goal(
         self,
@@ -349,33 +374,43 @@ async def goals_overview(
     zone = ZoneInfo(coalition.timezone)
     if year is None:
         year = now.astimezone(zone).year
-    as_of = min(now, year_bounds(year, zone)[1])
     start, end = year_bounds(year, zone)
+    as_of = min(now, end)
     goal_where = [Goal.coalition_id == coalition.id]
-    indicator_where = [Indicator.coalition_id == coalition.id]
     if goal_id is not None:
         goal_where.append(Goal.id == goal_id)
-        indicator_where.append(Indicator.goal_id == goal_id)
     goals = (
-        await session.scalars(
-            select(Goal).options(joinedload(Goal.area)).where(*goal_where).order_by(Goal.id)
+        await session.execute(
+            select(Goal.id, Goal.title, Goal.description, Area.id, Area.slug, Area.name)
+            .outerjoin(Area, Area.id == Goal.area_id)
+            .where(*goal_where)
+            .order_by(Goal.id)
         )
     ).all()
     if goal_id is not None and not goals:
         raise NotFound("goal", goal_id)
-    rows = (
-        await session.execute(
-            select(Indicator, value_of_indicator(start, end, as_of))
-            .where(*indicator_where)
-            .order_by(Indicator.goal_id, Indicator.id)
+    bounds = {"year_start": start, "year_end": end, "as_of": as_of}
+    if goal_id is None:
+        statement, key = indicators_with_values("coalition"), {"coalition_id": coalition.id}
+    else:
+        statement, key = indicators_with_values("goal"), {"goal_id": goal_id}
+    rows = (await session.execute(statement, {**bounds, **key})).all()
+    by_goal: dict[int, list[IndicatorView]] = {goal[0]: [] for goal in goals}
+    for row in rows:
+        by_goal[row.goal_id].append(
+            indicator_view(row, row.value, indicator_period(row, year, zone), as_of)
         )
-    ).all()
-    by_goal: dict[int, list[IndicatorView]] = {goal.id: [] for goal in goals}
-    for indicator, value in rows:
-        by_goal[indicator.goal_id].append(
-            indicator_view(indicator, value, indicator_period(indicator, year, zone), as_of)
+    views = tuple(
+        GoalView(
+            id=goal_id_,
+            title=title,
+            area=AreaView(area_id, slug, name) if area_id is not None else None,
+            description=description,
+            status=goal_status_of(by_goal[goal_id_]),
+            indicators=tuple(by_goal[goal_id_]),
         )
-    views = tuple(goal_view(goal, tuple(by_goal[goal.id])) for goal in goals)
+        for goal_id_, title, description, area_id, slug, name in goals
+    )
     return GoalsOverview(year, as_of, views)
 
 
@@ -386,15 +421,14 @@ async def current_indicator(
     zone = ZoneInfo(coalition.timezone)
     year = now.astimezone(zone).year
     start, end = year_bounds(year, zone)
+    as_of = min(now, end)
     row = (
         await session.execute(
-            select(Indicator, value_of_indicator(start, end, now))
-            .where(Indicator.id == indicator_id)
-            .execution_options(populate_existing=True)
+            indicators_with_values("indicator"),
+            {"indicator_id": indicator_id, "year_start": start, "year_end": end, "as_of": as_of},
         )
     ).one()
-    indicator, value = row
-    return indicator_view(indicator, value, indicator_period(indicator, year, zone), now)
+    return indicator_view(row, row.value, indicator_period(row, year, zone), as_of)
 
 
 async def linkable_indicator(
@@ -427,7 +461,7 @@ def set_period(
 
 
 def indicator_view(
-    indicator: Indicator, value: float | None, period: Period, as_of: datetime
+    indicator: IndicatorRow, value: float | None, period: Period, as_of: datetime
 ) -> IndicatorView:
     number = None if value is None else float(value)
     return IndicatorView(
@@ -448,14 +482,6 @@ def indicator_view(
     )
 
 
-def goal_view(goal: Goal, indicators: Sequence[IndicatorView]) -> GoalView:
+def goal_status_of(indicators: Sequence[IndicatorView]) -> GoalStatus:
     statuses = [indicator.status for indicator in indicators]
-    all_over = all(indicator.over for indicator in indicators)
-    return GoalView(
-        id=goal.id,
-        title=goal.title,
-        area=area_view(goal.area),
-        description=goal.description,
-        status=goal_status(statuses, all_over),
-        indicators=tuple(indicators),
-    )
+    return goal_status(statuses, all(indicator.over for indicator in indicators))

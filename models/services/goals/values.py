@@ -2,14 +2,19 @@
 
 No rows are loaded into Python: held events and done activities are counted, check-ins
 summed or the latest one taken, each by a correlated subquery on its indicator index.
+The statement that reads every indicator with its value is built once, with the period's
+bounds as parameters (`year_start`, `year_end`, `as_of`), so /goals neither builds nor
+compiles it again.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, select
+from sqlalchemy.sql.elements import BindParameter
 
 from models.base import UTCDateTime
 from models.entities import Activity, ActivityStatus, Event, EventStatus
@@ -17,23 +22,45 @@ from models.goals.entities import Aggregate, CheckIn, Indicator, PeriodKind, Sou
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Where an until-date period starts counting: from the beginning."""
+INDICATOR_COLUMNS = (
+    Indicator.id,
+    Indicator.goal_id,
+    Indicator.title,
+    Indicator.unit,
+    Indicator.target,
+    Indicator.direction,
+    Indicator.period,
+    Indicator.until_on,
+    Indicator.source,
+    Indicator.aggregate,
+    Indicator.created_at,
+)
+"""What an IndicatorView needs of its row (read as columns: no ORM objects to build)."""
+
+Moment = datetime | BindParameter[datetime]
+
+
+def _moment(value: Moment) -> ColumnElement[datetime]:
+    if isinstance(value, BindParameter):
+        return value
+    return literal(value, UTCDateTime())
 
 
 def in_period(
-    moment: Any, year_start: datetime, year_end: datetime, as_of: datetime
+    moment: Any, year_start: Moment, year_end: Moment, as_of: Moment
 ) -> ColumnElement[bool]:
     """`moment` (a column) falls in the indicator's period and no later than `as_of`.
 
     The bounds are one range per indicator row, so the index on (indicator, ..., moment)
     is read only over that range."""
     yearly = Indicator.period == PeriodKind.YEARLY
-    start = case((yearly, literal(year_start, UTCDateTime())), else_=literal(EPOCH, UTCDateTime()))
-    end = case((yearly, literal(year_end, UTCDateTime())), else_=Indicator.until_end)
-    return and_(moment >= start, moment < end, moment <= as_of)
+    start = case((yearly, _moment(year_start)), else_=literal(EPOCH, UTCDateTime()))
+    end = case((yearly, _moment(year_end)), else_=Indicator.until_end)
+    return and_(moment >= start, moment < end, moment <= _moment(as_of))
 
 
 def value_of_indicator(
-    year_start: datetime, year_end: datetime, as_of: datetime
+    year_start: Moment, year_end: Moment, as_of: Moment
 ) -> ColumnElement[float | None]:
     """The value of the indicator row in its period (NULL: check-ins wanted, none made)."""
     held_events = (
@@ -73,4 +100,28 @@ def value_of_indicator(
         (Indicator.source == Source.ACTIVITIES, done_activities),
         (Indicator.aggregate == Aggregate.SUM, total),
         else_=latest,
+    )
+
+
+@functools.cache
+def indicators_with_values(
+    of: Literal["coalition", "goal", "indicator"],
+) -> Select[*tuple[Any, ...]]:
+    """Every indicator of a coalition (`coalition_id`), of a goal (`goal_id`) or one
+    (`indicator_id`), with its value between `year_start`, `year_end` and `as_of`, in the
+    order /goals shows them. Built once per kind."""
+    value = value_of_indicator(
+        bindparam("year_start", type_=UTCDateTime()),
+        bindparam("year_end", type_=UTCDateTime()),
+        bindparam("as_of", type_=UTCDateTime()),
+    )
+    where = {
+        "coalition": Indicator.coalition_id == bindparam("coalition_id"),
+        "goal": Indicator.goal_id == bindparam("goal_id"),
+        "indicator": Indicator.id == bindparam("indicator_id"),
+    }[of]
+    return (
+        select(*INDICATOR_COLUMNS, value.label("value"))
+        .where(where)
+        .order_by(Indicator.goal_id, Indicator.id)
     )

@@ -219,6 +219,8 @@ def submission_payload(
     """The view_submission of an opened modal filled with `values` (block id -> text)."""
     state: dict[str, Any] = {}
     for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
         block_id = block["block_id"]
         element = block["element"]
         value = values.get(block_id)

@@ -207,6 +207,11 @@ class Sent:
     """The file name a sendDocument gave its file."""
 
     @property
+    def asks(self) -> bool:
+        """The message opens a reply box (force_reply) for its answer."""
+        return bool((self.reply_markup or {}).get("force_reply"))
+
+    @property
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback_data) of every inline button, row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -391,9 +396,10 @@ class FakeBotApi:
         user: dict[str, Any],
         message_id: int | None = None,
         topic: int | None = None,
+        reply_to: Sent | None = None,
     ) -> dict[str, Any]:
         """A message as Telegram sends it, with a bot_command entity for a leading command;
-        in the forum topic `topic` when given."""
+        in the forum topic `topic` when given; a reply to the bot's message `reply_to`."""
         body: dict[str, Any] = {
             "message_id": message_id or next(self._message_ids[chat_id]),
             "date": int(time.time()),
@@ -405,6 +411,8 @@ class FakeBotApi:
         if command:
             length = utf16_length(command.group(0))
             body["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            body["reply_to_message"] = self._as_message(reply_to)
         if topic is not None:
             body["chat"] = {**body["chat"], "is_forum": True}
             body["message_thread_id"] = topic
@@ -412,10 +420,19 @@ class FakeBotApi:
             self._topics[chat_id, body["message_id"]] = topic
         return body
 
-    def say(self, text: str, *, user: dict[str, Any], chat_id: int | None = None) -> int:
-        """`user` types `text` in `chat_id` (their private chat when None)."""
+    def say(
+        self,
+        text: str,
+        *,
+        user: dict[str, Any],
+        chat_id: int | None = None,
+        reply_to: Sent | None = None,
+    ) -> int:
+        """`user` types `text` in `chat_id` (their private chat when None), in reply to the
+        bot's message `reply_to` when given."""
         chat = user["id"] if chat_id is None else chat_id
-        return self.push({"message": self.message(text, chat_id=chat, user=user)})
+        message = self.message(text, chat_id=chat, user=user, reply_to=reply_to)
+        return self.push({"message": message})
 
     def press(self, message: Sent, data: str, *, user: dict[str, Any]) -> str:
         """`user` presses the button with `data` under a message the bot sent; the query id."""
@@ -742,6 +759,8 @@ class FakeBotApi:
         if utf16_length(visible) > MESSAGE_LIMIT:
             raise ApiError(400, "Bad Request: message is too long")
         markup = params.get("reply_markup") or {}
+        if len(markup.get("input_field_placeholder") or "") > 64:
+            raise ApiError(400, "Bad Request: input field placeholder is too long")
         for row in markup.get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data")
@@ -757,8 +776,8 @@ class FakeBotApi:
             "from": self.me(),
             "text": message.text,
         }
-        if message.reply_markup:
-            body["reply_markup"] = message.reply_markup
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            body["reply_markup"] = message.reply_markup  # a reply box is not shown back
         if message.thread is not None:
             body["chat"] = {**body["chat"], "is_forum": True}
             body["message_thread_id"] = message.thread
