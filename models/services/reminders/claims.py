@@ -213,7 +213,15 @@ class ReminderClaims(Service):
                 )
             }
             failed_before = await self._failed_sends(
-                session, [o.reminder_id for o in outcomes if o.state is ReminderState.SENT]
+                session,
+                [
+                    o.reminder_id
+                    for o in outcomes
+                    if o.state is ReminderState.SENT
+                    # a first try recorded no failure before this one
+                    and (found := reminders.get(o.reminder_id)) is not None
+                    and found.attempts > 1
+                ],
             )
             for outcome in outcomes:
                 reminder = reminders.get(outcome.reminder_id)
