@@ -54,8 +54,8 @@ class DeliveryLog:
     """Writes a scheduler's delivery rows, many sends to one transaction.
 
     A send is recorded as begun before the platform call and as done after it; but what
-    is asked for while a write is under way goes into the next write together. A fan-out so costs a few transactions rather than
-    two per send, and on SQLite its sends do not queue one by one for the write lock.
+    is asked for while a write is under way goes into the next write together. A fan-out
+    so costs a few transactions rather than two per send, and on SQLite its sends do not queue one by one for the write lock.
     """
 
     def __init__(self, reminders: ReminderService) -> None:
