@@ -55,7 +55,8 @@ class DeliveryLog:
 
     A send is recorded as begun before the platform call and as done after it; but what
     is asked for while a write is under way goes into the next write together. A fan-out
-    so costs a few transactions rather than two per send, and on SQLite its sends do not queue one by one for the write lock.
+    so costs a few transactions rather than two per send, and on SQLite its sends do not
+    queue one by one for the write lock.
     """
 
     def __init__(self, reminders: ReminderService) -> None:
@@ -72,12 +73,16 @@ class DeliveryLog:
         return await future
 
     async def end(
-        self, reminder_id: int, chat_id: str, failed: DeliveryFailed | None = None
+        self,
+        reminder_id: int,
+        chat_id: str,
+        failed: DeliveryFailed | None = None,
+        message_ref: str | None = None,
     ) -> None:
-        """Records that a send is done (or `failed`, and why)."""
+        """Records that a send is done (or `failed`, and why), and the message it posted."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         why = (failed.failure, failed.reason) if failed else (None, None)
-        self._ends.append((((reminder_id, chat_id), *why), future))
+        self._ends.append((((reminder_id, chat_id), *why, message_ref), future))
         self._wake()
         await future
 
@@ -463,7 +468,7 @@ class ReminderScheduler:
             if not await self._deliveries.begin(job.id, chat_id):
                 return chat_id, None
             try:
-                await sender.send(chat_id, reply)
+                posted = await sender.send(chat_id, reply)
             except Exception as error:
                 failed = (
                     error
@@ -474,7 +479,9 @@ class ReminderScheduler:
                 await self._deliveries.end(job.id, chat_id, failed)
                 await self._refused(platform, failed)
                 return chat_id, failed
-            await self._deliveries.end(job.id, chat_id)
+            await self._deliveries.end(
+                job.id, chat_id, message_ref=posted if isinstance(posted, str) else None
+            )
             self._alarmed.discard(platform)
             return chat_id, None
 
