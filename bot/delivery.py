@@ -43,7 +43,19 @@ class Sender(Protocol):
 
     name: str
 
-    async def send(self, chat_id: str, reply: Reply) -> None: ...
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Posts the reply; the id of the message posted (the one with the buttons), when
+        the platform gives one."""
+        ...
+
+
+@runtime_checkable
+class Editor(Protocol):
+    """An adapter that can replace a message it posted (edits go through its rate limits)."""
+
+    name: str
+
+    async def edit_message(self, chat_id: str, message_ref: str, reply: Reply) -> None: ...
 
 
 def platform_of(chat_id: str) -> str:
@@ -51,4 +63,4 @@ def platform_of(chat_id: str) -> str:
     return chat_id.split(":", 1)[0]
 
 
-__all__ = ["DeliveryFailed", "SendFailure", "Sender", "platform_of"]
+__all__ = ["DeliveryFailed", "Editor", "SendFailure", "Sender", "platform_of"]

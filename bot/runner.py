@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.app import Adapter, App
-from bot.delivery import Sender
+from bot.count_edits import CountEdits
+from bot.delivery import Editor, Sender
 from bot.scheduler import ReminderScheduler
 from bot.web.health import alive_check, database_check
 from models.services.seen_requests import SeenRequestService
@@ -163,6 +164,15 @@ async def serve(app: App, adapters: list[Adapter] | None = None) -> int:
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
         senders = {a.name: a for a in adapters if isinstance(a, Sender)}
+        counts = CountEdits(
+            app.services.rsvp,
+            {a.name: a for a in adapters if isinstance(a, Editor)},
+            app.translators,
+            app.clock,
+            default_locale=app.dispatcher.default_locale,
+        )
+        await counts.start()
+        started.append(counts)
         reminders = app.config.reminders
         scheduler = ReminderScheduler(
             app,

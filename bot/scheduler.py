@@ -38,6 +38,9 @@ GOAL_POSTS = (ReminderKind.REVIEW, ReminderKind.VERDICT)
 GOAL_POST_LATENESS = timedelta(days=7)
 """A review or verdict missed while the bot was down is still posted this late (a nudge,
 however late, as long as nobody has recorded a value)."""
+AFTER_ANSWER = timedelta(seconds=0.2)
+"""How long a timer due now waits: what a command made due (an announcement) goes out
+after the command's own answer, not in its way."""
 STOP_GRACE = 20.0
 """Seconds a stopping scheduler gives the sends in flight to finish and be recorded."""
 
@@ -74,12 +77,16 @@ class DeliveryLog:
         return await future
 
     async def end(
-        self, reminder_id: int, chat_id: str, failed: DeliveryFailed | None = None
+        self,
+        reminder_id: int,
+        chat_id: str,
+        failed: DeliveryFailed | None = None,
+        message_ref: str | None = None,
     ) -> None:
-        """Records that a send is done (or `failed`, and why)."""
+        """Records that a send is done (or `failed`, and why), and the message it posted."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         why = (failed.failure, failed.reason) if failed else (None, None)
-        self._ends.append((((reminder_id, chat_id), *why), future))
+        self._ends.append((((reminder_id, chat_id), *why, message_ref), future))
         self._wake()
         await future
 
@@ -265,7 +272,7 @@ class ReminderScheduler:
             return
         now = datetime.now(UTC)
         for due in sorted(set(due_times)):
-            wall_due = now + max(timedelta(), due - self.app.clock())
+            wall_due = now + max(AFTER_ANSWER, due - self.app.clock())
             self._scheduler.add_job(
                 self._timed_sweep,
                 DateTrigger(run_date=wall_due, timezone=UTC),
@@ -305,6 +312,8 @@ class ReminderScheduler:
                     handled += len(claimed)
                     self._in_hand.update(claimed)
                     sending.append(asyncio.create_task(self._send_batch(claimed)))
+                    if len(claimed) < self.batch:
+                        break  # all that was due: no need to ask again
                     if len(sending) == 2:
                         await sending.pop(0)
                 for batch in sending:
@@ -348,32 +357,24 @@ class ReminderScheduler:
             if skip:
                 log.info("reminder %d skipped: %s", job.id, skip)
                 return Outcome(job.id, ReminderState.SKIPPED, error=skip)
-            replies: dict[tuple[str, int | None], Reply | None] = {}
-            for d in job.destinations:
-                if (d.locale, d.area_id) not in replies:
-                    translator = self.app.translators[
-                        chat_locale(
-                            d.locale,
-                            job.coalition.default_locale,
-                            supported=self.app.translators,
-                            default=self.app.dispatcher.default_locale,
-                        )
-                    ]
-                    replies[d.locale, d.area_id] = reminder_reply(
-                        job, translator, self.app.clock(), d.area_id
-                    )
+            replies = self._replies(job)
             done = job.already_sent | job.refused
-            results = await asyncio.gather(
-                *(
-                    self._deliver(job, d, replies[d.locale, d.area_id])
-                    for d in job.destinations
-                    if d.chat_id not in done
+            due = [
+                (d, reply)
+                for d in job.destinations
+                if d.chat_id not in done and (reply := replies[self._wording(job, d)]) is not None
+            ]
+            unserved = self._unserved([d.chat_id for d, _ in due])
+            results: list[tuple[str, DeliveryFailed | None]] = list(
+                await asyncio.gather(
+                    *(self._deliver(job, d, reply) for d, reply in due if d.chat_id not in unserved)
                 )
             )
+            results += list(unserved.items())
         except Exception:
             log.exception("reminder %d could not be processed; its lease will expire", job.id)
             return None
-        failures = [failed for failed in results if failed]
+        failures = [failed for _, failed in results if failed]
         if not failures:
             return Outcome(job.id, ReminderState.SENT)
         again = [failed for failed in failures if failed.failure.retryable]
@@ -392,6 +393,55 @@ class ReminderScheduler:
             error,
         )
         return Outcome(job.id, ReminderState.FAILED, error=error, retry_in=retry)
+
+    def _unserved(self, chat_ids: list[str]) -> dict[str, DeliveryFailed]:
+        """Chats of platforms no adapter runs for in this process, each with its failure
+        (logged as an ERROR once per platform). Nothing is recorded per chat: a
+        configuration missing a platform would otherwise cost a row and a write for each of
+        its chats at every reminder."""
+        unserved: dict[str, DeliveryFailed] = {}
+        for chat_id in chat_ids:
+            platform = platform_of(chat_id)
+            if platform in self.senders:
+                continue
+            unserved[chat_id] = DeliveryFailed(
+                chat_id, f"no adapter runs for {platform}: configure it", failure=SendFailure.SETUP
+            )
+            for listener in self.on_refused:
+                listener(platform, SendFailure.SETUP.value)
+            if platform not in self._alarmed:
+                self._alarmed.add(platform)
+                log.error(
+                    "no adapter runs for %s: no reminder reaches a %s chat until an operator "
+                    "configures it",
+                    platform,
+                    platform,
+                )
+        return unserved
+
+    @staticmethod
+    def _wording(job: ReminderJob, destination: Destination) -> tuple[str, int | None]:
+        """What a chat's message depends on: its language, and for a digest its area."""
+        area = destination.area_id if job.kind is ReminderKind.DIGEST else None
+        return destination.locale, area
+
+    def _replies(self, job: ReminderJob) -> dict[tuple[str, int | None], Reply | None]:
+        """The reminder worded once for each language (and digest area) among its chats."""
+        replies: dict[tuple[str, int | None], Reply | None] = {}
+        now = self.app.clock()
+        for d in job.destinations:
+            key = self._wording(job, d)
+            if key not in replies:
+                translator = self.app.translators[
+                    chat_locale(
+                        d.locale,
+                        job.coalition.default_locale,
+                        supported=self.app.translators,
+                        default=self.app.dispatcher.default_locale,
+                    )
+                ]
+                replies[key] = reminder_reply(job, translator, now, key[1])
+        return replies
 
     def _why_skip(self, job: ReminderJob) -> str | None:
         now = self.app.clock()
@@ -418,29 +468,21 @@ class ReminderScheduler:
         return self.app.services.reminders.policy.grace
 
     async def _deliver(
-        self, job: ReminderJob, destination: Destination, reply: Reply | None
-    ) -> DeliveryFailed | None:
-        """Sends to one chat; how it failed, if it did (recorded either way).
+        self, job: ReminderJob, destination: Destination, reply: Reply
+    ) -> tuple[str, DeliveryFailed | None]:
+        """Sends to one chat; the chat, and how it failed if it did (recorded either way).
 
         A chat gone for the bot is marked inactive (a subscription there pauses); an error
         of the bot's own setup is logged as an ERROR once, until a send there succeeds again.
         """
-        if reply is None:
-            return None
         chat_id = destination.chat_id
         platform = platform_of(chat_id)
-        sender = self.senders.get(platform)
+        sender = self.senders[platform]
         async with self._fan_out:
             if not await self._deliveries.begin(job.id, chat_id):
-                return None
+                return chat_id, None
             try:
-                if sender is None:
-                    raise DeliveryFailed(
-                        chat_id,
-                        f"no adapter runs for {platform}: configure it",
-                        failure=SendFailure.SETUP,
-                    )
-                await sender.send(chat_id, reply)
+                posted = await sender.send(chat_id, reply)
             except Exception as error:
                 failed = (
                     error
@@ -450,10 +492,12 @@ class ReminderScheduler:
                 failed.reason = self._redact(failed.reason) or type(error).__name__
                 await self._deliveries.end(job.id, chat_id, failed)
                 await self._refused(platform, failed)
-                return failed
-            await self._deliveries.end(job.id, chat_id)
+                return chat_id, failed
+            await self._deliveries.end(
+                job.id, chat_id, message_ref=posted if isinstance(posted, str) else None
+            )
             self._alarmed.discard(platform)
-            return None
+            return chat_id, None
 
     async def _refused(self, platform: str, failed: DeliveryFailed) -> None:
         """What a failed send means beyond itself: a chat gone, a bot that is refused."""

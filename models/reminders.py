@@ -97,6 +97,9 @@ class Delivery(Base, answers=BOOKKEEPING):
     error: Mapped[str | None] = mapped_column(Text)
     failure: Mapped[SendFailure | None] = mapped_column(stored_as_value(SendFailure))
     at: Mapped[datetime]
+    message_ref: Mapped[str | None] = mapped_column(String(100))
+    """The platform's id of the message posted (Telegram message id, Slack ts), where the
+    platform gave one: an announcement's counts are edited there."""
 
 
 class Subscription(Base, answers=BOOKKEEPING):

@@ -3,11 +3,15 @@ and the private note to someone moved up from the waiting list."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from handlers.i18n import Translator
 from handlers.listing import Audience, event_details
-from handlers.rsvp.render import rsvp_buttons
+from handlers.rsvp.render import counts_line, rsvp_buttons
 from handlers.types import Reply
 from models.reminders import ReminderKind
 from models.services.reminders import ReminderJob
+from models.services.rsvp.posted import Announced
 
 NOTICE_KINDS = (ReminderKind.ANNOUNCEMENT, ReminderKind.CHANGE, ReminderKind.PROMOTION)
 
@@ -57,6 +61,19 @@ def notice_reply(job: ReminderJob, reader: Audience) -> Reply | None:
     return Reply(
         title=t.gettext("Changed: %(title)s") % values,
         lines=(*lines, *details),
+        buttons=rsvp_buttons(reader, event.id),
+        locale=t.locale,
+    )
+
+
+def announcement_with_counts(announced: Announced, t: Translator, now: datetime) -> Reply:
+    """An announcement as it reads once answers came in: the event, its counts, the buttons
+    (what every chat where it was posted is edited to show)."""
+    reader = Audience(t, announced.coalition.zone, now)
+    event = announced.event
+    return Reply(
+        title=t.gettext("New event: %(title)s") % {"title": event.title},
+        lines=(*event_details(reader, event), counts_line(reader, announced.counts)),
         buttons=rsvp_buttons(reader, event.id),
         locale=t.locale,
     )

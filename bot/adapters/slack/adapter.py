@@ -250,17 +250,32 @@ class SlackAdapter:
 
     # ------------------------------------------------------------------ sending
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Posts a reply into a chat (`slack:T1:C1`); raises DeliveryFailed when it cannot."""
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Posts a reply into a chat (`slack:T1:C1`); the message's ts. Raises
+        DeliveryFailed when it cannot."""
         parts = chat_id.split(":")
         if len(parts) != 3 or parts[0] != "slack" or not parts[2]:
             raise DeliveryFailed(chat_id, "not a Slack chat id", permanent=True)
         try:
-            await self.client.chat_postMessage(channel=parts[2], **message(reply))
+            posted = await self.client.chat_postMessage(channel=parts[2], **message(reply))
         except SlackApiError as error:
             code = error_code(error)
             failure = SendFailure.UNAVAILABLE if transient(error) else send_failure(code, parts[2])
             raise DeliveryFailed(chat_id, code, failure=failure) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryFailed(chat_id, type(error).__name__, permanent=False) from None
+        ts = posted.get("ts")
+        return str(ts) if ts else None
+
+    async def edit_message(self, chat_id: str, message_ref: str, reply: Reply) -> None:
+        """Replaces a message the bot posted (chat.update); raises DeliveryFailed."""
+        parts = chat_id.split(":")
+        if len(parts) != 3 or parts[0] != "slack" or not parts[2]:
+            raise DeliveryFailed(chat_id, "not a Slack chat id", permanent=True)
+        try:
+            await self.client.chat_update(channel=parts[2], ts=message_ref, **message(reply))
+        except SlackApiError as error:
+            raise DeliveryFailed(chat_id, error_code(error), permanent=True) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryFailed(chat_id, type(error).__name__, permanent=False) from None
 

@@ -20,6 +20,7 @@ CALLBACK_ID = "cb_addevent"
 ACTION = "value"
 TITLE, DATE, TIME, PLACE, AREA = "title", "date", "time", "place", "area"
 PUBLIC = "public"
+QUIET = "quiet"
 MAX_OPTIONS = 100
 MAX_OPTION_TEXT = 75
 MAX_ERROR = 500
@@ -107,6 +108,18 @@ def addevent_view(t: Translator, areas: list[AreaView], origin: Origin) -> dict[
             optional=True,
         )
     )
+    quiet = {
+        "text": _text(t.gettext("Quiet: add it without announcing it in the coalition's chats.")),
+        "value": "yes",
+    }
+    blocks.append(
+        _input(
+            QUIET,
+            t.gettext("Announcement"),
+            {"type": "checkboxes", "options": [quiet]},
+            optional=True,
+        )
+    )
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -128,6 +141,8 @@ class EventForm:
     place: str = ""
     area: str = ""
     public: bool = False
+    quiet: bool = False
+    """Added without an announcement in the coalition's chats (`| quiet` typed)."""
 
     @classmethod
     def from_state(cls, values: dict[str, Any]) -> EventForm:
@@ -143,9 +158,19 @@ class EventForm:
             )
             return " ".join(str(found).split())
 
-        chosen = (values.get(PUBLIC, {}).get(ACTION) or {}).get("selected_options") or []
-        public = any(option.get("value") == "yes" for option in chosen)
-        return cls(value(TITLE), value(DATE), value(TIME), value(PLACE), value(AREA), public)
+        def ticked(block: str) -> bool:
+            chosen = (values.get(block, {}).get(ACTION) or {}).get("selected_options") or []
+            return any(option.get("value") == "yes" for option in chosen)
+
+        return cls(
+            value(TITLE),
+            value(DATE),
+            value(TIME),
+            value(PLACE),
+            value(AREA),
+            ticked(PUBLIC),
+            ticked(QUIET),
+        )
 
     @property
     def when(self) -> str:
@@ -161,8 +186,10 @@ class EventForm:
         }
 
     def command_line(self, command: str) -> str:
-        """`/addevent TITLE | WHEN | WHERE | AREA`, the same line a person could type."""
-        return f"/{command} {self.title} | {self.when} | {self.place} | {self.area}"
+        """`/addevent TITLE | WHEN | WHERE | AREA [| quiet]`, the same line a person could
+        type."""
+        line = f"/{command} {self.title} | {self.when} | {self.place} | {self.area}"
+        return f"{line} | quiet" if self.quiet else line
 
     @staticmethod
     def publishing_line(added: str) -> str | None:

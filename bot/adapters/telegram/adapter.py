@@ -208,10 +208,12 @@ class TelegramAdapter:
                 await application.updater.stop()
         if application.running:
             await application.stop()
+        await self.handlers.edits.stop()
         await application.shutdown()
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Posts a reply into a chat (`telegram:-100123`), e.g. a reminder from the scheduler.
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Posts a reply into a chat (`telegram:-100123`), e.g. a reminder from the scheduler;
+        the id of the message with the buttons (the last one).
 
         Goes through the same rate limiter and retries as answers; raises DeliveryFailed.
         """
@@ -219,7 +221,17 @@ class TelegramAdapter:
             number = chat_number(chat_id)
         except ValueError as error:
             raise DeliveryFailed(chat_id, str(error), permanent=True) from None
-        await self.delivery.send(number, reply)
+        sent = await self.delivery.send(number, reply)
+        return str(sent[-1].message_id) if sent else None
+
+    async def edit_message(self, chat_id: str, message_ref: str, reply: Reply) -> None:
+        """Replaces the text and buttons of a message the bot posted (editMessageText),
+        through the same rate limiter as sends; raises DeliveryFailed."""
+        try:
+            number, message_id = chat_number(chat_id), int(message_ref)
+        except ValueError as error:
+            raise DeliveryFailed(chat_id, str(error), permanent=True) from None
+        await self.delivery.edit(number, message_id, reply)
 
     async def is_member(self, chat_id: str, user_id: str) -> bool | None:
         """Whether a person is in a group (getChatMember); None when Telegram cannot say."""

@@ -18,6 +18,7 @@ from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
 from bot.adapters.telegram.render import CallbackCommands
 from bot.delivery import DeliveryFailed
+from bot.latest import LatestOnly
 from handlers.dispatcher import Dispatcher, find_command
 from handlers.i18n import Translator
 from handlers.throttle import InboundLimiter, Verdict, slow_down
@@ -87,6 +88,8 @@ class UpdateHandlers:
         self.delivery = delivery
         self.callbacks = callbacks
         self.limiter = limiter or InboundLimiter(burst=0, per_minute=1)
+        self.edits = LatestOnly()
+        """The pressed messages' edits, the latest of each message only."""
         self._told_forwarded: dict[tuple[int, int], float] = {}
         self._reachable_at: dict[str, float] = {}
 
@@ -212,15 +215,26 @@ class UpdateHandlers:
                 return
             await self._asked(command, reply)
             return
-        try:
-            if isinstance(shown, Message):  # others may see it: the presser's notice goes apart
-                await self.delivery.edit(
-                    chat.id, shown.message_id, reply.shared_part(), thread=topic_of(shown)
-                )
-            else:
+        if not isinstance(shown, Message):
+            try:
                 await self.delivery.send(chat.id, reply)
-        except DeliveryFailed as error:
-            log.warning("button answer not delivered: %s", error)
+            except DeliveryFailed as error:
+                log.warning("button answer not delivered: %s", error)
+            await self._answer_query(query.id, reply.notice or None, alert=False)
+            return
+        # the presser's answer is asked for first; the message others see is edited beside
+        # it, the latest of a burst of presses only (edits wait their turn in the group's
+        # rate limit)
+        shared, number, message_id = reply.shared_part(), chat.id, shown.message_id
+        thread = topic_of(shown)
+
+        async def edit() -> None:
+            try:
+                await self.delivery.edit(number, message_id, shared, thread=thread)
+            except DeliveryFailed as error:
+                log.warning("button answer not delivered: %s", error)
+
+        self.edits.submit((number, message_id), edit)
         await self._answer_query(query.id, reply.notice or None, alert=False)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

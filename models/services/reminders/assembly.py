@@ -136,19 +136,18 @@ class ReminderAssembly(Service):
         """The claimed reminders, ready to word and send, in a few queries for all of them
         (reminders since deleted are left out)."""
         async with self._sessions() as session:
-            reminders = list(
-                await session.scalars(
-                    select(Reminder).where(Reminder.id.in_(reminder_ids)).order_by(Reminder.id)
+            claimed = (
+                await session.execute(
+                    select(Reminder, Coalition)
+                    .join(Coalition, Coalition.id == Reminder.coalition_id)
+                    .where(Reminder.id.in_(reminder_ids))
+                    .order_by(Reminder.id)
                 )
-            )
-            if not reminders:
+            ).all()
+            if not claimed:
                 return []
-            coalitions = {
-                c.id: c
-                for c in await session.scalars(
-                    select(Coalition).where(Coalition.id.in_({r.coalition_id for r in reminders}))
-                )
-            }
+            reminders = [reminder for reminder, _coalition in claimed]
+            coalitions = {coalition.id: coalition for _reminder, coalition in claimed}
             event_ids = {r.event_id for r in reminders if r.event_id}
             events = (
                 {
@@ -181,20 +180,34 @@ class ReminderAssembly(Service):
                     if r.kind
                     in (ReminderKind.EVENT, ReminderKind.DEADLINE, ReminderKind.ANNOUNCEMENT)
                 },
+                # an announcement goes to the bound chats only: nobody's subscription is read
+                people=any(
+                    r.kind in (ReminderKind.EVENT, ReminderKind.DEADLINE) for r in reminders
+                ),
             )
             going = await going_chats(
                 session, {r.event_id for r in reminders if r.event_id and r.kind in TO_GOING}
             )
             already_sent: dict[int, set[str]] = {r.id: set() for r in reminders}
             refused: dict[int, set[str]] = {r.id: set() for r in reminders}
-            for rid, destination, state, failure in await session.execute(
-                select(
-                    Delivery.reminder_id, Delivery.destination, Delivery.state, Delivery.failure
-                ).where(
-                    Delivery.reminder_id.in_(already_sent),
-                    Delivery.state.in_((DeliveryState.SENT, DeliveryState.FAILED)),
+            # only a claimer records sends: a reminder claimed the first time has none yet
+            tried = [r.id for r in reminders if r.attempts > 1]
+            recorded = (
+                await session.execute(
+                    select(
+                        Delivery.reminder_id,
+                        Delivery.destination,
+                        Delivery.state,
+                        Delivery.failure,
+                    ).where(
+                        Delivery.reminder_id.in_(tried),
+                        Delivery.state.in_((DeliveryState.SENT, DeliveryState.FAILED)),
+                    )
                 )
-            ):
+                if tried
+                else ()
+            )
+            for rid, destination, state, failure in recorded:
                 if state is DeliveryState.SENT:
                     already_sent[rid].add(destination)
                 elif failure is not None and not failure.retryable:
@@ -290,10 +303,10 @@ class ReminderAssembly(Service):
             return jobs
 
     async def _audiences(
-        self, session: AsyncSession, coalition_ids: set[int]
+        self, session: AsyncSession, coalition_ids: set[int], *, people: bool = True
     ) -> dict[int, Audience]:
-        """The active bound chats and personal subscriptions of these coalitions, in two
-        queries for all of them."""
+        """The active bound chats and (with `people`) the personal subscriptions of these
+        coalitions, in one query each for all of them."""
         audiences = {coalition_id: Audience() for coalition_id in coalition_ids}
         if not coalition_ids:
             return audiences
@@ -307,6 +320,8 @@ class ReminderAssembly(Service):
         )
         for coalition_id, chat, locale, area_id in chats:
             audiences[coalition_id].chats.append((chat, locale, area_id))
+        if not people:
+            return audiences
         subscriptions = await session.execute(
             select(
                 Subscription.coalition_id,

@@ -31,8 +31,9 @@ DELIVERIES = cast(Table, Delivery.__table__)
 
 DeliveryKey = tuple[int, str]
 """(reminder id, destination chat)"""
-Finished = tuple[DeliveryKey, SendFailure | None, str | None]
-"""A send that is done: (its key, why it failed and the platform's words; None, None: sent)"""
+Finished = tuple[DeliveryKey, SendFailure | None, str | None, str | None]
+"""A send that is done: (its key, why it failed and the platform's words, None, None when
+sent; the posted message's id, if the platform gave one)"""
 END_DELIVERY = (
     update(DELIVERIES)
     .where(
@@ -44,6 +45,7 @@ END_DELIVERY = (
         error=bindparam("new_error", type_=DELIVERIES.c.error.type),
         failure=bindparam("new_failure", type_=DELIVERIES.c.failure.type),
         at=bindparam("new_at", type_=DELIVERIES.c.at.type),
+        message_ref=bindparam("new_ref", type_=DELIVERIES.c.message_ref.type),
     )
 )
 
@@ -182,8 +184,9 @@ class ReminderClaims(Service):
                             "new_error": error,
                             "new_failure": failure,
                             "new_at": now,
+                            "new_ref": ref,
                         }
-                        for (reminder_id, destination), failure, error in finished
+                        for (reminder_id, destination), failure, error, ref in finished
                     ],
                 )
             if starting:
@@ -218,7 +221,15 @@ class ReminderClaims(Service):
                 )
             }
             failed_before = await self._failed_sends(
-                session, [o.reminder_id for o in outcomes if o.state is ReminderState.SENT]
+                session,
+                [
+                    o.reminder_id
+                    for o in outcomes
+                    if o.state is ReminderState.SENT
+                    # a first try recorded no failure before this one
+                    and (found := reminders.get(o.reminder_id)) is not None
+                    and found.attempts > 1
+                ],
             )
             for outcome in outcomes:
                 reminder = reminders.get(outcome.reminder_id)

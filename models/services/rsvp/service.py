@@ -11,7 +11,9 @@ a person's own answer (`rsvps`) is personal and refreshes only what is remembere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -24,6 +26,7 @@ from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
 from models.services.network.service import shared_with
 from models.services.rsvp.notices import tell_promoted
+from models.services.rsvp.posted import Announced, announced
 from models.services.rsvp.views import (
     Answer,
     Attendee,
@@ -32,24 +35,12 @@ from models.services.rsvp.views import (
     MyAnswer,
     Outcome,
     Promoted,
+    counts_of,
 )
 
 CAPACITY_MAX = 100_000
 NAME_MAX = 200
 STATE_ORDER = {RsvpState.GOING: 0, RsvpState.WAITING: 1, RsvpState.MAYBE: 2, RsvpState.DECLINED: 3}
-
-
-def counts_of(attendance: Attendance | None) -> Counts:
-    if attendance is None:
-        return Counts()
-    return Counts(
-        going=attendance.going,
-        places=attendance.places,
-        maybe=attendance.maybe,
-        declined=attendance.declined,
-        waiting=attendance.waiting,
-        capacity=attendance.capacity,
-    )
 
 
 def _tally(attendance: Attendance, state: RsvpState | None, guests: int, sign: int) -> None:
@@ -78,6 +69,21 @@ def is_over(event: Event, now: datetime) -> bool:
 
 
 class RsvpService(Service):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_counts: list[Callable[[int], None]] = []
+        """Told the id of an event whose counts changed, after the commit (to edit its
+        announcements)."""
+
+    def _counts_changed(self, event_id: int) -> None:
+        for listener in self.on_counts:
+            listener(event_id)
+
+    async def announced(self, event_id: int) -> Announced | None:
+        """The event's announcement messages and the counts they should show."""
+        async with self._sessions() as session:
+            return await announced(session, event_id)
+
     async def answer(
         self,
         coalition_slug: str,
@@ -148,6 +154,7 @@ class RsvpService(Service):
                 promoted=promoted,
             )
         self._planned(due)
+        self._counts_changed(outcome.event_id)
         return outcome
 
     @staticmethod
@@ -204,6 +211,7 @@ class RsvpService(Service):
             due = await tell_promoted(session, coalition.id, promoted, self._clock())
             counts = counts_of(attendance)
         self._planned(due)
+        self._counts_changed(event_id)
         return counts, promoted
 
     async def counts(self, coalition_slug: str, event_id: int) -> Counts:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from models.rsvp.entities import RsvpState
+from models.rsvp.entities import Attendance, RsvpState
 
 
 class Answer(StrEnum):
@@ -102,3 +102,16 @@ class Attendees:
     counts: Counts
     people: tuple[Attendee, ...]
     """Going, then waiting in line order, then maybe, then declined."""
+
+
+def counts_of(attendance: Attendance | None) -> Counts:
+    if attendance is None:
+        return Counts()
+    return Counts(
+        going=attendance.going,
+        places=attendance.places,
+        maybe=attendance.maybe,
+        declined=attendance.declined,
+        waiting=attendance.waiting,
+        capacity=attendance.capacity,
+    )

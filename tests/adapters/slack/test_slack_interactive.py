@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bot.app import App
+from bot.scheduler import ReminderScheduler
 from handlers.types import IncomingCommand, Reply
 from tests.adapters.slack.conftest import ADMIN, COORDINATOR, MEMBER
 from tests.adapters.slack.harness import (
@@ -92,7 +93,7 @@ async def test_addevent_without_arguments_opens_a_modal_with_the_areas(
     opened = bound.api.calls("views.open")[0]
     assert opened["trigger_id"].startswith("trigger-")
     blocks = [b["block_id"] for b in view["blocks"]]
-    assert blocks == ["title", "date", "time", "place", "area", "public"]
+    assert blocks == ["title", "date", "time", "place", "area", "public", "quiet"]
     areas = await app.services.directory.areas("sasa")
     options = view["blocks"][4]["element"]["options"]
     assert [(o["text"]["text"], o["value"]) for o in options] == [(a.name, a.slug) for a in areas]
@@ -165,6 +166,29 @@ async def test_the_public_box_in_the_modal_puts_the_event_on_the_web_page(
     await bound.api.wait_until(lambda: "Interni sestanek" in str(bound.api.said))
     shown = await app.services.calendar.feed("sasa")
     assert "Interni sestanek" not in [item.event.title for item in shown.events]
+
+
+async def test_the_quiet_box_in_the_modal_adds_the_event_without_announcing_it(
+    bound: Slack, app: App
+) -> None:
+    view = await open_modal(bound)
+    quiet = next(block for block in view["blocks"] if block["block_id"] == "quiet")
+    assert quiet["element"]["options"][0]["text"]["text"].startswith("Tiho:")
+    scheduler = ReminderScheduler(app, {"slack": bound.adapter}, worker="quiet-test")
+    values = {"title": "Tihi sestanek", "date": "2027-03-18", "quiet": "yes"}
+    before = len(bound.api.said)
+    await bound.interact(submission_payload(view, values, user=COORDINATOR))
+    said = await bound.said_after(before)
+    assert "Tihi sestanek" in said.readable
+    view = await open_modal(bound)
+    values = {"title": "Glasni sestanek", "date": "2027-03-19"}
+    await bound.interact(submission_payload(view, values, user=COORDINATOR))
+    await bound.api.wait_until(lambda: "Glasni sestanek" in str(bound.api.said))
+    await scheduler.sweep()
+    announced = [s.readable for s in bound.api.said if "Nov dogodek" in s.readable]
+    assert len(announced) == 1
+    assert "Glasni sestanek" in announced[0]
+    assert not any("Tihi sestanek" in text for text in announced), "the quiet one is not told"
 
 
 async def test_a_past_date_in_the_modal_comes_back_under_the_date_field(

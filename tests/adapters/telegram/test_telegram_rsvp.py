@@ -6,12 +6,15 @@ get the reminder privately too."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
+from bot.count_edits import CountEdits
 from bot.scheduler import ReminderScheduler
 from models.entities import Role
+from models.services.directory import CoalitionSpec
 from tests.adapters.telegram.conftest import COALITION_GROUP, Chat
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, Sent, user
 from tests.adapters.telegram.helpers import grant
@@ -35,10 +38,19 @@ async def announced(
     return announcement, event_id, scheduler
 
 
-async def press(fake_api: FakeBotApi, message: Sent, data: str, who: dict[str, object]) -> str:
-    """Presses a button and waits for the bot's answer to the press; its toast text."""
+async def press(
+    fake_api: FakeBotApi,
+    message: Sent,
+    data: str,
+    who: dict[str, object],
+    telegram: TelegramAdapter | None = None,
+) -> str:
+    """Presses a button and waits for the bot's answer to the press (and, given the adapter,
+    for the pressed message's edit); its toast text."""
     query = fake_api.press(message, data, user=who)
     await fake_api.wait_for(lambda: any(a["callback_query_id"] == query for a in answers(fake_api)))
+    if telegram is not None:
+        await telegram.handlers.edits.settle()
     [answer] = [a for a in answers(fake_api) if a["callback_query_id"] == query]
     return str(answer.get("text") or "")
 
@@ -57,19 +69,19 @@ async def test_the_announcement_arrives_once_and_going_edits_its_counts(
         ("Morda", f"/rsvp {event_id} maybe"),
         ("Ne morem", f"/rsvp {event_id} no"),
     ]
-    toast = await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA)
+    toast = await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA, telegram)
     assert toast == "Vaš odgovor: pridem"
     assert announcement.edits == 1
     assert "Pridejo: 1 · Morda: 0 · Ne morejo: 0" in announcement.text
     assert "Vaš odgovor" not in announcement.text, "the group never sees one person's answer"
     assert len(announcement.buttons) == 3, "the buttons stay under the message"
 
-    again = await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA)
+    again = await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA, telegram)
     assert again == "Vaš odgovor ostaja: pridem"
     assert announcement.edits == 1, "a second press changes nothing"
     assert "Pridejo: 1 ·" in announcement.text
 
-    await press(fake_api, announcement, f"/rsvp {event_id} maybe", BOR)
+    await press(fake_api, announcement, f"/rsvp {event_id} maybe", BOR, telegram)
     assert "Pridejo: 1 · Morda: 1 · Ne morejo: 0" in announcement.text
     assert len(fake_api.messages_to(COALITION_GROUP)) == 1, "edited in place, nothing posted"
 
@@ -80,11 +92,11 @@ async def test_a_full_event_puts_people_in_line_and_a_freed_place_is_told_privat
     announcement, event_id, scheduler = await announced(app, chat, fake_api, telegram)
     [capacity] = await chat.ask(f"/uredidogodek {event_id} mesta=1", sender=COORDINATOR)
     assert "Mesta: zasedenih 0 od 1" in capacity.text
-    await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA)
-    toast = await press(fake_api, announcement, f"/rsvp {event_id} yes", BOR)
+    await press(fake_api, announcement, f"/rsvp {event_id} yes", ANA, telegram)
+    toast = await press(fake_api, announcement, f"/rsvp {event_id} yes", BOR, telegram)
     assert toast == "Dogodek je poln: na čakalni vrsti ste 1. po vrsti."
     assert "Mesta: zasedenih 1 od 1 · Čakalna vrsta: 1" in announcement.text
-    await press(fake_api, announcement, f"/rsvp {event_id} no", ANA)
+    await press(fake_api, announcement, f"/rsvp {event_id} no", ANA, telegram)
     assert "Pridejo: 1 · Morda: 0 · Ne morejo: 1 · Mesta: zasedenih 1 od 1" in announcement.text
     await scheduler.sweep()
     [note] = fake_api.messages_to(BOR["id"])
@@ -111,3 +123,55 @@ async def test_people_going_get_the_reminder_privately_in_their_language(
     assert [label for label, _data in reminder.buttons] == ["Going", "Maybe", "Can't"]
     group = fake_api.messages_to(COALITION_GROUP)
     assert group[-1].text.startswith("Opomnik: Delavnica"), "the group is reminded as before"
+
+
+OTHER_GROUP = -100998
+
+
+async def announced_in_two_groups(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> tuple[Sent, Sent, int, CountEdits]:
+    """The event announced in SAŠA's two groups, its counts kept current by CountEdits."""
+    [sasa] = [c for c in await app.services.directory.coalitions() if c.slug == "sasa"]
+    spec = CoalitionSpec(slug="sasa", name=sasa.name, timezone=sasa.timezone)
+    chats = (f"telegram:{COALITION_GROUP}", f"telegram:{OTHER_GROUP}")
+    await app.services.directory.apply_config([replace(spec, chats=chats)])
+    await grant(app, COORDINATOR["id"], Role.COORDINATOR)
+    [added] = await chat.ask("/dodajdogodek Delavnica | 20.12.2026 10:00", sender=COORDINATOR)
+    event_id = int(added.text.split("#", 1)[1].split()[0].rstrip("."))
+    await ReminderScheduler(app, {"telegram": telegram}, worker="rsvp-test").sweep()
+    [here] = fake_api.messages_to(COALITION_GROUP)
+    [there] = fake_api.messages_to(OTHER_GROUP)
+    edits = CountEdits(app.services.rsvp, {"telegram": telegram}, app.translators, app.clock)
+    edits.listen()
+    return here, there, event_id, edits
+
+
+async def test_pressing_going_edits_the_counts_in_the_other_group_too(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> None:
+    here, there, event_id, edits = await announced_in_two_groups(app, chat, fake_api, telegram)
+    assert there.text.startswith("Nov dogodek: Delavnica")
+    await press(fake_api, here, f"/rsvp {event_id} yes", ANA, telegram)
+    await fake_api.wait_for(lambda: "Pridejo: 1 · Morda: 0 · Ne morejo: 0" in there.text)
+    assert there.text.startswith("Nov dogodek: Delavnica"), "still the announcement"
+    assert len(there.buttons) == 3, "the buttons stay under it"
+    await edits.settle()
+    assert "Pridejo: 1 · Morda: 0 · Ne morejo: 0" in here.text
+    assert len(fake_api.messages_to(OTHER_GROUP)) == 1, "edited in place, nothing posted"
+
+
+async def test_a_hundred_presses_make_a_few_edits_with_the_exact_final_counts(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> None:
+    here, there, event_id, edits = await announced_in_two_groups(app, chat, fake_api, telegram)
+    people = [user(8000 + n, name=f"Oseba {n}") for n in range(100)]
+    queries = [fake_api.press(here, f"/rsvp {event_id} yes", user=who) for who in people]
+    await fake_api.wait_for(
+        lambda: {a["callback_query_id"] for a in answers(fake_api)} >= set(queries), 60
+    )
+    await edits.settle()
+    assert "Pridejo: 100 · Morda: 0 · Ne morejo: 0" in there.text
+    assert "Pridejo: 100 · Morda: 0 · Ne morejo: 0" in here.text
+    assert there.edits <= 8, f"{there.edits} edits for 100 presses"
+    assert here.edits <= 25, f"{here.edits} edits for 100 presses (its own and the refresh)"
