@@ -2,7 +2,7 @@
 record for an indicator, asked by its button)
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-11-30 10:00:00
 """
 
