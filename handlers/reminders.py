@@ -212,7 +212,12 @@ def digest_reply(job: ReminderJob, reader: Reader, area_id: int | None = None) -
     def event_line(event: EventView) -> str:
         when = t.moment(event.starts_at, reader.zone, all_day=event.all_day)
         place = f" · {event.location}" if event.location else ""
-        return f"{when} — {event.title}{place}"
+        origin = (
+            " · " + t.gettext("shared by %(coalition)s") % {"coalition": event.origin}
+            if event.origin
+            else ""
+        )
+        return f"{when} — {event.title}{place}{origin}"
 
     events = [e for e in job.digest_events if shown(e.area)]
     deadlines = [

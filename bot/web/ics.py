@@ -26,8 +26,13 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 COMPONENTS_KEPT = 50_000
 
 
-def event_uid(coalition: CoalitionView, event_id: int) -> str:
-    return f"{coalition.slug}-event-{event_id}@coalition-bot"
+SHARED_BY = "Shared by %(coalition)s"
+"""How a shared event's description names its origin (the site gives it translated)."""
+
+
+def event_uid(coalition: CoalitionView, event_id: int, origin_slug: str | None = None) -> str:
+    """One UID for the event's life, its own coalition's even where a linked one shows it."""
+    return f"{origin_slug or coalition.slug}-event-{event_id}@coalition-bot"
 
 
 def event_url(base_url: str, coalition: CoalitionView, event_id: int) -> str:
@@ -40,11 +45,12 @@ def _component(
     base_url: str,
     *,
     public: bool,
+    shared_by: str = SHARED_BY,
 ) -> VEvent:
     event = item.event
     zone = coalition.zone
     component = VEvent()
-    component.add("uid", event_uid(coalition, event.id))
+    component.add("uid", event_uid(coalition, event.id, item.origin_slug))
     stamp = item.updated_at or EPOCH
     component.add("dtstamp", stamp)
     component.add("last-modified", stamp)
@@ -65,6 +71,8 @@ def _component(
     description = [shown(event.description) or ""] if event.description else []
     if event.organiser:
         description.append(event.organiser)
+    if event.origin:
+        description.append(shared_by % {"coalition": event.origin})
     if description:
         component.add("description", "\n\n".join(description))
     component.add("url", event_url(base_url, coalition, event.id))
@@ -107,8 +115,12 @@ class FeedWriter:
         self._components: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self.kept = kept
 
-    def document(self, feed: FeedView, base_url: str, name: str) -> bytes:
-        """The coalition's feed: public events only, or all for a member's private feed."""
+    def document(
+        self, feed: FeedView, base_url: str, name: str, shared_by: str = SHARED_BY
+    ) -> bytes:
+        """The coalition's feed: public events only, or all for a member's private feed; a
+        linked coalition's shared event names its origin (`shared_by`, in the feed's
+        language)."""
         calendar = _calendar(feed.coalition, name)
         years = [item.event.starts_at.year for item in feed.events]
         calendar.add_component(
@@ -119,7 +131,7 @@ class FeedWriter:
         if not head.endswith(end):
             raise ValueError("unexpected calendar serialization")
         parts = [head[: -len(end)]]
-        parts += (self._serialized(feed, item, base_url) for item in feed.events)
+        parts += (self._serialized(feed, item, base_url, shared_by) for item in feed.events)
         parts.append(end)
         return b"".join(parts)
 
@@ -130,13 +142,17 @@ class FeedWriter:
             (base_url, feed.coalition.id, feed.private, item) not in kept for item in feed.events
         )
 
-    def _serialized(self, feed: FeedView, item: FeedEvent, base_url: str) -> bytes:
+    def _serialized(
+        self, feed: FeedView, item: FeedEvent, base_url: str, shared_by: str = SHARED_BY
+    ) -> bytes:
         key = (base_url, feed.coalition.id, feed.private, item)
         found = self._components.get(key)
         if found is not None:
             self._components.move_to_end(key)
             return found
-        component = _component(feed.coalition, item, base_url, public=not feed.private)
+        component = _component(
+            feed.coalition, item, base_url, public=not feed.private, shared_by=shared_by
+        )
         serialized: bytes = component.to_ical()
         self._components[key] = serialized
         while len(self._components) > self.kept:
@@ -144,10 +160,12 @@ class FeedWriter:
         return serialized
 
 
-def event_document(coalition: CoalitionView, item: FeedEvent, base_url: str) -> bytes:
+def event_document(
+    coalition: CoalitionView, item: FeedEvent, base_url: str, shared_by: str = SHARED_BY
+) -> bytes:
     """One public event, to download into a calendar."""
     calendar = _calendar(coalition, item.event.title)
-    calendar.add_component(_component(coalition, item, base_url, public=True))
+    calendar.add_component(_component(coalition, item, base_url, public=True, shared_by=shared_by))
     calendar.add_missing_timezones()
     document: bytes = calendar.to_ical()
     return document

@@ -76,12 +76,19 @@ def shown_event(t: Translator, coalition: CoalitionView, event: EventView) -> di
         "iso": event.starts_at.astimezone(zone).isoformat(),
         "until": until,
         "where": scrub(event.location),
-        "area": event.area.name if event.area else None,
+        "area": event.area.name if event.area and not event.origin else None,
         "organiser": event.organiser,
         "description": scrub(event.description),
         "source": urlparse(event.source).hostname if event.source else None,
         "cancelled": event.status.value == "cancelled",
+        "origin": shared_by(t) % {"coalition": event.origin} if event.origin else None,
     }
+
+
+def shared_by(t: Translator) -> str:
+    """How a linked coalition's shared event names its origin: `Iz koalicije »…«`."""
+    words = t.gettext("shared by %(coalition)s")
+    return words[:1].upper() + words[1:]
 
 
 class Site:
@@ -272,7 +279,12 @@ class Site:
         except NotFound:
             return self._not_found(request)
         return web.Response(
-            body=ics.event_document(coalition, item, self.base_url),
+            body=ics.event_document(
+                coalition,
+                item,
+                self.base_url,
+                shared_by(self.translators[coalition.default_locale]),
+            ),
             content_type="text/calendar",
             charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="event-{item.event.id}.ics"'},
@@ -318,13 +330,16 @@ class Site:
             return kept
         feed = await self.calendar.feed(slug, token)
         name = feed.coalition.name
+        words = shared_by(self.translators[feed.coalition.default_locale])
         async with self._writing:  # one at a time: the writer's kept components are shared
             if self.writer.missing(feed, self.base_url) > INLINE_COMPONENTS:
                 # a first feed of a thousand events takes a quarter of a second to serialize:
                 # in a worker thread, so that the bot keeps answering meanwhile
-                body = await asyncio.to_thread(self.writer.document, feed, self.base_url, name)
+                body = await asyncio.to_thread(
+                    self.writer.document, feed, self.base_url, name, words
+                )
             else:
-                body = self.writer.document(feed, self.base_url, name)
+                body = self.writer.document(feed, self.base_url, name, words)
         stamps = [item.updated_at for item in feed.events if item.updated_at]
         rendered = RenderedFeed(
             etag_of(version, token),

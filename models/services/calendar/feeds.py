@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, or_, select
+from sqlalchemy import ColumnElement, case, delete, exists, or_, select
 
 from models.entities import (
     Area,
     CalendarToken,
     ChatBinding,
     ChatSighting,
+    Coalition,
     Event,
     EventStatus,
     EventVisibility,
@@ -24,6 +25,7 @@ from models.entities import (
 from models.errors import NotFound
 from models.services.base import Service, coalition_view
 from models.services.calendar.public import FeedEvent, public_coalition
+from models.services.network.service import shared_with
 from models.services.views import AreaView, CoalitionView, EventView
 
 PAST_DAYS = 30
@@ -51,7 +53,8 @@ FEED_COLUMNS = (
 
 def _feed_row(row: Sequence[Any]) -> FeedEvent:
     (id_, title, description, starts_at, ends_at, all_day, location, kind, status) = row[:9]
-    visibility, source, sequence, updated_at, area_id, area_slug, area_name, organiser = row[9:]
+    visibility, source, sequence, updated_at, area_id, area_slug, area_name, organiser = row[9:17]
+    origin_slug, origin_name = row[17:]
     return FeedEvent(
         EventView(
             id=id_,
@@ -67,9 +70,11 @@ def _feed_row(row: Sequence[Any]) -> FeedEvent:
             organiser=organiser,
             visibility=visibility,
             source=source,
+            origin=origin_name,
         ),
         sequence,
         updated_at,
+        origin_slug,
     )
 
 
@@ -152,7 +157,8 @@ class CalendarService(Service):
                     raise NotFound("token", "")
             since = self._clock() - timedelta(days=PAST_DAYS)
             conditions = [
-                Event.coalition_id == coalition.id,
+                # its own events and those its linked coalitions share with it
+                or_(Event.coalition_id == coalition.id, Event.id.in_(shared_with(coalition.id))),
                 Event.starts_at >= since,
                 or_(
                     Event.status == EventStatus.SCHEDULED,
@@ -162,8 +168,12 @@ class CalendarService(Service):
             if token is None:
                 conditions.append(Event.visibility == EventVisibility.PUBLIC)
             # columns, not entities: a feed of a thousand events is read in one light pass
+            origin = case((Event.coalition_id != coalition.id, Coalition.slug))
+            origin_name = case((Event.coalition_id != coalition.id, Coalition.name))
             rows = await session.execute(
                 select(*FEED_COLUMNS, Area.id, Area.slug, Area.name, Organisation.name)
+                .add_columns(origin, origin_name)
+                .join(Coalition, Coalition.id == Event.coalition_id)
                 .outerjoin(Area, Area.id == Event.area_id)
                 .outerjoin(Organisation, Organisation.id == Event.organiser_id)
                 .where(*conditions)

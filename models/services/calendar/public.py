@@ -6,16 +6,18 @@ a public event is not found at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Area, Coalition, Event, EventStatus, EventVisibility
 from models.errors import NotFound
+from models.network.entities import CoalitionLink, LinkState, SharedEvent
 from models.services.base import Service, coalition_view, page_and_total
 from models.services.events import RELATIONS, event_view
+from models.services.network.service import CoalitionId, shared_with
 from models.services.views import AreaView, CoalitionView, EventView, Page
 
 
@@ -26,10 +28,20 @@ class FeedEvent:
     event: EventView
     sequence: int
     updated_at: datetime | None
+    origin_slug: str | None = None
+    """The linked coalition whose shared event this is (its calendar UID stays the
+    origin's, so a calendar holding both feeds holds the event once)."""
 
 
-def feed_event(event: Event) -> FeedEvent:
-    return FeedEvent(event_view(event), event.sequence, event.updated_at)
+def feed_event(event: Event, origin: Coalition | None = None) -> FeedEvent:
+    """The event as a feed holds it; `origin` when a linked coalition shares it."""
+    view = event_view(event)
+    return FeedEvent(
+        replace(view, origin=origin.name) if origin else view,
+        event.sequence,
+        event.updated_at,
+        origin.slug if origin else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,14 @@ class PublicCoalition:
 
 def is_public(coalition_id: int) -> ColumnElement[bool]:
     return (Event.coalition_id == coalition_id) & (Event.visibility == EventVisibility.PUBLIC)
+
+
+def public_here(coalition_id: CoalitionId) -> ColumnElement[bool]:
+    """The coalition's public events and the public ones its linked coalitions share with it
+    (an internal event never shows, shared or not)."""
+    return (Event.visibility == EventVisibility.PUBLIC) & or_(
+        Event.coalition_id == coalition_id, Event.id.in_(shared_with(coalition_id))
+    )
 
 
 class PublicService(Service):
@@ -132,7 +152,7 @@ class PublicService(Service):
         limit: int,
     ) -> Page[EventView]:
         conditions = [
-            is_public(coalition.id),
+            public_here(coalition.id),
             Event.status == EventStatus.SCHEDULED,
             Event.starts_at >= self._clock(),
         ]
@@ -142,7 +162,8 @@ class PublicService(Service):
             conditions.append(Event.starts_at < until)
         rows, total = await page_and_total(
             session,
-            select(Event)
+            select(Event, Coalition.name)
+            .join(Coalition, Coalition.id == Event.coalition_id)
             .options(*RELATIONS)
             .where(*conditions)
             .order_by(Event.starts_at, Event.id)
@@ -151,35 +172,51 @@ class PublicService(Service):
             select(func.count()).select_from(Event).where(*conditions),
             offset,
         )
-        return Page(tuple(event_view(row[0]) for row in rows), total, offset, limit)
+        views = (
+            replace(
+                event_view(row[0]), origin=row[1] if row[0].coalition_id != coalition.id else None
+            )
+            for row in rows
+        )
+        return Page(tuple(views), total, offset, limit)
 
     async def event(self, slug: str, event_id: int) -> FeedEvent:
         """One public event (a cancelled one too, marked so); an internal one is not found."""
         async with self._sessions() as session:
             coalition = await self._public_coalition(session, slug)
-            event = await session.scalar(
-                select(Event)
-                .options(*RELATIONS)
-                .where(is_public(coalition.id), Event.id == event_id)
-            )
-            if event is None:
+            found = (
+                await session.execute(
+                    select(Event, Coalition)
+                    .join(Coalition, Coalition.id == Event.coalition_id)
+                    .options(*RELATIONS)
+                    .where(public_here(coalition.id), Event.id == event_id)
+                )
+            ).first()
+            if found is None:
                 raise NotFound("event", event_id)
-            return feed_event(event)
+            event, origin = found
+            return feed_event(event, origin if origin.id != coalition.id else None)
 
     async def _public_coalition(self, session: AsyncSession, slug: str) -> Coalition:
         return await public_coalition(session, slug)
 
 
 async def public_coalition(session: AsyncSession, slug: str) -> Coalition:
-    """A coalition that shows itself: not retired, with at least one public event (one
-    statement)."""
+    """A coalition that shows itself: not retired, with at least one public event, its own
+    or one a linked coalition shares with it (one statement)."""
     if "\x00" in slug:
         raise NotFound("coalition", slug)
-    shows = (
-        select(Event.id)
-        .where(Event.coalition_id == Coalition.id, Event.visibility == EventVisibility.PUBLIC)
-        .exists()
+    own = exists().where(
+        Event.coalition_id == Coalition.id, Event.visibility == EventVisibility.PUBLIC
     )
+    shared = exists().where(
+        CoalitionLink.coalition_id == Coalition.id,
+        CoalitionLink.state == LinkState.ACTIVE,
+        SharedEvent.coalition_id == CoalitionLink.partner_id,
+        Event.id == SharedEvent.event_id,
+        Event.visibility == EventVisibility.PUBLIC,
+    )
+    shows = or_(own, shared)
     found = (
         await session.execute(
             select(Coalition).where(Coalition.slug == slug, Coalition.retired.is_(False), shows)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_view
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -36,6 +37,7 @@ from models.services.goals.posts import nudge_of
 from models.services.goals.service import goals_overview
 from models.services.goals.views import GoalsOverview, NudgeView
 from models.services.network.requests import LinkRequestView, link_request
+from models.services.network.service import shared_with
 from models.services.rsvp.audience import change_of, going_chats, promoted_chat
 from models.services.rsvp.views import ChangeView
 from models.services.views import ActivityView, CoalitionView, EventView
@@ -369,11 +371,13 @@ class ReminderAssembly(Service):
     ) -> tuple[tuple[EventView, ...], tuple[ActivityView, ...]]:
         now = self._clock()
         week_end = now + timedelta(days=7)
-        events = await session.scalars(
-            select(Event)
+        # its own events and those its linked coalitions share with it, marked with their origin
+        events = await session.execute(
+            select(Event, Coalition.name)
+            .join(Coalition, Coalition.id == Event.coalition_id)
             .options(*EVENT_RELATIONS)
             .where(
-                Event.coalition_id == coalition.id,
+                or_(Event.coalition_id == coalition.id, Event.id.in_(shared_with(coalition.id))),
                 Event.status == EventStatus.SCHEDULED,
                 Event.starts_at >= now,
                 Event.starts_at < week_end,
@@ -395,6 +399,9 @@ class ReminderAssembly(Service):
             .limit(30)
         )
         return (
-            tuple(event_view(e) for e in events),
+            tuple(
+                replace_view(event_view(e), origin=name if e.coalition_id != coalition.id else None)
+                for e, name in events
+            ),
             tuple(activity_view(a) for a in activities),
         )
