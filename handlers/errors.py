@@ -92,6 +92,11 @@ def invalid(ctx: Context, error: Invalid) -> str:
         return ctx._(
             "This event is imported from a partner's calendar (%(source)s) and changes only there."
         ) % {"source": shorten(error.value, 80)}
+    if error.problem == "not_manual" and error.value == "links":
+        return ctx._(
+            "This indicator counts the coalition's network links: it changes when a link is "
+            "accepted (/link) or ended (/unlink); /record is for indicators filled in by hand."
+        )
     field = {"field": field_name(ctx, error.field), "limit": error.limit or 0}
     messages = {
         "empty": ctx._("The %(field)s is missing."),
@@ -115,7 +120,7 @@ def invalid(ctx: Context, error: Invalid) -> str:
             "only to an indicator that counts them."
         ),
         "counts_links": ctx._(
-            "This indicator is filled in by hand with /record; link events and activities "
+            "This indicator counts the coalition's network links; link events and activities "
             "only to an indicator that counts them."
         ),
         "counts_events": ctx._(

@@ -1,4 +1,5 @@
-"""Demo coalitions built from the seed documents: SAŠA regional coalition and Ljubljana.
+"""Demo coalitions built from the seed documents: SAŠA regional coalition and Ljubljana,
+with a national body's coalition Ljubljana is linked with vertically.
 
 Every date is relative to the day the demo is loaded, so the demo always shows upcoming
 events and deadlines. Facts come only from the seeds; where a contact is needed but the
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.demo_goals import fill_goals
+from models.demo_network import fill_links
 from models.entities import (
     Activity,
     ActivityStatus,
@@ -292,7 +294,18 @@ LJUBLJANA = CoalitionSeed(
     ),
 )
 
-DEMO: tuple[CoalitionSeed, ...] = (SASA, LJUBLJANA)
+DIGITALNA_SLOVENIJA = CoalitionSeed(
+    slug="digitalna-slovenija",
+    name="Digitalna Slovenija",
+    areas=(("digitalna-preobrazba", "Digitalna preobrazba"),),
+    organisations=(OrganisationSeed("Ministrstvo za digitalno preobrazbo", Sector.PUBLIC),),
+    contacts=(),
+    events=(),
+    activities=(),
+)
+"""A national body's coalition: Ljubljana's vertical link (models/demo_network.py)."""
+
+DEMO: tuple[CoalitionSeed, ...] = (SASA, LJUBLJANA, DIGITALNA_SLOVENIJA)
 
 
 def year_end(today: date) -> date:
@@ -433,7 +446,9 @@ async def load_demo(sessions: async_sessionmaker[AsyncSession], today: date) -> 
     """
     loaded = False
     async with sessions.begin() as session:
+        coalitions: dict[str, Coalition] = {}
         for seed in DEMO:
-            coalition = await _coalition_to_fill(session, seed)
+            coalition = coalitions[seed.slug] = await _coalition_to_fill(session, seed)
             loaded = await _fill(session, coalition, seed, today) or loaded
+        loaded = await fill_links(session, coalitions, today, ZoneInfo(ZONE)) or loaded
     return loaded

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.entities import Activity, ActivityStatus, Area, Coalition, Event, EventKind
 from models.goals.entities import Aggregate, CheckIn, Goal, Indicator, PeriodKind, Source
 from models.goals.status import end_of_day
+from models.network.entities import LinkKind
 
 DEMO_ACTOR = "demo"
 COUNCIL_MEETING = "Srečanje Strateškega sveta za digitalni razvoj MOL"
@@ -37,6 +38,7 @@ class IndicatorSeed:
     check_in: float | None = None
     until: date | None = None
     note: str | None = None
+    link_kind: LinkKind | None = None
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,18 @@ LJUBLJANA_GOAL = GoalSeed(
             note="Strateški svet za digitalni razvoj MOL",
         ),
         IndicatorSeed(
-            "Horizontalna povezava z drugimi mesti", 1, "povezava", Source.LINKS, check_in=0
+            "Horizontalna povezava z drugimi mesti",
+            1,
+            "povezava",
+            Source.LINKS,
+            link_kind=LinkKind.HORIZONTAL,
         ),
         IndicatorSeed(
             "Vertikalna povezava z regionalnimi in/ali državnimi ustanovami",
             1,
             "povezava",
             Source.LINKS,
-            check_in=0,
+            link_kind=LinkKind.VERTICAL,
         ),
         IndicatorSeed(
             "Srečanje Strateškega sveta za digitalni razvoj MOL", 1, "srečanje", Source.EVENTS
@@ -158,6 +164,7 @@ async def _add_goal(
             unit=item.unit,
             source=item.source,
             aggregate=Aggregate.LATEST,
+            link_kind=item.link_kind,
             period=PeriodKind.UNTIL if item.until else PeriodKind.YEARLY,
             until_on=item.until,
             until_end=end_of_day(item.until, zone) if item.until else None,

@@ -6,6 +6,7 @@ from handlers.arguments import padded, parse_id, split_pipes
 from handlers.context import Context
 from handlers.errors import BadInput, read_changes, shorten, too_many_parts
 from handlers.goals.parsing import (
+    LinkKindMissing,
     PeriodChoice,
     SourceChoice,
     Target,
@@ -71,12 +72,19 @@ def period_of(ctx: Context, text: str) -> PeriodChoice:
 def source_of(ctx: Context, text: str) -> SourceChoice:
     try:
         return read_source(text)
+    except LinkKindMissing:
+        raise BadInput(
+            ctx._("Links of which kind? Write %(horizontal)s or %(vertical)s.")
+            % {"horizontal": ctx._("links horizontal"), "vertical": ctx._("links vertical")}
+        ) from None
     except Unreadable:
         raise BadInput(
             ctx._("Unknown source “%(text)s”; choose %(choices)s.")
             % {
                 "text": shorten(text),
-                "choices": ctx._("manual, manual sum, events, activities, links"),
+                "choices": ctx._(
+                    "manual, manual sum, events, activities, links horizontal, links vertical"
+                ),
             }
         ) from None
 
@@ -130,6 +138,7 @@ async def add_indicator(ctx: Context) -> Reply:
         until_on=period.until_on,
         source=source.source,
         aggregate=source.aggregate,
+        link_kind=source.link_kind,
     )
     return ctx.reply(
         ctx._("Indicator #%(id)d added.") % {"id": indicator.id},
@@ -172,6 +181,7 @@ async def edit_indicator(ctx: Context) -> Reply:
             source=source.source if source else None,
             aggregate=aggregate,
             goal_id=goal_id,
+            link_kind=source.link_kind if source else None,
         ),
     )
     return ctx.reply(

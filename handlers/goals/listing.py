@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.arguments import is_number, parse_id
 from handlers.context import Context
 from handlers.errors import BadInput, shorten
-from handlers.goals.render import SOURCES, goal_title, indicator_lines
+from handlers.goals.render import goal_title, indicator_lines, source_text
 from handlers.i18n import N_
 from handlers.listing import labelled
 from handlers.types import Button, ChatKind, ListItem, Reply
@@ -80,7 +80,7 @@ async def show_goal(ctx: Context) -> Reply:
     items = []
     for indicator in goal.indicators:
         first, bar = indicator_lines(ctx, indicator)
-        details = [bar, ctx._("Counts: %(source)s") % {"source": ctx._(SOURCES[indicator.source])}]
+        details = [bar, ctx._("Counts: %(source)s") % {"source": source_text(ctx, indicator)}]
         details.extend(contribution_line(ctx, c) for c in counted.get(indicator.id, ()))
         items.append(ListItem(first, tuple(details)))
     title = f"#{goal.id} {goal.title} ({detail.overview.year})"

@@ -6,7 +6,8 @@
 - a period: `letno`/`yearly` (each calendar year), `do 31. 12. 2025`, `do 2025`,
   `until 31.12.2025`, `by 2025-12-31` (cumulative until the end of that day);
 - a source: `ročno`/`manual` (the latest check-in), `ročno vsota`/`manual sum` (their sum),
-  `dogodki`/`events`, `aktivnosti`/`activities`, `povezave`/`links`.
+  `dogodki`/`events`, `aktivnosti`/`activities`, and the coalition's network links of one
+  kind: `povezave horizontalne`/`links horizontal`, `povezave vertikalne`/`links vertical`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date
 
 from handlers.arguments import fold
 from models.goals.entities import Aggregate, Direction, PeriodKind, Source
+from models.network.entities import LinkKind
 
 NUMBER = re.compile(r"^[+-]?(\d{1,13}([.,]\d{1,4})?|[.,]\d{1,4})$")
 YEAR = re.compile(r"^(\d{4})\.?$")
@@ -48,8 +50,22 @@ AGGREGATES = {
 }
 
 
+LINK_KINDS = {
+    "horizontalne": LinkKind.HORIZONTAL,
+    "horizontalna": LinkKind.HORIZONTAL,
+    "horizontal": LinkKind.HORIZONTAL,
+    "vertikalne": LinkKind.VERTICAL,
+    "vertikalna": LinkKind.VERTICAL,
+    "vertical": LinkKind.VERTICAL,
+}
+
+
 class Unreadable(ValueError):
     """What was typed cannot be read as the thing asked for."""
+
+
+class LinkKindMissing(Unreadable):
+    """`povezave`/`links` without a kind one can read (horizontal or vertical)."""
 
 
 def read_number(text: str) -> float:
@@ -125,14 +141,20 @@ def read_day(text: str) -> date:
 class SourceChoice:
     source: Source
     aggregate: Aggregate = Aggregate.LATEST
+    link_kind: LinkKind | None = None
 
 
 def read_source(text: str) -> SourceChoice:
-    """`ročno`, `ročno vsota`, `manual sum`, `dogodki`, `activities`, `links`."""
+    """`ročno`, `ročno vsota`, `manual sum`, `dogodki`, `activities`, `povezave horizontalne`,
+    `links vertical` (links need their kind: LinkKindMissing otherwise)."""
     words = fold(text).split()
     if not words or words[0] not in SOURCES:
         raise Unreadable(text)
     source = SOURCES[words[0]]
+    if source is Source.LINKS:
+        if len(words) != 2 or words[1] not in LINK_KINDS:
+            raise LinkKindMissing(text)
+        return SourceChoice(source, link_kind=LINK_KINDS[words[1]])
     if len(words) == 1:
         return SourceChoice(source)
     if len(words) == 2 and words[1] in AGGREGATES and source.takes_check_ins:

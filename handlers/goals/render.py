@@ -7,6 +7,7 @@ from handlers.i18n import N_
 from handlers.listing import Reader
 from models.goals.entities import Direction, PeriodKind, Source
 from models.goals.status import GoalStatus, IndicatorStatus
+from models.network.entities import LinkKind
 from models.services.goals import GoalView, IndicatorView
 
 BAR_CELLS = 10
@@ -27,8 +28,21 @@ SOURCES = {
     Source.MANUAL: N_("recorded by hand"),
     Source.EVENTS: N_("events held"),
     Source.ACTIVITIES: N_("activities done"),
-    Source.LINKS: N_("network links (recorded by hand for now)"),
+    Source.LINKS: N_("network links"),
 }
+LINK_SOURCES = {
+    LinkKind.HORIZONTAL: N_("horizontal network links"),
+    LinkKind.VERTICAL: N_("vertical network links"),
+}
+
+
+def source_text(ctx: Reader, indicator: IndicatorView) -> str:
+    """What the indicator counts, in the reader's language (links with their kind)."""
+    if indicator.source is Source.LINKS and indicator.link_kind is not None:
+        return ctx._(LINK_SOURCES[indicator.link_kind])
+    return ctx._(SOURCES[indicator.source])
+
+
 STATUS_MARKS = {
     IndicatorStatus.ACHIEVED: "✅",
     IndicatorStatus.ON_TRACK: "🟢",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, content
 from models.entities import Area, stored_as_value
+from models.network.entities import LinkKind
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -36,11 +37,11 @@ class Source(StrEnum):
     EVENTS = "events"
     ACTIVITIES = "activities"
     LINKS = "links"
-    """The coalition network's links; until the network exists, check-ins as for manual."""
+    """The coalition's accepted network links of the indicator's `link_kind`."""
 
     @property
     def takes_check_ins(self) -> bool:
-        return self in (Source.MANUAL, Source.LINKS)
+        return self is Source.MANUAL
 
 
 class Aggregate(StrEnum):
@@ -91,6 +92,8 @@ class Indicator(Base, answers=content("coalition_id")):
     aggregate: Mapped[Aggregate] = mapped_column(
         stored_as_value(Aggregate), default=Aggregate.LATEST
     )
+    link_kind: Mapped[LinkKind | None] = mapped_column(stored_as_value(LinkKind))
+    """Which links an indicator of source `links` counts (None: links of either kind)."""
     created_at: Mapped[datetime]
 
 

@@ -68,7 +68,7 @@ async def test_loads_both_coalitions_with_the_seed_facts(db: Database) -> None:
 
     async with db.sessions() as session:
         coalitions = {c.slug: c for c in await session.scalars(select(Coalition))}
-        assert set(coalitions) == {"sasa", "ljubljana"}
+        assert set(coalitions) == {"sasa", "ljubljana", "digitalna-slovenija"}
         sasa = coalitions["sasa"]
         assert sasa.name == "Lokalna digitalna koalicija SAŠA regije"
         assert (sasa.timezone, sasa.default_locale) == ("Europe/Ljubljana", "sl")
@@ -123,7 +123,7 @@ async def test_loading_twice_adds_nothing(db: Database) -> None:
     assert await load_demo(db.sessions, TODAY + timedelta(days=3)) is False
 
     assert await counts(db) == before
-    assert before["coalitions"] == 2
+    assert before["coalitions"] == 3
 
 
 async def test_fills_a_coalition_created_without_areas(db: Database) -> None:
@@ -143,7 +143,7 @@ async def test_fills_a_coalition_created_without_areas(db: Database) -> None:
         )
     assert areas == 6
     assert events == 8
-    assert (await counts(db))["coalitions"] == 2
+    assert (await counts(db))["coalitions"] == 3
 
 
 async def test_fills_a_coalition_whose_config_made_an_area_first(db: Database) -> None:

@@ -69,12 +69,12 @@ async def test_cancelling_the_council_meeting_turns_its_indicator_back(any_app: 
 
 async def test_a_check_in_is_echoed_with_the_new_status(any_app: App) -> None:
     who = await as_role(any_app, "lj-koordinator", Role.COORDINATOR, coalition=LJ)
-    link = await indicator(any_app, "Horizontalna povezava")
+    form = await indicator(any_app, "Organizacijska oblika")
     reply = await ask(
-        any_app, f"/vpisi {link.id} 1 | dogovor z Mariborom", user=who, coalition=LJ, locale="sl"
+        any_app, f"/vpisi {form.id} 1 | Strateški svet potrjen", user=who, coalition=LJ, locale="sl"
     )
-    assert reply.title == f"Vpisano za kazalnik #{link.id}."
-    assert "1 / 1 povezava — dosežen" in reply.lines[0]
+    assert reply.title == f"Vpisano za kazalnik #{form.id}."
+    assert "1 / 1 organizacijska oblika — dosežen" in reply.lines[0]
 
 
 async def test_coordinators_set_goals_and_indicators_in_both_languages(any_app: App) -> None:
@@ -137,7 +137,8 @@ async def test_without_matplotlib_the_report_is_its_summary_and_how_to_get_chart
     monkeypatch.setattr(chart, "available", lambda: False)
     reply = await ask(any_app, "/porocilo", coalition=LJ, locale="sl")
     assert reply.attachment is None
-    assert "Digitalni ekosistem — delno dosežen: doseženo: 2 od 6 kazalnikov" in reply.lines
+    # the demo's vertical link achieves one of the two links indicators
+    assert "Digitalni ekosistem — delno dosežen: doseženo: 3 od 6 kazalnikov" in reply.lines
     assert reply.footer == "Za graf namestite matplotlib: pip install 'coalition-bot[charts]'."
     with_chart = await ask(any_app, "/report", coalition=LJ, locale="en")
     assert with_chart.attachment is None  # still none: matplotlib "missing"
@@ -145,4 +146,4 @@ async def test_without_matplotlib_the_report_is_its_summary_and_how_to_get_chart
     drawn = await ask(any_app, "/report", coalition=LJ, locale="en")
     assert drawn.attachment is not None
     assert drawn.attachment.content.startswith(b"\x89PNG")
-    assert "2 of 6 indicators achieved" in drawn.lines[0]
+    assert "3 of 6 indicators achieved" in drawn.lines[0]

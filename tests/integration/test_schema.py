@@ -91,4 +91,4 @@ def test_db_upgrade_then_demo_twice_loads_once(tmp_path: Path) -> None:
     assert second.stdout.strip() == "demo data is already there"
     with sqlite3.connect(tmp_path / "bot.db") as connection:
         (coalitions,) = connection.execute("SELECT count(*) FROM coalitions").fetchone()
-    assert coalitions == 2
+    assert coalitions == 3

@@ -37,6 +37,7 @@ from models.goals.status import (
     until_period,
     year_bounds,
 )
+from models.network.entities import LinkKind
 from models.services.base import Service
 from models.services.goals.planning import plan_goal_posts, plan_nudges
 from models.services.goals.values import in_period, indicators_with_values
@@ -77,6 +78,7 @@ class IndicatorRow(Protocol):
     until_on: date | None
     source: Source
     aggregate: Aggregate
+    link_kind: LinkKind | None
     created_at: datetime
 
 
@@ -157,6 +159,8 @@ class GoalService(Service):
                 .limit(CONTRIBUTIONS_SHOWN)
             )
             return tuple(Contribution("activity", i, t, at) for i, t, at in activities)
+        if indicator.source is Source.LINKS:
+            return ()  # the links themselves are listed by /network
         check_ins = await session.execute(
             select(CheckIn.id, CheckIn.note, CheckIn.at, CheckIn.value)
             .join(Indicator, Indicator.id == CheckIn.indicator_id)
@@ -220,6 +224,7 @@ class GoalService(Service):
         source: Source = Source.MANUAL,
         aggregate: Aggregate = Aggregate.LATEST,
         direction: Direction = Direction.AT_LEAST,
+        link_kind: LinkKind | None = None,
     ) -> IndicatorView:
         async with self._sessions.begin() as session:
             coalition = await self._coalition(session, coalition_slug)
@@ -234,6 +239,7 @@ class GoalService(Service):
                 direction=direction,
                 source=source,
                 aggregate=aggregate,
+                link_kind=link_kind if source is Source.LINKS else None,
                 created_at=self._clock(),
             )
             set_period(indicator, period, until_on, ZoneInfo(coalition.timezone))
@@ -279,6 +285,9 @@ class GoalService(Service):
             if changes.source is not None:
                 indicator.source = changes.source
                 changed["source"] = changes.source.value
+                indicator.link_kind = changes.link_kind if changes.source is Source.LINKS else None
+                if indicator.link_kind is not None:
+                    changed["link_kind"] = indicator.link_kind.value
             if changes.aggregate is not None:
                 indicator.aggregate = changes.aggregate
                 changed["aggregate"] = changes.aggregate.value
@@ -475,6 +484,7 @@ def indicator_view(
         until_on=indicator.until_on,
         source=indicator.source,
         aggregate=indicator.aggregate,
+        link_kind=indicator.link_kind,
         value=number,
         status=indicator_status(number, indicator.target, indicator.direction, period, as_of),
         period_end=period.end,

@@ -1,7 +1,8 @@
 """An indicator's value in its period, as one aggregate SQL expression per indicator row.
 
-No rows are loaded into Python: held events and done activities are counted, check-ins
-summed or the latest one taken, each by a correlated subquery on its indicator index.
+No rows are loaded into Python: held events, done activities and the coalition's accepted
+network links are counted, check-ins summed or the latest one taken, each by a correlated
+subquery on its indicator index.
 The statement that reads every indicator with its value is built once, with the period's
 bounds as parameters (`year_start`, `year_end`, `as_of`), so /goals neither builds nor
 compiles it again.
@@ -13,12 +14,13 @@ import functools
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.sql.elements import BindParameter
 
 from models.base import UTCDateTime
 from models.entities import Activity, ActivityStatus, Event, EventStatus
 from models.goals.entities import Aggregate, CheckIn, Indicator, PeriodKind, Source
+from models.network.entities import CoalitionLink, LinkState
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Where an until-date period starts counting: from the beginning."""
@@ -33,6 +35,7 @@ INDICATOR_COLUMNS = (
     Indicator.until_on,
     Indicator.source,
     Indicator.aggregate,
+    Indicator.link_kind,
     Indicator.created_at,
 )
 """What an IndicatorView needs of its row (read as columns: no ORM objects to build)."""
@@ -83,6 +86,20 @@ def value_of_indicator(
         )
         .scalar_subquery()
     )
+    yearly = Indicator.period == PeriodKind.YEARLY
+    period_end = case((yearly, _moment(year_end)), else_=Indicator.until_end)
+    links = (  # accepted before the period ended (and by `as_of`): the link exists in it
+        select(func.count())
+        .select_from(CoalitionLink)
+        .where(
+            CoalitionLink.coalition_id == Indicator.coalition_id,
+            CoalitionLink.state == LinkState.ACTIVE,
+            or_(Indicator.link_kind.is_(None), CoalitionLink.kind == Indicator.link_kind),
+            CoalitionLink.since < period_end,
+            CoalitionLink.since <= _moment(as_of),
+        )
+        .scalar_subquery()
+    )
     check_ins = (
         CheckIn.indicator_id == Indicator.id,
         in_period(CheckIn.at, year_start, year_end, as_of),
@@ -98,6 +115,7 @@ def value_of_indicator(
     return case(
         (Indicator.source == Source.EVENTS, held_events),
         (Indicator.source == Source.ACTIVITIES, done_activities),
+        (Indicator.source == Source.LINKS, links),
         (Indicator.aggregate == Aggregate.SUM, total),
         else_=latest,
     )

@@ -8,6 +8,7 @@ from typing import Literal
 
 from models.goals.entities import Aggregate, Direction, PeriodKind, Source
 from models.goals.status import GoalStatus, IndicatorStatus
+from models.network.entities import LinkKind
 from models.services.views import AreaView
 
 
@@ -23,6 +24,8 @@ class IndicatorView:
     until_on: date | None
     source: Source
     aggregate: Aggregate
+    link_kind: LinkKind | None
+    """The kind of network links a `links` indicator counts (None: either kind)."""
     value: float | None
     """The value in the period as of the overview's moment (None: manual, no check-in)."""
     status: IndicatorStatus
@@ -81,6 +84,8 @@ class IndicatorChanges:
     source: Source | None = None
     aggregate: Aggregate | None = None
     goal_id: int | None = None
+    link_kind: LinkKind | None = None
+    """With source `links`: the kind of links it counts."""
 
 
 @dataclass(frozen=True)
