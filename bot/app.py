@@ -23,7 +23,7 @@ from models.services import ActivityService, ContactService, DirectoryService, E
 from models.services.base import Clock, Service, utc_now
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
-from models.services.imports import ExportService, ImportService
+from models.services.imports import ExportService, HeldImportService, ImportService
 from models.services.network import NetworkService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
@@ -117,6 +117,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         goals=wired(GoalService),
         imports=wired(ImportService),
         exports=wired(ExportService),
+        held_imports=wired(HeldImportService),
         calendar=calendar,
         feeds=wired(FeedImportService),
         rsvp=wired(RsvpService),

@@ -12,6 +12,7 @@ from handlers.goals import listing as goal_listing
 from handlers.goals import report as goal_report
 from handlers.i18n import N_
 from handlers.imports import chat as data_exchange
+from handlers.imports import upload as uploads
 from handlers.network import commands as network
 from handlers.rsvp import commands as rsvp
 from handlers.types import ChatKind, Reply
@@ -318,6 +319,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("send a file of events, activities or contacts: KIND [csv|xlsx]"),
         N_("/export activities xlsx"),
         data_exchange.export,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "import",
+        "uvoz",
+        Role.COORDINATOR,
+        N_("import a spreadsheet sent here as a file, after a preview: [KIND]"),
+        N_("/import events"),
+        uploads.import_command,
         slack_slash=False,
     ),
     CommandSpec(

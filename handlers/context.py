@@ -14,7 +14,7 @@ from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
-from models.services.imports import ExportService, ImportService
+from models.services.imports import ExportService, HeldImportService, ImportService
 from models.services.network import NetworkService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
@@ -31,6 +31,7 @@ class Services:
     goals: GoalService
     imports: ImportService
     exports: ExportService
+    held_imports: HeldImportService
     calendar: CalendarService
     feeds: FeedImportService
     rsvp: RsvpService

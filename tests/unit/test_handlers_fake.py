@@ -190,6 +190,7 @@ class Fakes:
             goals=cast(Any, None),
             imports=cast(Any, None),
             exports=cast(Any, None),
+            held_imports=cast(Any, None),
             calendar=cast(Any, None),
             feeds=cast(Any, None),
             rsvp=cast(Any, self.rsvp),

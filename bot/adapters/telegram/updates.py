@@ -15,12 +15,14 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
+from bot.adapters.telegram.files import inbound_file
 from bot.adapters.telegram.render import CallbackCommands
 from bot.delivery import DeliveryFailed
 from handlers.dispatcher import Dispatcher, find_command
 from handlers.i18n import Translator
+from handlers.imports.upload import file_line
 from handlers.throttle import InboundLimiter, Verdict, slow_down
-from handlers.types import ChatKind, IncomingCommand, Reply
+from handlers.types import ChatKind, InboundFile, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,9 @@ def language(code: str | None, supported: tuple[str, ...] = ("sl", "en")) -> str
     return short if short in supported else None
 
 
-def incoming(user: User, chat: Chat, line: str) -> IncomingCommand:
-    """A command line (`/events@bot week`) typed by `user` in `chat`, as a neutral command."""
+def incoming(user: User, chat: Chat, line: str, file: InboundFile | None = None) -> IncomingCommand:
+    """A command line (`/events@bot week`) typed by `user` in `chat`, as a neutral command,
+    with the file the message carried."""
     head, *rest = line.strip().split(maxsplit=1) or [""]
     return IncomingCommand(
         user_id=f"telegram:{user.id}",
@@ -51,13 +54,19 @@ def incoming(user: User, chat: Chat, line: str) -> IncomingCommand:
         args=rest[0].strip() if rest else "",
         locale=language(user.language_code),
         display_name=user.full_name,
+        file=file,
     )
 
 
 def command_text(message: Message) -> str | None:
-    """The command line a message carries, typed or as a photo's or document's caption."""
+    """The command line a message carries, typed or as a photo's or document's caption; a
+    document sent in a private chat without one is an import (handlers/imports/upload.py)."""
     text = message.text or message.caption or ""
-    return text if text.startswith("/") else None
+    if text.startswith("/"):
+        return text
+    if message.document is not None and message.chat.type == ChatType.PRIVATE:
+        return file_line(text)
+    return None
 
 
 def topic_of(message: Message | None) -> int | None:
@@ -281,7 +290,8 @@ class UpdateHandlers:
         if message.forward_origin is not None:
             await self._refuse_forwarded(message, message.from_user.id)
             return
-        command = incoming(message.from_user, message.chat, line)
+        file = inbound_file(self.delivery.bot, message)
+        command = incoming(message.from_user, message.chat, line, file)
         await self._send(message, await self.dispatcher.handle(command), command.name)
 
     async def _send(self, message: Message, reply: Reply, name: str) -> None:

@@ -258,6 +258,17 @@ STEPS = (
         file=True,
     ),
     Step(
+        "import",
+        "",
+        "",
+        text(
+            "Send me the spreadsheet (CSV or XLSX) here as a file; in its caption, say what the "
+            "rows are: events, activities, contacts or goals."
+        ),
+        False,
+        direct=True,
+    ),
+    Step(
         "status",
         "",
         "",

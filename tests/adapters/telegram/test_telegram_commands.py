@@ -56,6 +56,7 @@ EVERY_COMMAND = [
     ("calendar", "", "/sasa/calendar.ics?token="),
     ("unsubscribe", "", ""),
     ("export", "activities csv", SASA),
+    ("import", "", "CSV"),
     ("status", "", SASA),
     ("role", "{target} coordinator", "telegram:{target}"),
     ("bind", "sasa", SASA),
