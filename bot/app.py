@@ -25,6 +25,7 @@ from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, HeldImportService, ImportService
 from models.services.network import NetworkService
+from models.services.personal import PersonalDataService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
 
@@ -122,6 +123,7 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         feeds=wired(FeedImportService),
         rsvp=wired(RsvpService),
         network=wired(NetworkService),
+        personal=wired(PersonalDataService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

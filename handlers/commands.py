@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers import activities, admin, calendar, contacts, events, reminders
+from handlers import activities, admin, calendar, contacts, events, personal, reminders
 from handlers.context import Context
 from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
@@ -278,6 +278,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         contacts.add_contact,
     ),
     CommandSpec(
+        "deletecontact",
+        "izbrisikontakt",
+        Role.COORDINATOR,
+        N_("delete a contact: ID"),
+        N_("/deletecontact 12"),
+        contacts.delete_contact,
+        slack_slash=False,
+    ),
+    CommandSpec(
         "addgoal",
         "dodajcilj",
         Role.COORDINATOR,
@@ -355,6 +364,26 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/unsubscribe"),
         reminders.unsubscribe,
         needs_coalition=False,
+    ),
+    CommandSpec(
+        "mydata",
+        "mojipodatki",
+        Role.MEMBER,
+        N_("send me a file of everything stored about me"),
+        N_("/mydata"),
+        personal.my_data,
+        needs_coalition=False,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "forgetme",
+        "pozabime",
+        Role.MEMBER,
+        N_("erase everything stored about me, after a confirmation"),
+        N_("/forgetme"),
+        personal.forget_me,
+        needs_coalition=False,
+        slack_slash=False,
     ),
     CommandSpec(
         "status",

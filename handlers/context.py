@@ -16,6 +16,7 @@ from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
 from models.services.imports import ExportService, HeldImportService, ImportService
 from models.services.network import NetworkService
+from models.services.personal import PersonalDataService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
 from models.services.views import CoalitionView
@@ -36,6 +37,7 @@ class Services:
     feeds: FeedImportService
     rsvp: RsvpService
     network: NetworkService
+    personal: PersonalDataService
 
 
 class NoCoalition(Exception):

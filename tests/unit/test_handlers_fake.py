@@ -195,6 +195,7 @@ class Fakes:
             feeds=cast(Any, None),
             rsvp=cast(Any, self.rsvp),
             network=cast(Any, None),
+            personal=cast(Any, None),
         )
 
 
