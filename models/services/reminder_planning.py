@@ -5,6 +5,7 @@ These run inside the caller's transaction, so an event and its reminders change 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -158,6 +159,24 @@ async def plan_event(
         await _drop_pending(session, subject)
     if event.status is EventStatus.CANCELLED or event.starts_at <= now:
         return []
+    already = set() if new else await _sent_offsets(session, subject)
+    return await _add_all(
+        session, _event_rows(event, coalition, policy, now, already, previous_start)
+    )
+
+
+def _event_rows(
+    event: Event,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    already: set[int],
+    previous_start: datetime | None,
+) -> list[dict[str, Any]]:
+    """The reminders an open event wants (plan_event), but the offsets `already` reminded."""
+    if event.status is EventStatus.CANCELLED or event.starts_at <= now:
+        return []
+    subject = event_subject(event.id)
     zone = ZoneInfo(coalition.timezone)
     deadline = event.kind is EventKind.DEADLINE
     offsets = (
@@ -165,7 +184,6 @@ async def plan_event(
         if deadline
         else (coalition.event_offsets or policy.event_offsets)
     )
-    already = set() if new else await _sent_offsets(session, subject)
     rows: list[dict[str, Any]] = []
     by_day = deadline or event.all_day
     seen: set[datetime] = set()
@@ -186,7 +204,7 @@ async def plan_event(
             continue
         kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT
         rows.append(_row(coalition, kind, subject, offset, due, event_id=event.id))
-    return await _add_all(session, rows)
+    return rows
 
 
 async def plan_activity(
@@ -208,8 +226,25 @@ async def plan_activity(
         ActivityStatus.ACTIVE,
     ):
         return []
-    zone = ZoneInfo(coalition.timezone)
     already = set() if new else await _sent_offsets(session, subject)
+    return await _add_all(session, _activity_rows(activity, coalition, policy, now, already))
+
+
+def _activity_rows(
+    activity: Activity,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    already: set[int],
+) -> list[dict[str, Any]]:
+    """The deadline reminders an open activity wants (plan_activity)."""
+    if activity.due_on is None or activity.status not in (
+        ActivityStatus.PLANNED,
+        ActivityStatus.ACTIVE,
+    ):
+        return []
+    subject = activity_subject(activity.id)
+    zone = ZoneInfo(coalition.timezone)
     rows: list[dict[str, Any]] = []
     for offset in coalition.deadline_offsets or policy.deadline_offsets:
         due = deadline_due(activity.due_on, offset, policy.deadline_time, zone)
@@ -218,7 +253,36 @@ async def plan_activity(
         rows.append(
             _row(coalition, ReminderKind.DEADLINE, subject, offset, due, activity_id=activity.id)
         )
-    return await _add_all(session, rows)
+    return rows
+
+
+async def plan_new(
+    session: AsyncSession,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    *,
+    events: Sequence[Event] = (),
+    activities: Sequence[Activity] = (),
+) -> list[datetime]:
+    """The reminders of many new (flushed) events and activities, in a few statements: as
+    plan_event and plan_activity with `new=True` each would write them (an import)."""
+    rows = [r for e in events for r in _event_rows(e, coalition, policy, now, set(), None)]
+    rows += [r for a in activities for r in _activity_rows(a, coalition, policy, now, set())]
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Reminder)
+        .on_conflict_do_nothing(index_elements=["kind", "subject", "offset_minutes", "due_at"])
+        .returning(Reminder.due_at)
+    )
+    # one statement compiled once, its rows sent in batches (executemany): a multi-row VALUES
+    # of thousands of rows costs more to build than to run
+    connection = await session.connection()
+    pending = [{"state": ReminderState.PENDING, "attempts": 0, **row} for row in rows]
+    return [_aware(due) for due in (await connection.scalars(statement, pending)).all()]
 
 
 async def was_told(session: AsyncSession, event_id: int) -> bool:

@@ -16,6 +16,7 @@ from models.entities import Activity, Contact, Event
 from models.errors import PermissionDenied
 from models.imports.columns import Kind
 from models.imports.records import Outcome
+from models.reminders import Reminder
 from models.services.directory import CoalitionSpec
 from tests.support import ask
 
@@ -203,3 +204,22 @@ async def test_goals_with_indicators_import_once_and_reject_what_they_cannot_rea
     assert "največ 2.5" in content.decode("utf-8-sig")
     assert "ročno vsota" in content.decode("utf-8-sig")
     assert "do 31. 12. 2027" in content.decode("utf-8-sig")
+
+
+async def test_imported_events_and_activities_get_their_reminders_once(any_app: App) -> None:
+    async def reminders() -> int:
+        async with any_app.database.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(Reminder)) or 0)
+
+    before = await reminders()
+    future = b"naslov;kdaj\nPrvi;15. 3. 2027 10:00\nDrugi;16. 3. 2027 10:00\n"
+    await run_import(any_app, future)
+    planned = await reminders() - before
+    offsets = len(any_app.services.imports.policy.event_offsets)
+    assert planned == 2 * offsets
+    await run_import(any_app, future)
+    assert await reminders() - before == planned, "importing again plans nothing more"
+    plan = "naslov;rok\nPoročilo;31. 5. 2027\n".encode()
+    await run_import(any_app, plan, kind=Kind.ACTIVITIES)
+    deadline = len(any_app.services.imports.policy.deadline_offsets)
+    assert await reminders() - before == planned + deadline

@@ -61,11 +61,12 @@ async def import_goals(
         select(Goal).where(Goal.coalition_id == coalition.id).order_by(Goal.id)
     ):
         goals.setdefault(fold(goal.title), goal)
+    by_id = {goal.id: goal for goal in goals.values()}
     indicators: dict[tuple[str, str], Indicator] = {}
     for indicator in await session.scalars(
         select(Indicator).where(Indicator.coalition_id == coalition.id).order_by(Indicator.id)
     ):
-        owner = next((g for g in goals.values() if g.id == indicator.goal_id), None)
+        owner = by_id.get(indicator.goal_id)
         if owner is not None:
             indicators.setdefault((fold(owner.title), fold(indicator.title)), indicator)
     seen: dict[tuple[str, str], int] = {}

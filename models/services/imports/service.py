@@ -39,7 +39,7 @@ from models.services.base import Service
 from models.services.imports.goals import import_goals
 from models.services.imports.lookup import Lookup
 from models.services.imports.tally import Tally, id_of, rejection
-from models.services.reminder_planning import plan_activity, plan_event
+from models.services.reminder_planning import plan_activity, plan_event, plan_new
 from models.validation import clean_email, clean_phone, clean_text, optional_text
 
 TITLE_MAX = 200
@@ -122,6 +122,7 @@ class ImportService(Service):
             stored.setdefault((fold(row.title), row.starts_at), row)
         seen: dict[tuple[str, datetime], int] = {}
         now = self._clock()
+        fresh: list[Event] = []
         for record in records:
             if not isinstance(record, EventRecord):
                 continue
@@ -162,10 +163,7 @@ class ImportService(Service):
                     )
                     event.area, event.organiser = area, organiser
                     session.add(event)
-                    await session.flush()
-                    tally.due += await plan_event(
-                        session, event, coalition, self.policy, now, new=True
-                    )
+                    fresh.append(event)
                 continue
             same = all(getattr(event, name) == value for name, value in wanted.items())
             same = same and event.area_id == id_of(area) and event.organiser_id == id_of(organiser)
@@ -179,6 +177,9 @@ class ImportService(Service):
                 event.area, event.organiser = area, organiser
                 await session.flush()
                 tally.due += await plan_event(session, event, coalition, self.policy, now)
+        if fresh:  # the new ones written together, and their reminders planned together
+            await session.flush()
+            tally.due += await plan_new(session, coalition, self.policy, now, events=fresh)
 
     async def _activities(
         self,
@@ -197,6 +198,7 @@ class ImportService(Service):
             stored.setdefault((fold(row.title), year), row)
         seen: dict[tuple[str, int | None], int] = {}
         now = self._clock()
+        fresh: list[Activity] = []
         for record in records:
             if not isinstance(record, ActivityRecord):
                 continue
@@ -229,10 +231,7 @@ class ImportService(Service):
                     )
                     activity.area, activity.organisation = area, organisation
                     session.add(activity)
-                    await session.flush()
-                    tally.due += await plan_activity(
-                        session, activity, coalition, self.policy, now, new=True
-                    )
+                    fresh.append(activity)
                 continue
             same = (
                 activity.due_on == record.due_on
@@ -258,6 +257,9 @@ class ImportService(Service):
                 activity.area, activity.organisation = area, organisation
                 await session.flush()
                 tally.due += await plan_activity(session, activity, coalition, self.policy, now)
+        if fresh:
+            await session.flush()
+            tally.due += await plan_new(session, coalition, self.policy, now, activities=fresh)
 
     async def _contacts(
         self,
