@@ -47,12 +47,18 @@ async def send(
     return (await fake_api.replies(chat, before + 1))[before]
 
 
-async def press(fake_api: FakeBotApi, message: Sent, data: str, who: dict[str, object]) -> str:
-    """Presses a button and waits until the bot answered the press; the alert's text."""
+async def press(
+    fake_api: FakeBotApi, message: Sent, data: str, who: dict[str, object], *, edits: bool = False
+) -> str:
+    """Presses a button and waits until the bot answered the press (and, with `edits`, until
+    the message shows the answer in place); the alert's text."""
+    edited = message.edits
     query = fake_api.press(message, data, user=who)
     await fake_api.wait_for(
         lambda: any(a["callback_query_id"] == query for a in fake_api.callback_answers)
     )
+    if edits:
+        await fake_api.wait_for(lambda: message.edits > edited)
     [answer] = [a for a in fake_api.callback_answers if a["callback_query_id"] == query]
     return str(answer.get("text") or "")
 
@@ -73,7 +79,7 @@ async def test_a_file_is_previewed_and_imported_only_on_confirm_once(
     assert fake_api.downloads, "the file was fetched with getFile"
     assert await events(app) == before, "a preview writes nothing"
 
-    assert await press(fake_api, preview, confirm, COORDINATOR) == ""
+    assert await press(fake_api, preview, confirm, COORDINATOR, edits=True) == ""
     assert preview.text.startswith("Uvoz – dogodki: končan"), preview.text
     assert "2 novi vrstici" in preview.text
     assert await events(app) == before + 2
@@ -107,7 +113,7 @@ async def test_cancel_writes_nothing_and_confirm_after_it_neither(
     before = await events(app)
     preview = await send(fake_api, EVENTS_CSV, sender=COORDINATOR)
     confirm, cancel = preview.buttons[0][1], preview.buttons[1][1]
-    assert await press(fake_api, preview, cancel, COORDINATOR) == ""
+    assert await press(fake_api, preview, cancel, COORDINATOR, edits=True) == ""
     assert "preklican" in preview.text
     assert "že potrjen" in await press(fake_api, preview, confirm, COORDINATOR)
     assert await events(app) == before

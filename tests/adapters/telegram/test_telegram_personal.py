@@ -43,6 +43,7 @@ async def test_forgetme_erases_on_the_button(app: App, chat: Chat, fake_api: Fak
     await fake_api.wait_for(
         lambda: any(a["callback_query_id"] == query for a in fake_api.callback_answers)
     )
+    await fake_api.wait_for(lambda: asked.edits > 0)
     assert asked.text.startswith("Vaši podatki so izbrisani."), asked.text
     async with app.database.sessions() as session:
         roles = list(
