@@ -23,8 +23,9 @@ from models.services import ActivityService, ContactService, DirectoryService, E
 from models.services.base import Clock, Service, utc_now
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
-from models.services.imports import ExportService, ImportService
+from models.services.imports import ExportService, HeldImportService, ImportService
 from models.services.network import NetworkService
+from models.services.personal import PersonalDataService
 from models.services.questions import QuestionService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
@@ -129,11 +130,13 @@ def build_app(config: Config, *, clock: Clock = utc_now) -> App:
         goals=wired(GoalService),
         imports=wired(ImportService),
         exports=wired(ExportService),
+        held_imports=wired(HeldImportService),
         calendar=calendar,
         feeds=wired(FeedImportService),
         rsvp=wired(RsvpService),
         network=wired(NetworkService),
         questions=wired(QuestionService),
+        personal=wired(PersonalDataService),
     )
     translators = load_translators()
     probes: dict[str, MembershipProbe] = {}

@@ -41,6 +41,8 @@ however late, as long as nobody has recorded a value)."""
 AFTER_ANSWER = timedelta(seconds=0.2)
 """How long a timer due now waits: what a command made due (an announcement) goes out
 after the command's own answer, not in its way."""
+BY_AREA = frozenset({ReminderKind.DIGEST, ReminderKind.REVIEW, ReminderKind.VERDICT})
+"""Reminders worded for each chat's area: a chat bound to one area reads only its part."""
 STOP_GRACE = 20.0
 """Seconds a stopping scheduler gives the sends in flight to finish and be recorded."""
 
@@ -421,12 +423,14 @@ class ReminderScheduler:
 
     @staticmethod
     def _wording(job: ReminderJob, destination: Destination) -> tuple[str, int | None]:
-        """What a chat's message depends on: its language, and for a digest its area."""
-        area = destination.area_id if job.kind is ReminderKind.DIGEST else None
+        """What a chat's message depends on: its language, and for a digest or a goals' post
+        its area."""
+        area = destination.area_id if job.kind in BY_AREA else None
         return destination.locale, area
 
     def _replies(self, job: ReminderJob) -> dict[tuple[str, int | None], Reply | None]:
-        """The reminder worded once for each language (and digest area) among its chats."""
+        """The reminder worded once for each language (and area, see BY_AREA) among its
+        chats."""
         replies: dict[tuple[str, int | None], Reply | None] = {}
         now = self.app.clock()
         for d in job.destinations:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers import activities, admin, calendar, contacts, events, reminders
+from handlers import activities, admin, calendar, contacts, events, personal, reminders
 from handlers.context import Context
 from handlers.goals import editing as goal_editing
 from handlers.goals import listing as goal_listing
 from handlers.goals import report as goal_report
 from handlers.i18n import N_
 from handlers.imports import chat as data_exchange
+from handlers.imports import upload as uploads
 from handlers.network import commands as network
 from handlers.rsvp import commands as rsvp
 from handlers.types import ChatKind, Reply
@@ -277,6 +278,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         contacts.add_contact,
     ),
     CommandSpec(
+        "deletecontact",
+        "izbrisikontakt",
+        Role.COORDINATOR,
+        N_("delete a contact: ID"),
+        N_("/deletecontact 12"),
+        contacts.delete_contact,
+        slack_slash=False,
+    ),
+    CommandSpec(
         "addgoal",
         "dodajcilj",
         Role.COORDINATOR,
@@ -321,6 +331,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         slack_slash=False,
     ),
     CommandSpec(
+        "import",
+        "uvoz",
+        Role.COORDINATOR,
+        N_("import a spreadsheet sent here as a file, after a preview: [KIND]"),
+        N_("/import events"),
+        uploads.import_command,
+        slack_slash=False,
+    ),
+    CommandSpec(
         "subscribe",
         "narocisi",
         Role.MEMBER,
@@ -345,6 +364,26 @@ COMMANDS: tuple[CommandSpec, ...] = (
         N_("/unsubscribe"),
         reminders.unsubscribe,
         needs_coalition=False,
+    ),
+    CommandSpec(
+        "mydata",
+        "mojipodatki",
+        Role.MEMBER,
+        N_("send me a file of everything stored about me"),
+        N_("/mydata"),
+        personal.my_data,
+        needs_coalition=False,
+        slack_slash=False,
+    ),
+    CommandSpec(
+        "forgetme",
+        "pozabime",
+        Role.MEMBER,
+        N_("erase everything stored about me, after a confirmation"),
+        N_("/forgetme"),
+        personal.forget_me,
+        needs_coalition=False,
+        slack_slash=False,
     ),
     CommandSpec(
         "status",

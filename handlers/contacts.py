@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.arguments import fold, padded, split_pipes
+from handlers.arguments import fold, padded, parse_id, split_pipes
 from handlers.context import Context
 from handlers.errors import BadInput, shorten, too_many_parts
 from handlers.listing import PAGE_SIZE, SECTORS, arguments_and_page, contact_item, paged
@@ -119,3 +119,12 @@ async def add_contact(ctx: Context) -> Reply:
         lines=lines,
         items=(contact_item(ctx, contact),),
     )
+
+
+async def delete_contact(ctx: Context) -> Reply:
+    """`/deletecontact ID`: removes a contact of this coalition (personal data, on request)."""
+    contact_id = parse_id(ctx.command.args)
+    if contact_id is None:
+        raise BadInput(ctx._("Write the contact's number, as /contacts shows it."))
+    name = await ctx.services.contacts.delete(ctx.coalition.slug, ctx.actor, contact_id)
+    return ctx.reply(ctx._("Contact #%(id)d deleted: %(name)s.") % {"id": contact_id, "name": name})

@@ -14,8 +14,9 @@ from models.entities import Role
 from models.services import ActivityService, ContactService, DirectoryService, EventService
 from models.services.calendar import CalendarService, FeedImportService
 from models.services.goals import GoalService
-from models.services.imports import ExportService, ImportService
+from models.services.imports import ExportService, HeldImportService, ImportService
 from models.services.network import NetworkService
+from models.services.personal import PersonalDataService
 from models.services.questions import QuestionService
 from models.services.reminders import ReminderService
 from models.services.rsvp import RsvpService
@@ -32,11 +33,13 @@ class Services:
     goals: GoalService
     imports: ImportService
     exports: ExportService
+    held_imports: HeldImportService
     calendar: CalendarService
     feeds: FeedImportService
     rsvp: RsvpService
     network: NetworkService
     questions: QuestionService
+    personal: PersonalDataService
 
 
 class NoCoalition(Exception):

@@ -65,6 +65,7 @@ def not_found(ctx: Context, error: NotFound) -> str:
     messages = {
         "event": ctx._("There is no event #%(key)s in this coalition."),
         "activity": ctx._("There is no activity #%(key)s in this coalition."),
+        "contact": ctx._("There is no contact #%(key)s in this coalition. /contacts lists them."),
         "area": ctx._("There is no area “%(key)s”. /areas lists them."),
         "coalition": ctx._("There is no coalition “%(key)s”."),
         "organisation": ctx._("There is no organisation “%(key)s”."),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from models.entities import Role
@@ -11,6 +12,7 @@ __all__ = [
     "Attachment",
     "Button",
     "ChatKind",
+    "InboundFile",
     "IncomingCommand",
     "ListItem",
     "Question",
@@ -23,6 +25,21 @@ __all__ = [
 class ChatKind(StrEnum):
     PRIVATE = "private"
     GROUP = "group"
+
+
+@dataclass(frozen=True)
+class InboundFile:
+    """A file a person sent with their message, as the platform describes it.
+
+    `size` is what the platform reports before anything is downloaded (None when it does
+    not say); `fetch(limit)` downloads the bytes, or answers None for a file larger than
+    `limit` (as the platform says it is, or as found while downloading: the download stops
+    there). Nothing is downloaded until a handler calls `fetch`."""
+
+    name: str
+    size: int | None
+    fetch: Callable[[int], Awaitable[bytes | None]] = field(compare=False, repr=False)
+    mime_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,8 @@ class IncomingCommand:
     coalition: str | None = None
     locale: str | None = None
     display_name: str = ""
+    file: InboundFile | None = field(default=None, compare=False)
+    """The file sent with the command (a spreadsheet to import), or None."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 # every table is known to migrations
-from models import entities, goals, network, questions, reminders, rsvp  # noqa: F401
+from models import entities, goals, held, network, questions, reminders, rsvp  # noqa: F401
 from models.freshness import ContentChanges
 from models.sqlite_driver import one_trip_driver
 

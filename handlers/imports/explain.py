@@ -30,12 +30,19 @@ FIELDS = {
     "phone": N_("phone"),
     "sector": N_("sector"),
     "website": N_("website"),
+    "goal": N_("goal"),
+    "indicator": N_("indicator"),
+    "target": N_("target"),
+    "unit": N_("unit"),
+    "period": N_("period"),
+    "source": N_("source"),
 }
 
 KINDS = {
     Kind.EVENTS: N_("events"),
     Kind.ACTIVITIES: N_("activities"),
     Kind.CONTACTS: N_("contacts"),
+    Kind.GOALS: N_("goals"),
 }
 
 

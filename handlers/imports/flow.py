@@ -15,6 +15,7 @@ from handlers.imports.export import (
     contact_rows,
     event_rows,
     file_bytes,
+    goal_rows,
     header,
 )
 from handlers.imports.reading import Read, read_records
@@ -85,8 +86,10 @@ async def export_file(
         rows = event_rows(await exports.events(slug, actor), zone, words)
     elif kind is Kind.ACTIVITIES:
         rows = activity_rows(await exports.activities(slug, actor), words)
-    else:
+    elif kind is Kind.CONTACTS:
         rows = contact_rows(await exports.contacts(slug, actor), words)
+    else:
+        rows = goal_rows(await exports.goals(slug, actor), t.locale)
     name = f"{slug}-{t.gettext(KINDS[kind])}"
     content = await asyncio.to_thread(file_bytes, fmt, header(kind, t.locale), rows, name)
     return f"{name}.{fmt}", content

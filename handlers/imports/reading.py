@@ -11,14 +11,18 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from handlers.goals import parsing
 from handlers.imports.words import Words
 from handlers.when import ParsedWhen, WhenError, parse_when
 from models.entities import ActivityStatus, EventKind, EventStatus
+from models.goals.entities import PeriodKind, Source
 from models.imports.columns import Kind, mapping
 from models.imports.records import (
     ActivityRecord,
     ContactRecord,
     EventRecord,
+    GoalRecord,
+    IndicatorPart,
     Record,
     Rejected,
 )
@@ -162,8 +166,52 @@ def contact_of(reader: RowReader) -> ContactRecord:
     )
 
 
+def goal_of(reader: RowReader) -> GoalRecord:
+    """A goal's row: its indicator's target, period and source read as /addindicator reads
+    them (`najmanj 3`, `do 31. 12. 2025`, `ročno vsota`); no indicator title: the goal alone."""
+    title = reader.text("indicator")
+    indicator = None
+    if title:
+        target_text = required(reader, "target")
+        try:
+            target = parsing.read_target(target_text)
+        except parsing.Unreadable:
+            raise Unreadable("target", "format", target_text) from None
+        unit = reader.optional("unit") or target.unit
+        period = parsing.PeriodChoice(PeriodKind.YEARLY)
+        if text := reader.text("period"):
+            try:
+                period = parsing.read_period(text)
+            except parsing.Unreadable:
+                raise Unreadable("period", "format", text) from None
+        source = parsing.SourceChoice(Source.MANUAL)
+        if text := reader.text("source"):
+            try:
+                source = parsing.read_source(text)
+            except parsing.Unreadable:
+                raise Unreadable("source", "unknown_word", text) from None
+        indicator = IndicatorPart(
+            title=title,
+            target=target.value,
+            unit=unit,
+            direction=target.direction,
+            period=period.kind,
+            until_on=period.until_on,
+            source=source.source,
+            aggregate=source.aggregate,
+        )
+    return GoalRecord(
+        row=reader.row.number,
+        goal=required(reader, "goal"),
+        area=reader.optional("area"),
+        description=reader.optional("description"),
+        indicator=indicator,
+    )
+
+
 BUILDERS: dict[Kind, Callable[[RowReader], Record]] = {
     Kind.EVENTS: event_of,
     Kind.ACTIVITIES: activity_of,
     Kind.CONTACTS: contact_of,
+    Kind.GOALS: goal_of,
 }

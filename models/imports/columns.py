@@ -16,6 +16,7 @@ class Kind(StrEnum):
     EVENTS = "events"
     ACTIVITIES = "activities"
     CONTACTS = "contacts"
+    GOALS = "goals"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,16 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("sector", ("sektor",), ("sector",)),
         Column("website", ("splet", "spletna stran"), ("website", "web")),
     ),
+    Kind.GOALS: (
+        Column("goal", ("cilj",), ("goal",), required=True),
+        Column("area", ("področje",), ("area",)),
+        Column("description", ("opis cilja", "opis"), ("goal description", "description")),
+        Column("indicator", ("kazalnik",), ("indicator",)),
+        Column("target", ("ciljna vrednost", "cilj kazalnika"), ("target",)),
+        Column("unit", ("enota",), ("unit",)),
+        Column("period", ("obdobje",), ("period",)),
+        Column("source", ("vir",), ("source",)),
+    ),
 }
 
 KIND_WORDS = {
@@ -67,6 +78,8 @@ KIND_WORDS = {
     "aktivnosti": Kind.ACTIVITIES,
     "contacts": Kind.CONTACTS,
     "kontakti": Kind.CONTACTS,
+    "goals": Kind.GOALS,
+    "cilji": Kind.GOALS,
 }
 """A kind by its English or Slovenian name, folded."""
 
@@ -92,8 +105,8 @@ def mapping(kind: Kind, header: tuple[str, ...]) -> dict[str, int]:
 
 def guess_kind(header: tuple[str, ...]) -> Kind:
     """The kind whose required columns the header has (events before activities before
-    contacts when several fit), else FileRefused("unknown_kind")."""
-    for kind in (Kind.EVENTS, Kind.ACTIVITIES, Kind.CONTACTS):
+    contacts before goals when several fit), else FileRefused("unknown_kind")."""
+    for kind in (Kind.EVENTS, Kind.ACTIVITIES, Kind.CONTACTS, Kind.GOALS):
         found = mapping(kind, header)
         required = [c.field for c in COLUMNS[kind] if c.required]
         if all(field in found for field in required) and (

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from models.entities import ActivityStatus, EventKind, EventStatus, Sector
+from models.goals.entities import Aggregate, Direction, PeriodKind, Source
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,32 @@ class ContactRecord:
     website: str | None = None
 
 
-Record = EventRecord | ActivityRecord | ContactRecord
+@dataclass(frozen=True)
+class IndicatorPart:
+    """An indicator as a goal's row gives it (the row's own columns, read)."""
+
+    title: str
+    target: float
+    unit: str | None = None
+    direction: Direction = Direction.AT_LEAST
+    period: PeriodKind = PeriodKind.YEARLY
+    until_on: date | None = None
+    source: Source = Source.MANUAL
+    aggregate: Aggregate = Aggregate.LATEST
+
+
+@dataclass(frozen=True)
+class GoalRecord:
+    """A goal, and one of its indicators (None: a row of the goal alone)."""
+
+    row: int
+    goal: str
+    area: str | None = None
+    description: str | None = None
+    indicator: IndicatorPart | None = None
+
+
+Record = EventRecord | ActivityRecord | ContactRecord | GoalRecord
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from alembic import context
 
 # registers the tables
-from models import entities, goals, network, questions, reminders, rsvp  # noqa: F401
+from models import entities, goals, held, network, questions, reminders, rsvp  # noqa: F401
 from models.base import Base
 
 connection = context.config.attributes.get("connection")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 
-from models.entities import Contact, Organisation, Role, Sector
+from models.entities import AuditEntry, Contact, Organisation, Role, Sector
 from models.errors import NotFound
 from models.search import fold
 from models.services.base import Service, coalition_id_of, page_and_total
@@ -124,3 +124,26 @@ class ContactService(Service):
                 {"name": contact.name, "organisation": contact.organisation.name},
             )
             return contact_view(contact.organisation, contact), created_organisation
+
+    async def delete(self, coalition_slug: str, actor: str, contact_id: int) -> str:
+        """Deletes one of the coalition's contacts; its name. The audit keeps that it was
+        deleted, and no longer what the contact held."""
+        async with self._sessions.begin() as session:
+            coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
+            contact = await session.scalar(
+                select(Contact).where(
+                    Contact.id == contact_id, Contact.coalition_id == coalition.id
+                )
+            )
+            if contact is None:
+                raise NotFound("contact", contact_id)
+            name = contact.name
+            await session.delete(contact)
+            target = f"contact:{contact_id}"
+            await session.execute(
+                update(AuditEntry)
+                .where(AuditEntry.coalition_id == coalition.id, AuditEntry.target == target)
+                .values(detail=None)
+            )
+            self._audit(session, coalition.id, actor, "contact.delete", target)
+            return name

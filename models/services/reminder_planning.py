@@ -117,7 +117,8 @@ def _row(
 def _pending_insert(dialect: str) -> Executable:
     """INSERT of pending reminders that skips any existing already (`uq_reminders_once`, as
     `insert_reminder` does), giving back the due times written: built once per database, so
-    it is compiled once, whatever the number of rows."""
+    it is compiled once whatever the number of rows, which go in batches (executemany); a
+    multi-row VALUES of thousands of rows costs more to build than to run."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     return (
         insert(Reminder)
@@ -169,6 +170,24 @@ async def plan_event(
         await _drop_pending(session, subject)
     if event.status is EventStatus.CANCELLED or event.starts_at <= now:
         return await _add_all(session, list(also))
+    already = set() if new else await _sent_offsets(session, subject)
+    return await _add_all(
+        session, [*_event_rows(event, coalition, policy, now, already, previous_start), *also]
+    )
+
+
+def _event_rows(
+    event: Event,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    already: set[int],
+    previous_start: datetime | None,
+) -> list[dict[str, Any]]:
+    """The reminders an open event wants (plan_event), but the offsets `already` reminded."""
+    if event.status is EventStatus.CANCELLED or event.starts_at <= now:
+        return []
+    subject = event_subject(event.id)
     zone = ZoneInfo(coalition.timezone)
     deadline = event.kind is EventKind.DEADLINE
     offsets = (
@@ -176,7 +195,6 @@ async def plan_event(
         if deadline
         else (coalition.event_offsets or policy.event_offsets)
     )
-    already = set() if new else await _sent_offsets(session, subject)
     rows: list[dict[str, Any]] = []
     by_day = deadline or event.all_day
     seen: set[datetime] = set()
@@ -197,7 +215,7 @@ async def plan_event(
             continue
         kind = ReminderKind.DEADLINE if deadline else ReminderKind.EVENT
         rows.append(_row(coalition, kind, subject, offset, due, event_id=event.id))
-    return await _add_all(session, [*rows, *also])
+    return rows
 
 
 async def plan_activity(
@@ -219,8 +237,25 @@ async def plan_activity(
         ActivityStatus.ACTIVE,
     ):
         return []
-    zone = ZoneInfo(coalition.timezone)
     already = set() if new else await _sent_offsets(session, subject)
+    return await _add_all(session, _activity_rows(activity, coalition, policy, now, already))
+
+
+def _activity_rows(
+    activity: Activity,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    already: set[int],
+) -> list[dict[str, Any]]:
+    """The deadline reminders an open activity wants (plan_activity)."""
+    if activity.due_on is None or activity.status not in (
+        ActivityStatus.PLANNED,
+        ActivityStatus.ACTIVE,
+    ):
+        return []
+    subject = activity_subject(activity.id)
+    zone = ZoneInfo(coalition.timezone)
     rows: list[dict[str, Any]] = []
     for offset in coalition.deadline_offsets or policy.deadline_offsets:
         due = deadline_due(activity.due_on, offset, policy.deadline_time, zone)
@@ -229,6 +264,22 @@ async def plan_activity(
         rows.append(
             _row(coalition, ReminderKind.DEADLINE, subject, offset, due, activity_id=activity.id)
         )
+    return rows
+
+
+async def plan_new(
+    session: AsyncSession,
+    coalition: Coalition,
+    policy: ReminderPolicy,
+    now: datetime,
+    *,
+    events: Sequence[Event] = (),
+    activities: Sequence[Activity] = (),
+) -> list[datetime]:
+    """The reminders of many new (flushed) events and activities, in a few statements: as
+    plan_event and plan_activity with `new=True` each would write them (an import)."""
+    rows = [r for e in events for r in _event_rows(e, coalition, policy, now, set(), None)]
+    rows += [r for a in activities for r in _activity_rows(a, coalition, policy, now, set())]
     return await _add_all(session, rows)
 
 

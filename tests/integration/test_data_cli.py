@@ -64,3 +64,19 @@ def test_backup_on_postgresql_prints_pg_dump_without_the_password(tmp_path: Path
     assert "pg_dump --format=custom --file=out.dump" in result.stdout
     assert "bot:***@db.example:5432/coalition" in result.stdout
     assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_the_goals_example_imports_whole_and_exports_back_unchanged(tmp_path: Path) -> None:
+    assert bot_cli("chat", cwd=tmp_path, stdin="/help\n").returncode == 0
+    example = ROOT / "docs" / "examples" / "cilji.csv"
+    done = bot_cli("import", "--coalition", "sasa", "--yes", str(example), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Import of goals done" in done.stdout
+    assert "0 rejected rows" in done.stdout
+    exported = bot_cli(
+        "export", "--coalition", "sasa", "--kind", "goals", "--lang", "sl", "c.xlsx", cwd=tmp_path
+    )
+    assert exported.returncode == 0, exported.stderr
+    back = bot_cli("import", "--coalition", "sasa", "c.xlsx", cwd=tmp_path)
+    assert "0 new rows" in back.stdout
+    assert "0 changed rows" in back.stdout

@@ -13,6 +13,7 @@ from models.entities import Activity, Contact, Event
 from models.errors import PermissionDenied
 from models.imports.columns import Kind
 from models.imports.records import Outcome
+from models.reminders import Reminder
 from models.services.directory import CoalitionSpec
 from tests.support import ask
 
@@ -155,3 +156,63 @@ async def test_ten_thousand_rows_import_in_one_go(app: App) -> None:
     _, outcome = await run_import(app, content)
     assert outcome.new + len(outcome.rejected) == 10_000
     assert outcome.new > 9000
+
+
+GOALS_CSV = (
+    "cilj;področje;opis cilja;kazalnik;ciljna vrednost;enota;obdobje;vir\n"
+    "Digitalni ekosistem;pametno-mesto;Povezana koalicija;Oddane prijave;3;prijave;letno;"
+    "aktivnosti\n"
+    "Digitalni ekosistem;pametno-mesto;Povezana koalicija;Živi laboratorij;1;;do 31. 12. 2027;\n"
+    "Digitalni ekosistem;;;Stroški;največ 2,5;;letno;ročno vsota\n"
+    "Nov cilj brez kazalnikov;;;;;;;\n"
+    "Slab cilj;;;Slab kazalnik;tri;;letno;\n"
+    "Slab cilj;;;Slabo obdobje;1;;včasih;\n"
+    "Slab cilj;;;Slab vir;1;;letno;golobi\n"
+    "Digitalni ekosistem;;;Oddane prijave;4;;letno;\n"
+).encode()
+
+
+async def test_goals_with_indicators_import_once_and_reject_what_they_cannot_read(
+    any_app: App,
+) -> None:
+    kind, preview = await run_import(any_app, GOALS_CSV, write=False)
+    assert kind is Kind.GOALS
+    assert (preview.new, preview.changed, preview.unchanged) == (4, 0, 0)
+    reasons = explain.rejected_lines(any_app.translators["en"], preview.rejected, 10)
+    assert reasons == [
+        "Row 6: The target does not look right.",
+        "Row 7: The period does not look right.",
+        "Row 8: “golobi” is not a source I know.",
+        "Row 9: the same as row 2.",
+    ], reasons
+    _, done = await run_import(any_app, GOALS_CSV)
+    assert done.new == 4
+    _, again = await run_import(any_app, GOALS_CSV)
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 4)
+    answer = (await ask(any_app, "/goals", locale="en")).plain_text()
+    assert "Digitalni ekosistem" in answer
+    assert "Oddane prijave" in answer
+    assert "Nov cilj brez kazalnikov" in answer
+    content = await run_export(any_app, Kind.GOALS, "csv")
+    assert "največ 2.5" in content.decode("utf-8-sig")
+    assert "ročno vsota" in content.decode("utf-8-sig")
+    assert "do 31. 12. 2027" in content.decode("utf-8-sig")
+
+
+async def test_imported_events_and_activities_get_their_reminders_once(any_app: App) -> None:
+    async def reminders() -> int:
+        async with any_app.database.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(Reminder)) or 0)
+
+    before = await reminders()
+    future = b"naslov;kdaj\nPrvi;15. 3. 2027 10:00\nDrugi;16. 3. 2027 10:00\n"
+    await run_import(any_app, future)
+    planned = await reminders() - before
+    offsets = len(any_app.services.imports.policy.event_offsets)
+    assert planned == 2 * offsets
+    await run_import(any_app, future)
+    assert await reminders() - before == planned, "importing again plans nothing more"
+    plan = "naslov;rok\nPoročilo;31. 5. 2027\n".encode()
+    await run_import(any_app, plan, kind=Kind.ACTIVITIES)
+    deadline = len(any_app.services.imports.policy.deadline_offsets)
+    assert await reminders() - before == planned + deadline

@@ -190,11 +190,13 @@ class Fakes:
             goals=cast(Any, None),
             imports=cast(Any, None),
             exports=cast(Any, None),
+            held_imports=cast(Any, None),
             calendar=cast(Any, None),
             feeds=cast(Any, None),
             rsvp=cast(Any, self.rsvp),
             network=cast(Any, None),
             questions=cast(Any, None),
+            personal=cast(Any, None),
         )
 
 

@@ -32,12 +32,13 @@ from bot.adapters.slack.asking import Asking, Profile
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import TtlCache
 from bot.adapters.slack.errors import send_failure
+from bot.adapters.slack.files import FILE_SHARE, shared_file
 from bot.adapters.slack.inbound import RequestGate
 from bot.adapters.slack.manifest import BOT_NAME
 from bot.adapters.slack.membership import Membership
 from bot.adapters.slack.modal import CALLBACK_ID as MODAL_CALLBACK_ID
 from bot.adapters.slack.modal import Origin
-from bot.adapters.slack.parse import Where, without_mention
+from bot.adapters.slack.parse import Where, plain_text, without_mention
 from bot.adapters.slack.question import CALLBACK_ID as QUESTION_CALLBACK_ID
 from bot.adapters.slack.question import QuestionModal
 from bot.adapters.slack.render import ACTION_PREFIX, message, response_type
@@ -47,6 +48,7 @@ from bot.delivery import DeliveryFailed, SendFailure
 from handlers.arguments import fold
 from handlers.dispatcher import LOOKUP, Dispatcher, find_command
 from handlers.i18n import Translator
+from handlers.imports.upload import file_line
 from handlers.throttle import InboundLimiter
 from handlers.types import ChatKind, Reply
 from models.services.base import Clock
@@ -407,8 +409,12 @@ class SlackAdapter:
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        """Direct messages: the same words as after a mention (`events week`)."""
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        """Direct messages: the same words as after a mention (`events week`); a file shared
+        there is an import, its message saying what the rows are."""
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or subtype not in (None, FILE_SHARE):
+            return
+        if event.get("bot_id"):
             return
         if not event.get("user"):
             return
@@ -420,7 +426,17 @@ class SlackAdapter:
             user_team=person_team(body, event),
         )
         await self.membership.heard_from(where.chat_id)
+        file = shared_file(event, self.client, self._download)
+        if file is not None:
+            line = file_line(plain_text(str(event.get("text", ""))))
+            reply = await self.asking.ask(line, where, file=file)
+            await self.answering.post(where, reply, thread_ts=event.get("thread_ts"))
+            return
         await self._converse(where, event, context)
+
+    def _download(self) -> aiohttp.ClientSession | None:
+        """The adapter's HTTP session (for a shared file's download), while it runs."""
+        return self._session
 
     async def _converse(
         self, where: Where, event: dict[str, Any], context: AsyncBoltContext

@@ -21,7 +21,7 @@ from bot.adapters.slack.parse import (
 from handlers.chat_events import FormContext
 from handlers.dispatcher import Dispatcher, find_command
 from handlers.i18n import Translator
-from handlers.types import ChatKind, Reply
+from handlers.types import ChatKind, InboundFile, Reply
 from models.services.views import ChatContext
 
 log = logging.getLogger(__name__)
@@ -88,10 +88,12 @@ class Asking:
         names = {user: (await self.profile(where.team, user)).name for user in unnamed_users(text)}
         return plain_text(text, {user: name for user, name in names.items() if name})
 
-    async def ask(self, line: str, where: Where, *, display_name: str = "") -> Reply:
+    async def ask(
+        self, line: str, where: Where, *, display_name: str = "", file: InboundFile | None = None
+    ) -> Reply:
         who = await self.who(where)
         command = command_line(
-            line, where, locale=who.locale, display_name=display_name or who.name
+            line, where, locale=who.locale, display_name=display_name or who.name, file=file
         )
         return await self.dispatcher.handle(command)
 

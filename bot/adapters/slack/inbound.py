@@ -14,6 +14,7 @@ from slack_bolt.response import BoltResponse
 from bot.adapters.slack.answering import Answering
 from bot.adapters.slack.asking import Asking
 from bot.adapters.slack.cache import SeenIds
+from bot.adapters.slack.files import FILE_SHARE
 from bot.adapters.slack.parse import Where
 from bot.adapters.slack.render import message
 from handlers.dispatcher import find_command
@@ -42,7 +43,7 @@ def asker(body: dict[str, Any]) -> Where | None:
         if event.get("type") == "message" and event.get("channel_type") == "im":
             return (
                 None
-                if event.get("subtype")
+                if event.get("subtype") not in (None, FILE_SHARE)
                 else Where(team, str(event["user"]), channel, private=True)
             )
         return None

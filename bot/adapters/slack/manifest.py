@@ -19,6 +19,7 @@ SCOPES = (
     "channels:read",  # conversations.members (who may see a coalition in a DM), /bind, joined/left
     "chat:write",  # answers, page updates, reminders
     "commands",  # the slash commands
+    "files:read",  # a spreadsheet shared in a direct message (files.info, its download)
     "files:write",  # the /report chart (files_upload_v2)
     "groups:read",  # the same for private channels
     "im:history",  # direct messages to the bot (message.im)

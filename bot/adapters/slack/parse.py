@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from handlers.types import ChatKind, IncomingCommand
+from handlers.types import ChatKind, InboundFile, IncomingCommand
 
 LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 LEADING_MENTION = re.compile(r"^\s*<@([A-Z0-9]+)(?:\|[^>]*)?>[\s:,]*")
@@ -110,9 +110,15 @@ def without_mention(text: str, bot_user: str | None) -> str:
 
 
 def command_line(
-    line: str, where: Where, *, locale: str | None = None, display_name: str = ""
+    line: str,
+    where: Where,
+    *,
+    locale: str | None = None,
+    display_name: str = "",
+    file: InboundFile | None = None,
 ) -> IncomingCommand:
-    """A command line (`/events week`, `dogodki teden`, empty = help) as an IncomingCommand."""
+    """A command line (`/events week`, `dogodki teden`, empty = help) as an IncomingCommand,
+    with the file shared along with it."""
     parts = line.strip().lstrip("/").split(maxsplit=1)
     name, args = [*parts, "", ""][:2]
     return IncomingCommand(
@@ -123,4 +129,5 @@ def command_line(
         args=args.strip(),
         locale=locale,
         display_name=display_name,
+        file=file,
     )

@@ -46,6 +46,8 @@ ALLOWED_UPDATES = (
     Update.MY_CHAT_MEMBER,
 )
 CAPTION_COMMAND = filters.CaptionRegex(r"^/")
+PRIVATE_FILE = filters.Document.ALL & filters.ChatType.PRIVATE
+"""A document sent to the bot privately: an import, whatever its caption says."""
 MENU_HIDDEN = frozenset({"start"})
 
 
@@ -154,7 +156,10 @@ class TelegramAdapter:
         self.application.add_handlers(
             [
                 CommandHandler(names, h.command, filters=new_messages),
-                MessageHandler((filters.COMMAND | CAPTION_COMMAND) & new_messages, h.other_command),
+                MessageHandler(
+                    (filters.COMMAND | CAPTION_COMMAND | PRIVATE_FILE) & new_messages,
+                    h.other_command,
+                ),
                 MessageHandler(
                     filters.UpdateType.CHANNEL_POST & (filters.COMMAND | CAPTION_COMMAND),
                     h.channel_post,

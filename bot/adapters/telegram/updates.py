@@ -16,13 +16,15 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
+from bot.adapters.telegram.files import inbound_file
 from bot.adapters.telegram.render import CallbackCommands
 from bot.delivery import DeliveryFailed
 from bot.latest import LatestOnly
 from handlers.dispatcher import Dispatcher, find_command
 from handlers.i18n import Translator
+from handlers.imports.upload import file_line
 from handlers.throttle import InboundLimiter, Verdict, slow_down
-from handlers.types import ChatKind, IncomingCommand, Reply
+from handlers.types import ChatKind, InboundFile, IncomingCommand, Reply
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,9 @@ def language(code: str | None, supported: tuple[str, ...] = ("sl", "en")) -> str
     return short if short in supported else None
 
 
-def incoming(user: User, chat: Chat, line: str) -> IncomingCommand:
-    """A command line (`/events@bot week`) typed by `user` in `chat`, as a neutral command."""
+def incoming(user: User, chat: Chat, line: str, file: InboundFile | None = None) -> IncomingCommand:
+    """A command line (`/events@bot week`) typed by `user` in `chat`, as a neutral command,
+    with the file the message carried."""
     head, *rest = line.strip().split(maxsplit=1) or [""]
     return IncomingCommand(
         user_id=f"telegram:{user.id}",
@@ -53,13 +56,19 @@ def incoming(user: User, chat: Chat, line: str) -> IncomingCommand:
         args=rest[0].strip() if rest else "",
         locale=language(user.language_code),
         display_name=user.full_name,
+        file=file,
     )
 
 
 def command_text(message: Message) -> str | None:
-    """The command line a message carries, typed or as a photo's or document's caption."""
+    """The command line a message carries, typed or as a photo's or document's caption; a
+    document sent in a private chat without one is an import (handlers/imports/upload.py)."""
     text = message.text or message.caption or ""
-    return text if text.startswith("/") else None
+    if text.startswith("/"):
+        return text
+    if message.document is not None and message.chat.type == ChatType.PRIVATE:
+        return file_line(text)
+    return None
 
 
 def topic_of(message: Message | None) -> int | None:
@@ -340,7 +349,8 @@ class UpdateHandlers:
         if message.forward_origin is not None:
             await self._refuse_forwarded(message, message.from_user.id)
             return
-        command = incoming(message.from_user, message.chat, line)
+        file = inbound_file(self.delivery.bot, message)
+        command = incoming(message.from_user, message.chat, line, file)
         reply = await self.dispatcher.handle(command)
         await self._send(message, reply, command.name)
         if reply.question is not None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.entities import Activity, Coalition, Contact, Event, Role
+from models.goals.entities import Aggregate, Direction, Goal, Indicator, PeriodKind, Source
 from models.services.activities import activity_view
 from models.services.base import Service, coalition_view
 from models.services.contacts import contact_view
@@ -57,3 +61,58 @@ class ExportService(Service):
                 .order_by(Contact.name, Contact.id)
             )
             return tuple(contact_view(contact.organisation, contact) for contact in rows)
+
+    async def goals(self, slug: str, actor: str | None) -> tuple[GoalExport, ...]:
+        async with self._sessions() as session:
+            coalition = await self._allowed(session, slug, actor)
+            return await goals_of(session, coalition.id)
+
+
+@dataclass(frozen=True)
+class IndicatorExport:
+    title: str
+    target: float
+    unit: str | None
+    direction: Direction
+    period: PeriodKind
+    until_on: date | None
+    source: Source
+    aggregate: Aggregate
+
+
+@dataclass(frozen=True)
+class GoalExport:
+    title: str
+    area: str | None
+    description: str | None
+    indicators: tuple[IndicatorExport, ...]
+
+
+async def goals_of(session: AsyncSession, coalition_id: int) -> tuple[GoalExport, ...]:
+    """The coalition's goals with their indicators, in the order they were added."""
+    goals = list(
+        await session.scalars(
+            select(Goal)
+            .where(Goal.coalition_id == coalition_id)
+            .options(selectinload(Goal.area))
+            .order_by(Goal.id)
+        )
+    )
+    indicators: dict[int, list[IndicatorExport]] = {goal.id: [] for goal in goals}
+    for i in await session.scalars(
+        select(Indicator).where(Indicator.coalition_id == coalition_id).order_by(Indicator.id)
+    ):
+        indicators.setdefault(i.goal_id, []).append(
+            IndicatorExport(
+                i.title, i.target, i.unit, i.direction, i.period, i.until_on, i.source, i.aggregate
+            )
+        )
+    return tuple(
+        GoalExport(
+            goal.title,
+            goal.area.name if goal.area else None,
+            goal.description,
+            tuple(indicators[goal.id]),
+        )
+        for goal in goals
+    )

@@ -19,11 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.entities import (
     Activity,
     ActivityStatus,
-    Area,
     Coalition,
     Contact,
     Event,
-    Organisation,
     Role,
 )
 from models.errors import Invalid
@@ -38,26 +36,13 @@ from models.imports.records import (
 )
 from models.search import fold
 from models.services.base import Service
+from models.services.imports.goals import import_goals
 from models.services.imports.lookup import Lookup
-from models.services.reminder_planning import plan_activity, plan_event
+from models.services.imports.tally import Tally, id_of, rejection
+from models.services.reminder_planning import plan_activity, plan_event, plan_new
 from models.validation import clean_email, clean_phone, clean_text, optional_text
 
 TITLE_MAX = 200
-UNSAVED = -1
-"""The id of an area or organisation a preview would add: equal to no stored one."""
-
-
-def id_of(row: Area | Organisation | None) -> int | None:
-    if row is None:
-        return None
-    return row.id if row.id is not None else UNSAVED
-
-
-class Tally:
-    def __init__(self) -> None:
-        self.new = self.changed = self.unchanged = 0
-        self.rejected: list[Rejected] = []
-        self.due: list[datetime] = []
 
 
 class ImportService(Service):
@@ -107,8 +92,10 @@ class ImportService(Service):
             await self._events(session, coalition, lookup, records, tally, write)
         elif kind is Kind.ACTIVITIES:
             await self._activities(session, coalition, lookup, records, tally, write)
-        else:
+        elif kind is Kind.CONTACTS:
             await self._contacts(session, coalition, lookup, records, tally, write)
+        else:
+            await import_goals(session, coalition, lookup, records, tally, write, self._clock())
         if write and (tally.new or tally.changed):
             self._audit(
                 session,
@@ -135,6 +122,7 @@ class ImportService(Service):
             stored.setdefault((fold(row.title), row.starts_at), row)
         seen: dict[tuple[str, datetime], int] = {}
         now = self._clock()
+        fresh: list[Event] = []
         for record in records:
             if not isinstance(record, EventRecord):
                 continue
@@ -175,10 +163,7 @@ class ImportService(Service):
                     )
                     event.area, event.organiser = area, organiser
                     session.add(event)
-                    await session.flush()
-                    tally.due += await plan_event(
-                        session, event, coalition, self.policy, now, new=True
-                    )
+                    fresh.append(event)
                 continue
             same = all(getattr(event, name) == value for name, value in wanted.items())
             same = same and event.area_id == id_of(area) and event.organiser_id == id_of(organiser)
@@ -192,6 +177,9 @@ class ImportService(Service):
                 event.area, event.organiser = area, organiser
                 await session.flush()
                 tally.due += await plan_event(session, event, coalition, self.policy, now)
+        if fresh:  # the new ones written together, and their reminders planned together
+            await session.flush()
+            tally.due += await plan_new(session, coalition, self.policy, now, events=fresh)
 
     async def _activities(
         self,
@@ -210,6 +198,7 @@ class ImportService(Service):
             stored.setdefault((fold(row.title), year), row)
         seen: dict[tuple[str, int | None], int] = {}
         now = self._clock()
+        fresh: list[Activity] = []
         for record in records:
             if not isinstance(record, ActivityRecord):
                 continue
@@ -242,10 +231,7 @@ class ImportService(Service):
                     )
                     activity.area, activity.organisation = area, organisation
                     session.add(activity)
-                    await session.flush()
-                    tally.due += await plan_activity(
-                        session, activity, coalition, self.policy, now, new=True
-                    )
+                    fresh.append(activity)
                 continue
             same = (
                 activity.due_on == record.due_on
@@ -271,6 +257,9 @@ class ImportService(Service):
                 activity.area, activity.organisation = area, organisation
                 await session.flush()
                 tally.due += await plan_activity(session, activity, coalition, self.policy, now)
+        if fresh:
+            await session.flush()
+            tally.due += await plan_new(session, coalition, self.policy, now, activities=fresh)
 
     async def _contacts(
         self,
@@ -339,7 +328,3 @@ class ImportService(Service):
                 contact.organisation = organisation
         if write:
             await session.flush()
-
-
-def rejection(row: int, error: Invalid) -> Rejected:
-    return Rejected(row, error.field, error.problem, error.value, error.limit or 0)

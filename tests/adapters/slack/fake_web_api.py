@@ -3,9 +3,10 @@
 It answers the methods the adapter uses (auth.test, chat.postMessage, chat.postEphemeral,
 chat.update, views.open (within 3 s of its trigger), views.update, views.publish, users.info,
 conversations.info, conversations.members, apps.connections.open, and a file upload's three
-steps: files.getUploadURLExternal, the upload URL, files.completeUploadExternal) and the
-`response_url` endpoint. Failures can be queued per method: a Slack error, or an HTTP status
-such as 429 with Retry-After.
+steps: files.getUploadURLExternal, the upload URL, files.completeUploadExternal; for files
+people share with the bot, files.info and the private download URL, which wants the bot
+token) and the `response_url` endpoint. Failures can be queued per method: a Slack error, or
+an HTTP status such as 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -202,6 +203,10 @@ class FakeSlackWebApi:
         self.files: list[SharedFile] = []
         """Files shared with files.completeUploadExternal, in order."""
         self._uploads: dict[str, dict[str, Any]] = {}
+        self.user_files: dict[str, tuple[str, bytes]] = {}
+        """Files people shared (id -> name, content), for files.info and the download."""
+        self.downloads: list[str] = []
+        """The ids of files the bot downloaded, in order."""
         self.socket_url = ""
         self.failures: dict[str, list[Failure]] = {}
         self._ts = 0
@@ -235,6 +240,19 @@ class FakeSlackWebApi:
     def add_user(self, user: str, locale: str, name: str = "") -> None:
         self.users[user] = {"locale": locale, "name": name or user.lower()}
 
+    def add_file(self, name: str, content: bytes, *, size: int | None = None) -> dict[str, Any]:
+        """A file a person shares; the file object a `file_share` message carries (with the
+        size Slack reports: the content's length unless given)."""
+        file_id = f"FU{len(self.user_files) + 1:05d}"
+        self.user_files[file_id] = (name, content)
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": "text/csv" if name.endswith(".csv") else "application/octet-stream",
+            "size": len(content) if size is None else size,
+        }
+
     def calls(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.requests if name == method]
 
@@ -266,6 +284,7 @@ class FakeSlackWebApi:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -393,6 +412,34 @@ class FakeSlackWebApi:
             )
             shared.append({"id": item["id"], "title": item.get("title", "")})
         return {"ok": True, "files": shared}
+
+    async def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(args.get("file", ""))
+        if file_id not in self.user_files:
+            return {"ok": False, "error": "file_not_found"}
+        name, content = self.user_files[file_id]
+        url = f"http://127.0.0.1:{self.port}/files-pri/{file_id}"
+        return {
+            "ok": True,
+            "file": {
+                "id": file_id,
+                "name": name,
+                "size": len(content),
+                "url_private": url,
+                "url_private_download": url + "?download=1",
+            },
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's private URL: only with the bot token, as Slack's files.slack.com."""
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.Response(status=403, text="no token")
+        file_id = request.match_info["file_id"]
+        if file_id not in self.user_files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        await self._notify()
+        return web.Response(body=self.user_files[file_id][1])
 
     async def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -317,6 +317,31 @@ class Slack:
         )
         return shared
 
+    async def share_file(
+        self,
+        name: str,
+        content: bytes,
+        text: str = "",
+        *,
+        user: str = "U2",
+        channel: str = "D1",
+        size: int | None = None,
+    ) -> Said:
+        """Shares a file with the bot in its direct messages; waits for the answer."""
+        before = len(self.api.said)
+        event = {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "files": [self.api.add_file(name, content, size=size)],
+        }
+        answer = await self.event(event)
+        assert answer.status == 200
+        return await self.said_after(before)
+
     async def event(self, event: dict[str, Any], *, event_id: str | None = None) -> Answer:
         answer = await self.transport.deliver("events_api", event_payload(event, event_id=event_id))
         self.answers.append(answer)

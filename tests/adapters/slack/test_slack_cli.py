@@ -28,6 +28,7 @@ SCOPES = {
     "channels:read",
     "chat:write",
     "commands",
+    "files:read",
     "files:write",
     "groups:read",
     "im:history",

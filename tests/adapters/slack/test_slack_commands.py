@@ -208,6 +208,16 @@ STEPS = (
         True,
     ),
     Step(
+        "deletecontact",
+        "{new}",
+        "{new}",
+        lambda t, v: (
+            t.gettext("Contact #%(id)d deleted: %(name)s.")
+            % {"id": int(v["new"]), "name": "Ana Novak"}
+        ),
+        True,
+    ),
+    Step(
         "role",
         "<@U3|cene> coordinator",
         "<@U3|cene> koordinator",
@@ -256,6 +266,30 @@ STEPS = (
         False,
         direct=True,
         file=True,
+    ),
+    Step(
+        "mydata",
+        "",
+        "",
+        text(
+            "Everything I store about you: roles, language, subscriptions, answers to events, "
+            "changes you made, contact records that name you."
+        ),
+        False,
+        direct=True,
+        file=True,
+    ),
+    Step("forgetme", "", "", text("Erase everything I store about you?"), False, direct=True),
+    Step(
+        "import",
+        "",
+        "",
+        text(
+            "Send me the spreadsheet (CSV or XLSX) here as a file; in its caption, say what the "
+            "rows are: events, activities, contacts or goals."
+        ),
+        False,
+        direct=True,
     ),
     Step(
         "status",

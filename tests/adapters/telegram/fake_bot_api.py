@@ -2,11 +2,12 @@
 
 It serves the methods the adapter calls (getMe, getUpdates long polling, sendMessage,
 sendPhoto (multipart; the picture kept as bytes, its caption at most 1024 characters),
-sendDocument (multipart; the file and its name kept),
-editMessageText, answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook,
-getChatMember), refuses what Telegram refuses (text over 4096 characters, HTML it cannot
-parse, callback_data over 64 bytes, bad command menus), and fails on demand: 429 with
-retry_after, 5xx, and 403 for chats that blocked the bot.
+sendDocument (multipart; the file and its name kept), getFile and the file download
+(`/file/bot<token>/<path>`, for documents users send with `send_file`), editMessageText,
+answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook, getChatMember), refuses what
+Telegram refuses (text over 4096 characters, HTML it cannot parse, callback_data over 64
+bytes, bad command menus), and fails on demand: 429 with retry_after, 5xx, and 403 for chats
+that blocked the bot.
 """
 
 from __future__ import annotations
@@ -270,6 +271,10 @@ class FakeBotApi:
         self.last_pushed = 0
         self.polls = 0
         """How many getUpdates requests have come in (answered or still waiting)."""
+        self.user_files: dict[str, bytes] = {}
+        """Documents users sent (file_id -> content), served by getFile and the download."""
+        self.downloads: list[str] = []
+        """The file paths the bot downloaded, in order."""
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -277,6 +282,7 @@ class FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -434,6 +440,41 @@ class FakeBotApi:
         message = self.message(text, chat_id=chat, user=user, reply_to=reply_to)
         return self.push({"message": message})
 
+    def send_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        user: dict[str, Any],
+        chat_id: int | None = None,
+        caption: str = "",
+        size: int | None = None,
+    ) -> int:
+        """`user` sends a document (in their private chat when `chat_id` is None); `size` is
+        the file size Telegram reports (the content's length unless given)."""
+        chat = user["id"] if chat_id is None else chat_id
+        file_id = f"upload{len(self.user_files) + 1}"
+        self.user_files[file_id] = content
+        message = self.message(caption, chat_id=chat, user=user)
+        del message["text"]
+        message.pop("entities", None)
+        if caption:
+            message["caption"] = caption
+            command = COMMAND.match(caption)
+            if command:
+                length = utf16_length(command.group(0))
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": length}
+                ]
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": name,
+            "mime_type": "text/csv" if name.endswith(".csv") else "application/octet-stream",
+            "file_size": len(content) if size is None else size,
+        }
+        return self.push({"message": message})
+
     def press(self, message: Sent, data: str, *, user: dict[str, Any]) -> str:
         """`user` presses the button with `data` under a message the bot sent; the query id."""
         query_id = f"q{next(self._update_ids)}"
@@ -567,6 +608,31 @@ class FakeBotApi:
         if error.migrate_to_chat_id is not None:
             body["parameters"] = {"migrate_to_chat_id": error.migrate_to_chat_id}
         return web.json_response(body, status=error.status)
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        content = self.user_files.get(file_id)
+        if content is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(content) > 20 * 1024 * 1024:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        content = self.user_files.get(path.removeprefix("documents/"))
+        if content is None:
+            return web.Response(status=404)
+        self.downloads.append(path)
+        await self._notify()
+        return web.Response(body=content)
 
     async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.me()

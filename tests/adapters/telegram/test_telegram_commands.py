@@ -45,6 +45,7 @@ EVERY_COMMAND = [
     ("activity", "{activity} done", "#{activity}"),
     ("editactivity", "{activity} notes=Opomba {LANG}", "#{activity}"),
     ("addcontact", "Ana Novak {LANG} | SAŠA inkubator", "Ana Novak {LANG}"),
+    ("deletecontact", "{contact}", "Ana Novak {LANG}"),
     ("addgoal", "Cilj {LANG}", "Cilj {LANG}"),
     ("addindicator", "{newgoal} | Kazalnik {LANG} | 2 | letno", "Kazalnik {LANG}"),
     ("editindicator", "{indicator} title=Merilo {LANG}", "Merilo {LANG}"),
@@ -56,6 +57,9 @@ EVERY_COMMAND = [
     ("calendar", "", "/sasa/calendar.ics?token="),
     ("unsubscribe", "", ""),
     ("export", "activities csv", SASA),
+    ("import", "", "CSV"),
+    ("mydata", "", ""),
+    ("forgetme", "", ""),
     ("status", "", SASA),
     ("role", "{target} coordinator", "telegram:{target}"),
     ("bind", "sasa", SASA),
@@ -67,6 +71,7 @@ CREATED = {
     "addactivity": "activity",
     "addgoal": "newgoal",
     "addindicator": "indicator",
+    "addcontact": "contact",
 }
 """Commands that add something, and the placeholder its number fills."""
 
