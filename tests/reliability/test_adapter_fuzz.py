@@ -282,8 +282,9 @@ class SlackFuzz:
 
     def answers(self, key: str) -> int:
         """Answers to the slash command with this response_url key: responses, modals, and
-        for a /report a file shared in its channel (the n-th report there that got no other
-        answer is answered by the n-th file there)."""
+        for a command that answers with a file (a /report, /mydata) a file shared in its
+        channel (the n-th such command there that got no other answer is answered by the
+        n-th file there)."""
         said = sum(1 for s in self.api.said if s.channel == key)
         modals = sum(1 for v in self.api.views_opened if key in v.get("private_metadata", ""))
         return said + modals + self._file_for(key, said + modals)
@@ -329,6 +330,9 @@ async def slack_fuzz(
     report("slack", fuzz.cases)
 
 
+FILE_ANSWERS = frozenset({"report", "mydata", "export"})
+"""Commands that may answer with a file shared in the conversation instead of a message."""
+
 slack_batches = st.lists(
     st.tuples(
         command_lines(),
@@ -360,7 +364,7 @@ async def test_random_slash_commands_through_slack(
         keys.append(key)
         where = f"D{person}" if channel == "D" else channel
         spec = find_command(name)
-        if spec is not None and spec.name == "report":
+        if spec is not None and spec.name in FILE_ANSWERS:
             fuzz.reports[key] = where
         text = as_slack_sends(args) if escaped else args
         payload = slash_payload(
