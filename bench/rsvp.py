@@ -202,9 +202,9 @@ def main() -> None:
     arguments = parser.parse_args()
     url, drop = scratch_postgres(arguments.postgres_url, "rsvp")
     try:
-        figures = asyncio.run(measure(
-                url, arguments.rate, arguments.seconds, arguments.places, arguments.profile
-            ))
+        figures = asyncio.run(
+            measure(url, arguments.rate, arguments.seconds, arguments.places, arguments.profile)
+        )
     finally:
         drop()
     for name, value in figures.items():

@@ -91,6 +91,12 @@ def content_written(session: Session | AsyncSession, coalition_id: int) -> None:
     session.info.setdefault(COALITIONS, set()).add(coalition_id)
 
 
+def person_written(session: Session | AsyncSession, identity: str) -> None:
+    """A personal row of `identity` written on the session's connection, past the ORM's unit
+    of work: it counts at the commit as a flushed row would."""
+    session.info.setdefault(PEOPLE_CHANGED, set()).add(identity)
+
+
 class ContentChanges:
     """The coalitions' revisions as this process knows them; they only grow."""
 

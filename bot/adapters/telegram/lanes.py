@@ -6,9 +6,9 @@ answers that follow it) while other chats go ahead: a busy group waiting on Tele
 20 messages a minute no longer holds up a private answer. Button presses are the
 exception: a press answers only its presser and the service orders concurrent answers
 itself (the event's row lock), so a chat's presses take turns per person only, and a
-hundred people pressing on one announcement are answered side by side. Before an update joins its chat's
-lane, the gate decides whether it is handled, answered "slow down", or dropped: what is
-dropped never waits anywhere.
+hundred people pressing on one announcement are answered side by side. Before an update
+joins its chat's lane, the gate decides whether it is handled, answered "slow down", or
+dropped: what is dropped never waits anywhere.
 """
 
 from __future__ import annotations
