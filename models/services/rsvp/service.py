@@ -27,6 +27,7 @@ from models.errors import Invalid, NotFound
 from models.freshness import person_written
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
+from models.services.event_views import RELATIONS, event_view
 from models.services.network.service import shared_with
 from models.services.rsvp.notices import tell_promoted
 from models.services.rsvp.posted import Announced, announced
@@ -40,6 +41,7 @@ from models.services.rsvp.views import (
     Promoted,
     counts_of,
 )
+from models.services.views import EventView
 
 CAPACITY_MAX = 100_000
 NAME_MAX = 200
@@ -128,6 +130,7 @@ class RsvpService(Service):
                     await self._line(session, event_id, state, old_position),
                     changed=False,
                     counts=counts_of(attendance),
+                    event=_own_view(event, coalition_slug),
                 )
             _tally(attendance, old_state, old_guests, -1)
             _tally(attendance, state, guests, 1)
@@ -163,6 +166,7 @@ class RsvpService(Service):
                 changed=True,
                 counts=counts_of(attendance),
                 promoted=promoted,
+                event=_own_view(event, coalition_slug),
             )
         self._planned(due)
         self._counts_changed(outcome.event_id)
@@ -350,6 +354,7 @@ class RsvpService(Service):
                     Attendance.event_id.in_(shared_with(coalition_id)),
                 ),
             )
+            .options(*RELATIONS)  # many-to-one, joined: the event's view comes with the lock
             .with_for_update(of=Attendance)
             .execution_options(populate_existing=True)
         )
@@ -405,6 +410,12 @@ class RsvpService(Service):
             )
         )
         return int(ahead or 0) + 1
+
+
+def _own_view(event: Event, coalition_slug: str) -> EventView | None:
+    """The event as the coalition's own events show it; None for a linked coalition's (its
+    origin is read apart)."""
+    return event_view(event) if event.coalition_id == coalition_id_of(coalition_slug) else None
 
 
 _ANSWER_OF = select(
