@@ -15,7 +15,8 @@ offered to getUpdates to the fake receiving the answerCallbackQuery that ends it
 way: polling, the adapter, the dispatcher, the answer stored under the event's row lock, the
 reply rendered). It prints p50 and p99 of those times in milliseconds, the rate offered and
 the rate answered, and whether the counts agree with the rows afterwards (places taken never
-above the capacity). `--profile DIR` samples the measured presses with pyinstrument.
+above the capacity), and this process's CPU time per press answered (bot and fake together:
+on a shared machine it varies less than the rates). `--profile DIR` samples the measured presses with pyinstrument.
 
 What it does not measure: Telegram's own network and servers; the fake answers at once.
 """
@@ -126,6 +127,7 @@ async def measure(
         if profiling is not None:
             profiling.start()
         total = int(rate * seconds)
+        cpu_began = time.process_time()
         began = time.perf_counter()
         for n in range(total):
             delay = began + n / rate - time.perf_counter()
@@ -139,6 +141,7 @@ async def measure(
         except TimeoutError:
             pass
         elapsed = time.perf_counter() - began
+        cpu = time.process_time() - cpu_began
         if profiling is not None:
             profiling.finish()
         await counts.settle()
@@ -176,6 +179,7 @@ async def measure(
             "p50 ms": statistics.median(latencies) if latencies else float("nan"),
             "p99 ms": percentile(latencies, 0.99) if latencies else float("nan"),
             "refused": refused,
+            "cpu ms a press": cpu * 1000 / max(1, len(latencies)),
             "counts exact": exact,
             "places taken": attendance.places,
             "capacity": places,
