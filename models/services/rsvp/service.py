@@ -41,7 +41,6 @@ from models.services.rsvp.views import (
     Promoted,
     counts_of,
 )
-from models.services.views import EventView
 
 CAPACITY_MAX = 100_000
 NAME_MAX = 200
@@ -110,7 +109,7 @@ class RsvpService(Service):
             guests = 0
         now = self._clock()
         async with self._sessions.begin() as session:
-            attendance, event = await self._lock(session, coalition_slug, event_id)
+            attendance, event, own = await self._lock(session, coalition_slug, event_id)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")
             if is_over(event, now):
@@ -130,7 +129,7 @@ class RsvpService(Service):
                     await self._line(session, event_id, state, old_position),
                     changed=False,
                     counts=counts_of(attendance),
-                    event=_own_view(event, coalition_slug),
+                    event=event_view(event) if own else None,
                 )
             _tally(attendance, old_state, old_guests, -1)
             _tally(attendance, state, guests, 1)
@@ -166,7 +165,7 @@ class RsvpService(Service):
                 changed=True,
                 counts=counts_of(attendance),
                 promoted=promoted,
-                event=_own_view(event, coalition_slug),
+                event=event_view(event) if own else None,
             )
         self._planned(due)
         self._counts_changed(outcome.event_id)
@@ -205,7 +204,7 @@ class RsvpService(Service):
             raise Invalid("capacity", "too_large" if capacity > 0 else "negative")
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
-            attendance, event = await self._lock(session, coalition_slug, event_id)
+            attendance, event, _own = await self._lock(session, coalition_slug, event_id)
             if event.coalition_id != coalition.id:  # a linked coalition's: read-only here
                 raise NotFound("event", event_id)
             if event.status is EventStatus.CANCELLED:
@@ -318,10 +317,11 @@ class RsvpService(Service):
 
     async def _lock(
         self, session: AsyncSession, coalition_slug: str, event_id: int
-    ) -> tuple[Attendance, Event]:
-        """The event's counts, locked until the transaction ends (made on first use); the
-        first statement writes, so on SQLite the transaction holds the write lock from the
-        start and never has to upgrade a read."""
+    ) -> tuple[Attendance, Event, bool]:
+        """The event's counts, locked until the transaction ends (made on first use), the
+        event, and whether it is the coalition's own (not a linked coalition's). On SQLite
+        the first statement writes, so the transaction holds the write lock from the start
+        and never has to upgrade a read; on PostgreSQL the row is made only when missing."""
         coalition_id = coalition_id_of(coalition_slug)
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -343,7 +343,7 @@ class RsvpService(Service):
         # every coalition's content; the counts' own changes are counted when they are written
         connection = await session.connection()
         locked = (
-            select(Attendance, Event)
+            select(Attendance, Event, (Event.coalition_id == coalition_id).label("own"))
             .join(Event, Event.id == Attendance.event_id)
             .where(
                 Attendance.event_id == event_id,
@@ -367,8 +367,8 @@ class RsvpService(Service):
         if found is None:
             await self._require_coalition(session, coalition_slug)
             raise NotFound("event", event_id)
-        attendance, event = found
-        return attendance, event
+        attendance, event, own = found
+        return attendance, event, bool(own)
 
     async def _promote(self, session: AsyncSession, attendance: Attendance) -> tuple[Promoted, ...]:
         """Moves people up from the line, first come first, while the next one's party fits."""
@@ -410,12 +410,6 @@ class RsvpService(Service):
             )
         )
         return int(ahead or 0) + 1
-
-
-def _own_view(event: Event, coalition_slug: str) -> EventView | None:
-    """The event as the coalition's own events show it; None for a linked coalition's (its
-    origin is read apart)."""
-    return event_view(event) if event.coalition_id == coalition_id_of(coalition_slug) else None
 
 
 _ANSWER_OF = select(
