@@ -14,7 +14,8 @@ same button twice and some change their answer. A press's time runs from its upd
 offered to getUpdates to the fake receiving the answerCallbackQuery that ends it (the whole
 way: polling, the adapter, the dispatcher, the answer stored under the event's row lock, the
 reply rendered). It prints p50 and p99 of those times in milliseconds, the rate offered and
-the rate answered, and whether the counts agree with the rows afterwards (places taken never
+the rate answered, the presses answered with an alert (a refusal, or the dispatcher's "not
+answered in time" after 8 s: the answer may still be stored), and whether the counts agree with the rows afterwards (places taken never
 above the capacity), and this process's CPU time per press answered (bot and fake together:
 on a shared machine it varies less than the rates). `--profile DIR` samples the measured presses with pyinstrument.
 
@@ -170,7 +171,7 @@ async def measure(
             and attendance.places <= places
         )
         latencies = [t * 1000 for t in fake.query_round_trips.values()]
-        refused = fake.query_alerts
+        refused = fake.query_alerts  # an alert: a refusal, or "not answered in time"
         return {
             "presses": total,
             "offered a second": total / offered,
@@ -178,7 +179,7 @@ async def measure(
             "unanswered": total - len(latencies),
             "p50 ms": statistics.median(latencies) if latencies else float("nan"),
             "p99 ms": percentile(latencies, 0.99) if latencies else float("nan"),
-            "refused": refused,
+            "error answers": refused,
             "cpu ms a press": cpu * 1000 / max(1, len(latencies)),
             "counts exact": exact,
             "places taken": attendance.places,
