@@ -15,9 +15,10 @@ offered to getUpdates to the fake receiving the answerCallbackQuery that ends it
 way: polling, the adapter, the dispatcher, the answer stored under the event's row lock, the
 reply rendered). It prints p50 and p99 of those times in milliseconds, the rate offered and
 the rate answered, the presses answered with an alert (a refusal, or the dispatcher's "not
-answered in time" after 8 s: the answer may still be stored), and whether the counts agree with the rows afterwards (places taken never
-above the capacity), and this process's CPU time per press answered (bot and fake together:
-on a shared machine it varies less than the rates). `--profile DIR` samples the measured presses with pyinstrument.
+answered in time" after 8 s: the answer may still be stored), whether the counts agree with
+the rows afterwards (places taken never above the capacity), and this process's CPU time
+per press answered (bot and fake together: on a shared machine it varies less than the
+rates). `--profile DIR` samples the measured presses with pyinstrument.
 
 What it does not measure: Telegram's own network and servers; the fake answers at once.
 """
