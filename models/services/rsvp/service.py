@@ -149,7 +149,7 @@ class RsvpService(Service):
                     "position": position,
                     "answered_at": now,
                     "name": name.strip()[:NAME_MAX] or (row.name if row is not None else ""),
-                    "private_chat": private_chat or (row.private_chat if row else None),
+                    "private_chat": private_chat or (row.private_chat if row is not None else None),
                     "locale": locale or (row.locale if row is not None else None),
                 },
             )
