@@ -82,6 +82,33 @@ def command_update(
     return Update(update_id, update_id, json.dumps(body, ensure_ascii=False).encode())
 
 
+def callback_update(
+    update_id: int, data: str, *, chat_id: int, message_id: int, user_id: int, language: str | None
+) -> Update:
+    """A press of a button with `data` under the bot's message `message_id` in a group, by a
+    user; its callback query's id is the update's id."""
+    sender: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"Bench {user_id}"}
+    if language:
+        sender["language_code"] = language
+    body = {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "from": sender,
+            "chat_instance": str(chat_id),
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "supergroup", "title": "Koalicija"},
+                "from": ME,
+                "text": "Koalicija",
+            },
+        },
+    }
+    return Update(update_id, -update_id, json.dumps(body, ensure_ascii=False).encode())
+
+
 class FakeTelegram:
     """`await start()`, give a bot `base_url` and TOKEN, `offer()` updates, await `answered()`."""
 
@@ -115,6 +142,15 @@ class FakeTelegram:
         """Seconds from an update's offer to the sendMessage quoting it, by message_id."""
         self.last_answer = ""
         """The text of the last answer that quoted an offered update."""
+        self.query_round_trips: dict[str, float] = {}
+        """Seconds from a button press's offer to the answerCallbackQuery ending it, by the
+        callback query's id."""
+        self.query_texts: dict[str, str] = {}
+        """What the answerCallbackQuery said, by the callback query's id."""
+        self.query_alerts = 0
+        """Callback queries answered with an alert (a refusal)."""
+        self.queries_answered = asyncio.Event()
+        self._queries: dict[str, float] = {}
         self._offered: dict[int, float] = {}
         self._answers: dict[int, asyncio.Future[float]] = {}
         self._message_ids = 0
@@ -149,6 +185,19 @@ class FakeTelegram:
         self._waiting.update(u.message_id for u in updates)
         self._all_answered.clear()
         self._arrived.set()
+
+    def press(self, update: Update) -> None:
+        """Queues a button press (`callback_update`); its round trip ends at the
+        answerCallbackQuery for it."""
+        self._queries[str(update.update_id)] = time.perf_counter()
+        self.queries_answered.clear()
+        self._queue.append(update)
+        self._arrived.set()
+
+    @property
+    def presses_pending(self) -> int:
+        """Presses offered whose callback query is not answered yet."""
+        return len(self._queries)
 
     async def answered_all(self, seconds: float) -> None:
         """Waits until every offered update is answered; TimeoutError after `seconds`."""
@@ -207,7 +256,10 @@ class FakeTelegram:
             user_id = int(params["user_id"])
             user = ME if user_id == BOT_ID else {"id": user_id, "is_bot": False, "first_name": "U"}
             return _success({"user": user, "status": "member"})
-        if method in ("setMyCommands", "deleteWebhook", "answerCallbackQuery", "close"):
+        if method == "answerCallbackQuery":
+            self._answer_query(params)
+            return _success(True)
+        if method in ("setMyCommands", "deleteWebhook", "close"):
             return _success(True)
         self.unknown[method] = self.unknown.get(method, 0) + 1
         return _failure(404, "Not Found: method not found")
@@ -229,6 +281,17 @@ class FakeTelegram:
         batch = [self._queue[i].body for i in range(min(limit, len(self._queue)))]
         body = b'{"ok":true,"result":[' + b",".join(batch) + b"]}"
         return web.Response(body=body, content_type="application/json")
+
+    def _answer_query(self, params: dict[str, str]) -> None:
+        query_id = str(params.get("callback_query_id", ""))
+        offered = self._queries.pop(query_id, None)
+        if offered is not None:
+            self.query_round_trips[query_id] = time.perf_counter() - offered
+            self.query_texts[query_id] = str(params.get("text", ""))
+            if str(params.get("show_alert", "")).lower() in ("true", "1"):
+                self.query_alerts += 1
+            if not self._queries:
+                self.queries_answered.set()
 
     def _send_message(self, params: dict[str, str]) -> dict[str, Any]:
         now = time.perf_counter()

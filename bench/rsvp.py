@@ -1,38 +1,49 @@
-"""RSVP presses at a steady rate on one event, through the dispatcher, on PostgreSQL.
+"""RSVP presses at a steady rate on one event, through Telegram, on PostgreSQL.
 
     python -m bench.rsvp --postgres-url URL [--rate 500] [--seconds 10] [--places 1000]
+        [--profile DIR]
 
 Builds a coalition with one event of PLACES places in a fresh PostgreSQL database on that
-server, then offers RATE presses a second for SECONDS seconds, each started on its own
+server and runs the bot's Telegram adapter (python-telegram-bot, long polling, its outgoing
+rate limits off, the per-person command limit off) and the announcement-count edits against
+the fake Bot API (bench.fake_telegram), all in this process. It then offers RATE button
+presses a second for SECONDS seconds on the event's message in one group, each on its own
 schedule whether or not the ones before it have been answered (an open loop, as people
-press): 2,000 people, each press going, maybe or can't at random, so some people press the
-same button twice and some change their answer. Every press goes the whole way a pressed
-button goes after the platform adapter (the dispatcher: the chat's coalition and the
-person's role, the per-person limit off, the answer stored under the event's row lock, the
-reply rendered). It prints p50 and p99 from the press to the answer in milliseconds, the
-presses answered a second, and whether the counts agree with the rows afterwards (places
-taken never above the capacity).
+press): 2,000 people, each press Going, Maybe or Can't at random, so some people press the
+same button twice and some change their answer. A press's time runs from its update being
+offered to getUpdates to the fake receiving the answerCallbackQuery that ends it (the whole
+way: polling, the adapter, the dispatcher, the answer stored under the event's row lock, the
+reply rendered). It prints p50 and p99 of those times in milliseconds, the rate offered and
+the rate answered, the presses answered with an alert (a refusal, or the dispatcher's "not
+answered in time" after 8 s: the answer may still be stored), whether the counts agree with
+the rows afterwards (places taken never above the capacity), and this process's CPU time
+per press answered (bot and fake together: on a shared machine it varies less than the
+rates). `--profile DIR` samples the measured presses with pyinstrument.
 
-What it does not measure: the platform's own round trip (Telegram's callback query and the
-edit of the message), which the Telegram throughput benchmark measures for typed commands.
+What it does not measure: Telegram's own network and servers; the fake answers at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bench.dataset import scratch_postgres
+from bench.fake_telegram import TOKEN, FakeTelegram, callback_update
+from bench.profiling import Profiling
 from bot.app import build_app, start_app
-from bot.config import Config, ThrottleConfig
-from handlers.types import ChatKind, IncomingCommand
+from bot.config import Config, TelegramConfig, ThrottleConfig
+from bot.count_edits import CountEdits
+from bot.runner import telegram_adapter
 from models.database import Database
 from models.entities import Role
 from models.rsvp import Attendance, Rsvp, RsvpState
@@ -41,6 +52,12 @@ from models.services.directory import CoalitionSpec
 SLUG = "bench"
 PEOPLE = 2_000
 COORDINATOR = "telegram:1"
+CHAT = -100
+MESSAGE = 500
+"""The message with the buttons that every press is on."""
+WARMUP = 20
+WAIT_SECONDS = 30.0
+"""How long the presses not answered yet are waited for after the last one is offered."""
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -48,15 +65,33 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def measure(url: str, rate: int, seconds: float, places: int) -> dict[str, object]:
+async def measure(
+    url: str, rate: int, seconds: float, places: int, profile: Path | None = None
+) -> dict[str, object]:
     database = Database.connect(url)
     await asyncio.to_thread(database.upgrade)
     await database.dispose()
-    app = build_app(replace(Config(), database_url=url, throttle=ThrottleConfig(burst=0)))
+    fake = FakeTelegram()
+    await fake.start()
+    config = replace(
+        Config(),
+        database_url=url,
+        throttle=ThrottleConfig(burst=0),
+        telegram=TelegramConfig(token=TOKEN, base_url=fake.base_url),
+    )
+    app = build_app(config)
+    adapter = telegram_adapter(app, throttle=False, poll_timeout=10.0)
+    counts = CountEdits(
+        app.services.rsvp,
+        {adapter.name: adapter},
+        app.translators,
+        app.clock,
+        default_locale=app.dispatcher.default_locale,
+    )
     try:
         await start_app(app)
         await app.services.directory.apply_config(
-            [CoalitionSpec(slug=SLUG, name="Merilna koalicija", chats=("telegram:-100",))]
+            [CoalitionSpec(slug=SLUG, name="Merilna koalicija", chats=(f"telegram:{CHAT}",))]
         )
         await app.services.directory.ensure_role(SLUG, COORDINATOR, Role.COORDINATOR)
         event = await app.services.events.create(
@@ -66,38 +101,52 @@ async def measure(url: str, rate: int, seconds: float, places: int) -> dict[str,
             starts_at=datetime.now(UTC) + timedelta(days=30),
         )
         await app.services.rsvp.set_capacity(SLUG, COORDINATOR, event.id, places)
+        await adapter.start()
+        await counts.start()
         chooser = random.Random(20261129)
         answers = ("yes", "yes", "maybe", "no")
-        latencies: list[float] = []
-        failed = 0
+        update_ids = iter(range(1, 10**9))
 
-        async def press(person: int, answer: str) -> None:
-            nonlocal failed
-            started = time.perf_counter()
-            reply = await app.dispatcher.handle(
-                IncomingCommand(
-                    user_id=f"telegram:{1000 + person}",
-                    chat_id="telegram:-100",
-                    chat_kind=ChatKind.GROUP,
-                    name="rsvp",
-                    args=f"{event.id} {answer}",
-                    coalition=SLUG,
+        def press() -> None:
+            person, answer = chooser.randrange(PEOPLE), chooser.choice(answers)
+            fake.press(
+                callback_update(
+                    next(update_ids),
+                    f"/rsvp {event.id} {answer}",
+                    chat_id=CHAT,
+                    message_id=MESSAGE,
+                    user_id=1000 + person,
+                    language="sl",
                 )
             )
-            latencies.append((time.perf_counter() - started) * 1000)
-            failed += reply.is_error
 
+        for _ in range(WARMUP):  # unmeasured: connections opened, caches filled
+            press()
+            async with asyncio.timeout(30):
+                await fake.queries_answered.wait()
+        fake.query_round_trips.clear()
+        profiling = Profiling(profile, "rsvp") if profile is not None else None
+        if profiling is not None:
+            profiling.start()
         total = int(rate * seconds)
-        tasks = []
+        cpu_began = time.process_time()
         began = time.perf_counter()
         for n in range(total):
             delay = began + n / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            person, answer = chooser.randrange(PEOPLE), chooser.choice(answers)
-            tasks.append(asyncio.create_task(press(person, answer)))
-        await asyncio.gather(*tasks)
+            press()
+        offered = time.perf_counter() - began
+        try:
+            async with asyncio.timeout(WAIT_SECONDS):
+                await fake.queries_answered.wait()
+        except TimeoutError:
+            pass
         elapsed = time.perf_counter() - began
+        cpu = time.process_time() - cpu_began
+        if profiling is not None:
+            profiling.finish()
+        await counts.settle()
         async with app.database.sessions() as session:
             attendance = await session.get_one(Attendance, event.id)
             going_places = await session.scalar(
@@ -105,25 +154,48 @@ async def measure(url: str, rate: int, seconds: float, places: int) -> dict[str,
                     Rsvp.event_id == event.id, Rsvp.state == RsvpState.GOING
                 )
             )
-            waiting = await session.scalar(
-                select(func.count()).where(
-                    Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITING
-                )
+            by_state = dict(
+                (
+                    await session.execute(
+                        select(Rsvp.state, func.count())
+                        .where(Rsvp.event_id == event.id)
+                        .group_by(Rsvp.state)
+                    )
+                ).all()
             )
-        exact = attendance.places == going_places and attendance.waiting == waiting
+        exact = (
+            attendance.places == going_places
+            and attendance.going == by_state.get(RsvpState.GOING, 0)
+            and attendance.waiting == by_state.get(RsvpState.WAITING, 0)
+            and attendance.maybe == by_state.get(RsvpState.MAYBE, 0)
+            and attendance.declined == by_state.get(RsvpState.DECLINED, 0)
+            and attendance.places <= places
+        )
+        latencies = [t * 1000 for t in fake.query_round_trips.values()]
+        refused = fake.query_alerts  # an alert: a refusal, or "not answered in time"
         return {
             "presses": total,
-            "answered a second": total / elapsed,
-            "p50 ms": statistics.median(latencies),
-            "p99 ms": percentile(latencies, 0.99),
-            "errors": failed,
+            "offered a second": total / offered,
+            "answered a second": len(latencies) / elapsed,
+            "unanswered": total - len(latencies),
+            "p50 ms": statistics.median(latencies) if latencies else float("nan"),
+            "p99 ms": percentile(latencies, 0.99) if latencies else float("nan"),
+            "error answers": refused,
+            "cpu ms a press": cpu * 1000 / max(1, len(latencies)),
             "counts exact": exact,
             "places taken": attendance.places,
             "capacity": places,
+            "going": attendance.going,
             "waiting": attendance.waiting,
+            "people answered": sum(by_state.values()),
+            "edits": fake.calls.get("editMessageText", 0),
+            "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         }
     finally:
+        await counts.stop()
+        await adapter.stop()
         await app.close()
+        await fake.close()
 
 
 def main() -> None:
@@ -132,10 +204,13 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--places", type=int, default=1_000)
+    parser.add_argument("--profile", type=Path, help="write pyinstrument profiles here")
     arguments = parser.parse_args()
     url, drop = scratch_postgres(arguments.postgres_url, "rsvp")
     try:
-        figures = asyncio.run(measure(url, arguments.rate, arguments.seconds, arguments.places))
+        figures = asyncio.run(
+            measure(url, arguments.rate, arguments.seconds, arguments.places, arguments.profile)
+        )
     finally:
         drop()
     for name, value in figures.items():

@@ -91,6 +91,12 @@ def content_written(session: Session | AsyncSession, coalition_id: int) -> None:
     session.info.setdefault(COALITIONS, set()).add(coalition_id)
 
 
+def person_written(session: Session | AsyncSession, identity: str) -> None:
+    """A personal row of `identity` written on the session's connection, past the ORM's unit
+    of work: it counts at the commit as a flushed row would."""
+    session.info.setdefault(PEOPLE_CHANGED, set()).add(identity)
+
+
 class ContentChanges:
     """The coalitions' revisions as this process knows them; they only grow."""
 
@@ -229,14 +235,33 @@ class ContentChanges:
         people: set[str] = session.info.pop(PEOPLE_CHANGED, set())
         if not coalitions and not contexts and not people:
             return
-        # last in the transaction, in one order, so writers wait briefly and never deadlock
-        keys = sorted(coalitions | {-coalition for coalition in contexts})
-        committed = {key: self._bump(session, key) for key in keys}
+        # last in the transaction, in one order, so writers wait briefly and never deadlock;
+        # every row in one statement (the personal row among them), one round trip
+        keys = sorted(
+            coalitions | {-coalition for coalition in contexts} | ({PEOPLE} if people else set())
+        )
+        committed = self._bump_all(session, keys)
         if people:
-            committed[PEOPLE] = revision = self._bump(session, PEOPLE)
+            revision = committed[PEOPLE]
             for identity in sorted(people):
                 self._record(session, identity, revision)
         session.info[COMMITTED] = (committed, sorted(people))
+
+    def _bump_all(self, session: Session, keys: list[int]) -> dict[int, int]:
+        """Adds one to each row's revision (making a new row at 1): the revisions now."""
+        if len(keys) == 1:
+            return {keys[0]: self._bump(session, keys[0])}
+        insert = _insert_for(session)
+        statement = insert(ContentRevision).values(
+            [{"coalition_id": key, "revision": 1} for key in keys]
+        )
+        rows = session.connection().execute(
+            statement.on_conflict_do_update(
+                index_elements=[ContentRevision.coalition_id],
+                set_={"revision": ContentRevision.revision + 1},
+            ).returning(ContentRevision.coalition_id, ContentRevision.revision)
+        )
+        return {int(key): int(revision) for key, revision in rows}
 
     def _bump(self, session: Session, key: int) -> int:
         """Adds one to the row's revision (making the row at 1 if it is new)."""

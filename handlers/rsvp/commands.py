@@ -72,7 +72,7 @@ async def rsvp(ctx: Context) -> Reply:
         private_chat=ctx.command.chat_id if private else None,
         locale=ctx.locale if private else None,
     )
-    event = await ctx.services.events.get(ctx.coalition.slug, outcome.event_id)
+    event = outcome.event or await ctx.services.events.get(ctx.coalition.slug, outcome.event_id)
     mine = state_words(ctx, outcome.state, outcome.guests, outcome.position)
     if not outcome.changed:
         note = ctx._("Your answer stays: %(answer)s") % {"answer": mine}

@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy import Insert, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from models.entities import Coalition, Event, EventKind, EventStatus, EventVisibility, Role
 from models.errors import Invalid, NotFound
 from models.freshness import content_written
 from models.goals.entities import Source
 from models.network.entities import SharedEvent
-from models.services.base import Service, area_view, coalition_id_of, page_and_total
+from models.services.base import Service, coalition_id_of, page_and_total
+from models.services.event_views import RELATIONS as RELATIONS
+from models.services.event_views import event_view as event_view
 from models.services.goals.service import linkable_indicator
 from models.services.network.service import shared_with, touch_partners
 from models.services.reminder_planning import plan_cancellation, plan_event
@@ -35,25 +36,6 @@ def new_event() -> Insert:
     return insert(Event).returning(Event.id)
 
 
-def event_view(event: Event) -> EventView:
-    return EventView(
-        id=event.id,
-        title=event.title,
-        description=event.description,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        all_day=event.all_day,
-        location=event.location,
-        kind=event.kind,
-        status=event.status,
-        area=area_view(event.area),
-        organiser=event.organiser.name if event.organiser else None,
-        indicator_id=event.indicator_id,
-        visibility=event.visibility,
-        source=event.source,
-    )
-
-
 def refuse_changes(event: Event) -> None:
     """A cancelled event stays as it is; an imported one changes in its own feed only."""
     if event.status is EventStatus.CANCELLED:
@@ -66,10 +48,6 @@ def touch(event: Event, now: datetime) -> None:
     """Marks a change for calendars: a higher SEQUENCE and a new LAST-MODIFIED."""
     event.sequence = (event.sequence or 0) + 1
     event.updated_at = now
-
-
-# many-to-one: joined into the same query, no extra round trip per relation
-RELATIONS = (joinedload(Event.area), joinedload(Event.organiser))
 
 
 class EventService(Service):

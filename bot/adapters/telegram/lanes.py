@@ -3,16 +3,19 @@
 python-telegram-bot hands every update to an update processor. This one runs each chat's
 updates one after another (a group's answers keep their order, a greeting comes before the
 answers that follow it) while other chats go ahead: a busy group waiting on Telegram's
-20 messages a minute no longer holds up a private answer. Before an update joins its chat's
-lane, the gate decides whether it is handled, answered "slow down", or dropped: what is
-dropped never waits anywhere.
+20 messages a minute no longer holds up a private answer. Button presses are the
+exception: a press answers only its presser and the service orders concurrent answers
+itself (the event's row lock), so a chat's presses take turns per person only, and a
+hundred people pressing on one announcement are answered side by side. Before an update
+joins its chat's lane, the gate decides whether it is handled, answered "slow down", or
+dropped: what is dropped never waits anywhere.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Hashable
 from typing import Any, Protocol
 
 from telegram import Update
@@ -32,11 +35,15 @@ class Gate(Protocol):
     async def slow_down(self, update: Update) -> None: ...
 
 
-def lane_of(update: object) -> int | None:
-    """The chat whose order the update keeps; None for updates of no chat."""
-    if isinstance(update, Update) and update.effective_chat is not None:
-        return update.effective_chat.id
-    return None
+def lane_of(update: object) -> Hashable | None:
+    """The chat whose order the update keeps (a button press: its presser's in that chat);
+    None for updates of no chat."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return None
+    query = update.callback_query
+    if query is not None:
+        return (update.effective_chat.id, query.from_user.id)
+    return update.effective_chat.id
 
 
 class ChatLanes(BaseUpdateProcessor):
@@ -47,7 +54,7 @@ class ChatLanes(BaseUpdateProcessor):
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.gate = gate
-        self._tails: dict[int, asyncio.Future[None]] = {}
+        self._tails: dict[Hashable, asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if isinstance(update, Update) and self.gate is not None:

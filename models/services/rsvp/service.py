@@ -11,19 +11,23 @@ a person's own answer (`rsvps`) is personal and refreshes only what is remembere
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import bindparam, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import Executable
 
 from models.entities import Event, EventStatus, Role
 from models.errors import Invalid, NotFound
+from models.freshness import person_written
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
+from models.services.event_views import RELATIONS, event_view
 from models.services.network.service import shared_with
 from models.services.rsvp.notices import tell_promoted
 from models.services.rsvp.posted import Announced, announced
@@ -105,53 +109,63 @@ class RsvpService(Service):
             guests = 0
         now = self._clock()
         async with self._sessions.begin() as session:
-            attendance, event = await self._lock(session, coalition_slug, event_id)
+            attendance, event, own = await self._lock(session, coalition_slug, event_id)
             if event.status is EventStatus.CANCELLED:
                 raise Invalid("event", "cancelled")
             if is_over(event, now):
                 raise Invalid("event", "over")
-            row = await session.scalar(
-                select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.identity == identity)
-            )
-            old_state = row.state if row is not None else None
+            connection = await session.connection()
+            row = (await connection.execute(_ANSWER_OF, {"e": event_id, "i": identity})).first()
+            old_state = RsvpState(row.state) if row is not None else None
             old_guests = row.guests if row is not None else 0
+            old_position = row.position if row is not None else None
             state = self._next_state(attendance, answer, old_state, old_guests, guests)
             if row is not None and state is old_state and guests == old_guests:
                 return Outcome(
                     event.id,
                     event.title,
-                    row.state,
-                    row.guests,
-                    await self._line(session, row),
+                    state,
+                    guests,
+                    await self._line(session, event_id, state, old_position),
                     changed=False,
                     counts=counts_of(attendance),
+                    event=event_view(event) if own else None,
                 )
             _tally(attendance, old_state, old_guests, -1)
             _tally(attendance, state, guests, 1)
-            if row is None:
-                row = Rsvp(event_id=event_id, identity=identity, state=state)
-                session.add(row)
+            position = old_position if state is RsvpState.WAITING else None
             if state is RsvpState.WAITING and old_state is not RsvpState.WAITING:
                 attendance.queued += 1
-                row.position = attendance.queued
-            elif state is not RsvpState.WAITING:
-                row.position = None
-            row.state, row.guests, row.answered_at = state, guests, now
-            row.name = name.strip()[:NAME_MAX] or row.name or ""
-            row.private_chat = private_chat or row.private_chat
-            row.locale = locale or row.locale
-            await session.flush()
+                position = attendance.queued
+            # one prebuilt upsert on the connection, no unit of work: the person's answer is
+            # personal, so it refreshes only what is remembered about them
+            await connection.execute(
+                _upsert(session.get_bind().dialect.name),
+                {
+                    "event_id": event_id,
+                    "identity": identity,
+                    "state": state,
+                    "guests": guests,
+                    "position": position,
+                    "answered_at": now,
+                    "name": name.strip()[:NAME_MAX] or (row.name if row is not None else ""),
+                    "private_chat": private_chat or (row.private_chat if row is not None else None),
+                    "locale": locale or (row.locale if row is not None else None),
+                },
+            )
+            person_written(session, identity)
             promoted = await self._promote(session, attendance)
             due = await tell_promoted(session, attendance.coalition_id, promoted, now)
             outcome = Outcome(
                 event.id,
                 event.title,
-                row.state,
-                row.guests,
-                await self._line(session, row),
+                state,
+                guests,
+                await self._line(session, event_id, state, position),
                 changed=True,
                 counts=counts_of(attendance),
                 promoted=promoted,
+                event=event_view(event) if own else None,
             )
         self._planned(due)
         self._counts_changed(outcome.event_id)
@@ -190,7 +204,7 @@ class RsvpService(Service):
             raise Invalid("capacity", "too_large" if capacity > 0 else "negative")
         async with self._sessions.begin() as session:
             coalition = await self._coalition_for(session, coalition_slug, actor, Role.COORDINATOR)
-            attendance, event = await self._lock(session, coalition_slug, event_id)
+            attendance, event, _own = await self._lock(session, coalition_slug, event_id)
             if event.coalition_id != coalition.id:  # a linked coalition's: read-only here
                 raise NotFound("event", event_id)
             if event.status is EventStatus.CANCELLED:
@@ -239,7 +253,9 @@ class RsvpService(Service):
             if found is None:
                 return None
             row, event = found
-            return self._mine(row, event, await self._line(session, row))
+            return self._mine(
+                row, event, await self._line(session, row.event_id, row.state, row.position)
+            )
 
     async def mine(self, identity: str, *, limit: int = 30) -> list[MyAnswer]:
         """The person's answers to events not yet over, soonest first."""
@@ -259,7 +275,13 @@ class RsvpService(Service):
             found: list[MyAnswer] = []
             for row, event in rows:
                 if not is_over(event, now) and len(found) < limit:
-                    found.append(self._mine(row, event, await self._line(session, row)))
+                    found.append(
+                        self._mine(
+                            row,
+                            event,
+                            await self._line(session, row.event_id, row.state, row.position),
+                        )
+                    )
             return found
 
     async def attendees(self, coalition_slug: str, actor: str, event_id: int) -> Attendees:
@@ -295,10 +317,11 @@ class RsvpService(Service):
 
     async def _lock(
         self, session: AsyncSession, coalition_slug: str, event_id: int
-    ) -> tuple[Attendance, Event]:
-        """The event's counts, locked until the transaction ends (made on first use); the
-        first statement writes, so on SQLite the transaction holds the write lock from the
-        start and never has to upgrade a read."""
+    ) -> tuple[Attendance, Event, bool]:
+        """The event's counts, locked until the transaction ends (made on first use), the
+        event, and whether it is the coalition's own (not a linked coalition's). On SQLite
+        the first statement writes, so the transaction holds the write lock from the start
+        and never has to upgrade a read; on PostgreSQL the row is made only when missing."""
         coalition_id = coalition_id_of(coalition_slug)
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -318,9 +341,10 @@ class RsvpService(Service):
         )
         # on the connection: a bulk insert through the session would count as a change of
         # every coalition's content; the counts' own changes are counted when they are written
-        await (await session.connection()).execute(make)
-        attendance = await session.scalar(
-            select(Attendance)
+        connection = await session.connection()
+        locked = (
+            select(Attendance, Event, (Event.coalition_id == coalition_id).label("own"))
+            .join(Event, Event.id == Attendance.event_id)
             .where(
                 Attendance.event_id == event_id,
                 # the event's own coalition, or one it is shared with: answers from a linked
@@ -330,14 +354,21 @@ class RsvpService(Service):
                     Attendance.event_id.in_(shared_with(coalition_id)),
                 ),
             )
-            .with_for_update()
+            .options(*RELATIONS)  # many-to-one, joined: the event's view comes with the lock
+            .with_for_update(of=Attendance)
             .execution_options(populate_existing=True)
         )
-        if attendance is None:
+        if dialect != "postgresql":  # SQLite: a write first, which takes the write lock
+            await connection.execute(make)
+        found = (await session.execute(locked)).first()
+        if found is None and dialect == "postgresql":  # the event's first answer
+            await connection.execute(make)
+            found = (await session.execute(locked)).first()
+        if found is None:
             await self._require_coalition(session, coalition_slug)
             raise NotFound("event", event_id)
-        event = await session.get_one(Event, event_id)
-        return attendance, event
+        attendance, event, own = found
+        return attendance, event, bool(own)
 
     async def _promote(self, session: AsyncSession, attendance: Attendance) -> tuple[Promoted, ...]:
         """Moves people up from the line, first come first, while the next one's party fits."""
@@ -363,17 +394,37 @@ class RsvpService(Service):
         await session.flush()
         return tuple(promoted)
 
-    async def _line(self, session: AsyncSession, row: Rsvp) -> int | None:
+    async def _line(
+        self, session: AsyncSession, event_id: int, state: RsvpState, position: int | None
+    ) -> int | None:
         """A waiting person's place in line (1: next), else None."""
-        if row.state is not RsvpState.WAITING or row.position is None:
+        if state is not RsvpState.WAITING or position is None:
             return None
         ahead = await session.scalar(
             select(func.count())
             .select_from(Rsvp)
             .where(
-                Rsvp.event_id == row.event_id,
+                Rsvp.event_id == event_id,
                 Rsvp.state == RsvpState.WAITING,
-                Rsvp.position < row.position,
+                Rsvp.position < position,
             )
         )
         return int(ahead or 0) + 1
+
+
+_ANSWER_OF = select(
+    Rsvp.state, Rsvp.guests, Rsvp.position, Rsvp.name, Rsvp.private_chat, Rsvp.locale
+).where(Rsvp.event_id == bindparam("e"), Rsvp.identity == bindparam("i"))
+"""A person's answer to an event, as it is now."""
+
+
+@functools.cache
+def _upsert(dialect: str) -> Executable:
+    """A person's answer written whether or not they answered before (built once, so
+    compiled once, per database)."""
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Rsvp)
+    changed = ("state", "guests", "position", "answered_at", "name", "private_chat", "locale")
+    return statement.on_conflict_do_update(
+        index_elements=[Rsvp.event_id, Rsvp.identity],
+        set_={column: statement.excluded[column] for column in changed},
+    )

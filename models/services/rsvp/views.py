@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from models.rsvp.entities import Attendance, RsvpState
+from models.services.views import EventView
 
 
 class Answer(StrEnum):
@@ -74,6 +75,8 @@ class Outcome:
     changed: bool
     counts: Counts
     promoted: tuple[Promoted, ...] = ()
+    event: EventView | None = None
+    """The event as of the answer, when it is the answering coalition's own."""
 
 
 @dataclass(frozen=True)
