@@ -1072,7 +1072,7 @@ async def test_bind_without_a_slug_names_the_coalitions(app: App) -> None:
     admin = await as_role(app, "skrbnica", Role.ADMIN)
     reply = await ask(app, "/bind", user=admin, chat=GROUP, group=True, coalition=None, locale="en")
     assert reply.is_error
-    assert reply.lines[0] == "Navedite koalicijo: sasa, ljubljana."
+    assert reply.lines[0] == "Navedite koalicijo: sasa, ljubljana, digitalna-slovenija."
 
 
 async def test_role_by_an_admin_lets_the_person_add_events(any_app: App) -> None:

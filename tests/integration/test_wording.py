@@ -15,9 +15,9 @@ from tests.support import as_role, ask
 
 GROUP = "telegram:-1004"
 SL_VERBS = ("prikaže", "išče", "nastavi", "doda", "spremeni", "prekliče", "vklopi", "ustavi")
-SL_VERBS += ("poveže", "dodeli", "našteje", "pošlje")
+SL_VERBS += ("poveže", "dodeli", "našteje", "pošlje", "izbriše", "uvozi")
 EN_VERBS = ("show", "list", "search", "set", "add", "change", "cancel", "get", "stop", "bind")
-EN_VERBS += ("give", "send")
+EN_VERBS += ("give", "send", "delete", "erase", "import")
 
 
 def summaries(lines: tuple[str, ...]) -> list[str]:
