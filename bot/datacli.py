@@ -28,13 +28,15 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kinds = [kind.value for kind in Kind]
-    load = commands.add_parser("import", help="import events, activities or contacts (CSV/XLSX)")
+    load = commands.add_parser(
+        "import", help="import events, activities, contacts or goals (CSV/XLSX)"
+    )
     load.add_argument("--coalition", required=True, help="coalition slug, e.g. sasa")
     load.add_argument("--kind", choices=kinds, help="what the rows are (default: by the columns)")
     load.add_argument("--yes", action="store_true", help="import; without it, only a preview")
     load.add_argument("--lang", choices=["sl", "en"], default="en")
     load.add_argument("file")
-    out = commands.add_parser("export", help="export events, activities or contacts")
+    out = commands.add_parser("export", help="export events, activities, contacts or goals")
     out.add_argument("--coalition", required=True, help="coalition slug, e.g. sasa")
     out.add_argument("--kind", choices=kinds, required=True)
     out.add_argument("--format", choices=FORMATS, help="default: by the file's ending")

@@ -325,7 +325,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "export",
         "izvoz",
         Role.COORDINATOR,
-        N_("send a file of events, activities or contacts: KIND [csv|xlsx]"),
+        N_("send a file of events, activities, contacts or goals: KIND [csv|xlsx]"),
         N_("/export activities xlsx"),
         data_exchange.export,
         slack_slash=False,

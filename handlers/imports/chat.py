@@ -1,4 +1,4 @@
-"""/export: a coalition's events, activities or contacts as a file, in a private chat."""
+"""/export: a coalition's events, activities, contacts or goals as a file, in a private chat."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ async def export(ctx: Context) -> Reply:
         raise BadInput(ctx._("I send exports only in a private chat: write to me directly."))
     words = ctx.command.args.split()
     if not words or len(words) > 2:
-        raise BadInput(ctx._("Say what to export: events, activities or contacts."))
+        raise BadInput(ctx._("Say what to export: events, activities, contacts or goals."))
     kind = kind_named(words[0])
     if kind is None:
         raise BadInput(
-            ctx._("I cannot export “%(what)s”; choose events, activities or contacts.")
+            ctx._("I cannot export “%(what)s”; choose events, activities, contacts or goals.")
             % {"what": shorten(words[0])}
         )
     fmt = words[1].lower() if len(words) > 1 else "xlsx"
