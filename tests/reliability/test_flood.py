@@ -1,10 +1,13 @@
 """One person flooding a group with commands: everyone else is still answered at once.
 
 40 commands from one person in a bound group, and at the same moment another person asks the
-bot privately. The other person's answer must come within a second, on Telegram (the real
-python-telegram-bot Application polling the fake Bot API) and on Slack (signed HTTP requests
-to the real Bolt app). The flooder gets the answers within their limit, one short "slow
-down", and then nothing: the rest is dropped, not answered later.
+bot privately. On Telegram (the real python-telegram-bot Application polling the fake Bot
+API) the group's answers are held by the fake, as a Telegram slow to take them would: the
+private answer must come while they wait, not after them. On Slack (signed HTTP requests to
+the real Bolt app) the direct answer must come within a second. The flooder gets the answers
+within their limit, one short "slow down", and then nothing: the rest is dropped, not
+answered later. How long the private answer takes during a flood is measured by
+`python -m bench.flood`.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ BURST = 8
 PER_MINUTE = 60
 """One command a second once the burst is spent: the test sees the limit lift quickly."""
 WITHIN = 1.0
+"""Seconds a direct Slack answer may take during a flood."""
+PRIVATE_WAIT = 15.0
+"""Seconds the private Telegram answer is waited for while the group's answers are held
+(a held request that times out is sent again and held again, so nothing is lost)."""
 SLOW_DOWN = "Too many commands at once"
 SLOW_DOWN_SL = "Preveč ukazov naenkrat"
 GROUP = -100_900_001
@@ -78,24 +85,24 @@ async def settled(adapter: TelegramAdapter, fake_api: FakeBotApi) -> None:
     await Chat(fake_api, adapter).settle(seconds=30)
 
 
-async def test_a_flood_in_a_telegram_group_leaves_a_private_answer_under_a_second(
+async def test_a_flood_in_a_telegram_group_leaves_a_private_answer_that_does_not_wait(
     app: App, fake_api: FakeBotApi, telegram: TelegramAdapter
 ) -> None:
     await bind_group(app, GROUP)
     flooder, other = user(FLOODER, language="en"), user(OTHER, language="en")
-    # warm up both paths, so the figure is the flood's and not a first connection's
     fake_api.say("/help", user=other)
     await fake_api.replies(OTHER, 1)
 
+    fake_api.hold(GROUP)
     flood = [fake_api.message("/events", chat_id=GROUP, user=flooder) for _ in range(FLOOD)]
     for message in flood:
         fake_api.push({"message": message})
-    asked = time.monotonic()
+    await fake_api.wait_for(lambda: fake_api.holding > 0, 30)  # the group's first answer waits
     fake_api.say("/help", user=other)
-    [answer] = (await fake_api.replies(OTHER, 2, seconds=60))[1:]
-    waited = time.monotonic() - asked
+    [answer] = (await fake_api.replies(OTHER, 2, seconds=PRIVATE_WAIT))[1:]
     assert "/events" in answer.text
-    assert waited < WITHIN, f"the private answer took {waited:.2f} s during the flood"
+    assert fake_api.messages_to(GROUP) == []  # answered while the group's answers still wait
+    await fake_api.release(GROUP)
 
     await settled(telegram, fake_api)
     await asyncio.sleep(0.3)  # an answer queued somewhere would arrive now

@@ -6,8 +6,8 @@ sendDocument (multipart; the file and its name kept), getFile and the file downl
 (`/file/bot<token>/<path>`, for documents users send with `send_file`), editMessageText,
 answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook, getChatMember), refuses what
 Telegram refuses (text over 4096 characters, HTML it cannot parse, callback_data over 64
-bytes, bad command menus), and fails on demand: 429 with retry_after, 5xx, and 403 for chats
-that blocked the bot.
+bytes, bad command menus), fails on demand: 429 with retry_after, 5xx, and 403 for chats
+that blocked the bot, and holds a chat's messages unanswered until released.
 """
 
 from __future__ import annotations
@@ -254,6 +254,9 @@ class FakeBotApi:
     exactly these members (anyone else has left); in a group not listed everyone is a member."""
     refusing: dict[int, tuple[int, str]] = field(default_factory=dict)
     """Chats where sendMessage is refused: chat id -> (status, description)."""
+    held: set[int] = field(default_factory=set)
+    """Chats where sendMessage waits, unanswered, until `release` (a Telegram slow to take
+    that chat's messages)."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -270,6 +273,8 @@ class FakeBotApi:
         """Updates up to this id were fetched by the bot (it asked for the ones after them)."""
         self.last_pushed = 0
         self.polls = 0
+        self.holding = 0
+        """sendMessage requests waiting in a held chat."""
         """How many getUpdates requests have come in (answered or still waiting)."""
         self.user_files: dict[str, bytes] = {}
         """Documents users sent (file_id -> content), served by getFile and the download."""
@@ -328,6 +333,15 @@ class FakeBotApi:
     def block(self, chat_id: int) -> None:
         """The chat blocked the bot (or removed it): sending there answers 403."""
         self.blocked.add(chat_id)
+
+    def hold(self, chat_id: int) -> None:
+        """sendMessage to the chat waits from now on, until `release`."""
+        self.held.add(chat_id)
+
+    async def release(self, chat_id: int) -> None:
+        """The held messages to the chat go through."""
+        self.held.discard(chat_id)
+        await self._notify()
 
     def upgrade(self, old_chat_id: int, new_chat_id: int, *, announce: bool = True) -> None:
         """The group becomes a supergroup with a new id: sending to the old id answers 400 with
@@ -703,6 +717,13 @@ class FakeBotApi:
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if chat_id in self.held:
+            self.holding += 1
+            await self._notify()
+            try:
+                await self.wait_for(lambda: chat_id not in self.held, 600)
+            finally:
+                self.holding -= 1
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id in self.refusing:
