@@ -35,9 +35,29 @@ def _text(component: object, name: str) -> str | None:
     return str(value) if value is not None else None
 
 
+def _too_frequent(calendar: Calendar) -> bool:
+    """Whether an event repeats more than once a minute: expanding such a rule computes
+    millions of moments before the first one can be looked at. Rules that cannot be read
+    are left to the expansion, which skips their series."""
+    for component in calendar.walk("VEVENT"):
+        rules = component.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules]:
+            try:
+                frequency = [str(f).upper() for f in rule.get("FREQ", [])]
+                interval = int((rule.get("INTERVAL") or [1])[0])
+                by_second = len(rule.get("BYSECOND", []))
+            except Exception:
+                continue
+            if ("SECONDLY" in frequency and interval < 60) or by_second > 1:
+                return True
+    return False
+
+
 def _occurrences(calendar: Calendar, now: datetime, zone: ZoneInfo) -> Iterator[Any]:
     """The occurrences from yesterday on, soonest first, until the horizon: at most one more
     than MAX_EVENTS, within EXPAND_SECONDS (a rule repeating every second ends here)."""
+    if _too_frequent(calendar):
+        raise FeedError("an event repeats more than once a minute")
     deadline = time.monotonic() + EXPAND_SECONDS
     horizon = now + HORIZON
     try:

@@ -155,7 +155,19 @@ async def test_a_partners_feed_is_imported_changed_and_shrunk(
                     "every-second", "Ves čas", f"{ZONE}20261201T000000", extra="RRULE:FREQ=SECONDLY"
                 )
             ),
-            "more than",
+            "more than once a minute",
+        ),
+        (
+            "/feed.ics",
+            vcalendar(
+                vevent(
+                    "twice-a-minute",
+                    "Ves čas",
+                    f"{ZONE}20261201T000000",
+                    extra="RRULE:FREQ=MINUTELY;BYSECOND=0,30",
+                )
+            ),
+            "more than once a minute",
         ),
     ],
 )
