@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from models.errors import Invalid, NotFound
 from models.freshness import person_written
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
+from models.services.batches import Batches
 from models.services.event_views import RELATIONS, event_view
 from models.services.network.service import shared_with
 from models.services.rsvp.notices import tell_promoted
@@ -75,6 +77,7 @@ def is_over(event: Event, now: datetime) -> bool:
 class RsvpService(Service):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._batches = Batches(self._answer_all)
         self.on_counts: list[Callable[[int], None]] = []
         """Told the id of an event whose counts changed, after the commit (to edit its
         announcements)."""
@@ -102,11 +105,20 @@ class RsvpService(Service):
     ) -> Outcome:
         """Stores a person's answer. "yes" is going while places are free and nobody waits,
         else waiting at the end of the line; the same answer again changes nothing; a place
-        given up goes to the first in line whose party fits."""
+        given up goes to the first in line whose party fits. Answers to one event that come
+        while one is being stored are stored together next, in the order they came."""
         if not 0 <= guests <= GUESTS_MAX:
             raise Invalid("guests", "too_large", GUESTS_MAX)
         if answer is not Answer.YES:
             guests = 0
+        asked = _Asked(identity, answer, guests, name.strip()[:NAME_MAX], private_chat, locale)
+        return await self._batches.submit((event_id, coalition_slug), asked)
+
+    async def _answer_all(self, key: tuple[int, str], batch: list[_Asked]) -> list[Outcome]:
+        """The answers to one event from one coalition's people, in one transaction under the
+        event's lock, each as if stored alone in turn (the counts as the one before left
+        them); a place given up goes to the line after the last of them."""
+        event_id, coalition_slug = key
         now = self._clock()
         async with self._sessions.begin() as session:
             attendance, event, own = await self._lock(session, coalition_slug, event_id)
@@ -115,61 +127,82 @@ class RsvpService(Service):
             if is_over(event, now):
                 raise Invalid("event", "over")
             connection = await session.connection()
-            row = (await connection.execute(_ANSWER_OF, {"e": event_id, "i": identity})).first()
-            old_state = RsvpState(row.state) if row is not None else None
-            old_guests = row.guests if row is not None else 0
-            old_position = row.position if row is not None else None
-            state = self._next_state(attendance, answer, old_state, old_guests, guests)
-            if row is not None and state is old_state and guests == old_guests:
-                return Outcome(
+            stored: dict[str, dict[str, Any]] = {
+                row.identity: row._asdict()
+                for row in await connection.execute(
+                    _ANSWERS_OF, {"e": event_id, "i": sorted({a.identity for a in batch})}
+                )
+            }
+            written: dict[str, dict[str, Any]] = {}
+            decided: list[tuple[RsvpState, int, int | None, bool]] = []
+            for asked in batch:
+                row = stored.get(asked.identity)
+                old_state = RsvpState(row["state"]) if row is not None else None
+                old_guests = row["guests"] if row is not None else 0
+                old_position = row["position"] if row is not None else None
+                state = self._next_state(
+                    attendance, asked.answer, old_state, old_guests, asked.guests
+                )
+                if row is not None and state is old_state and asked.guests == old_guests:
+                    decided.append((state, asked.guests, old_position, False))
+                    continue
+                _tally(attendance, old_state, old_guests, -1)
+                _tally(attendance, state, asked.guests, 1)
+                position = old_position if state is RsvpState.WAITING else None
+                if state is RsvpState.WAITING and old_state is not RsvpState.WAITING:
+                    attendance.queued += 1
+                    position = attendance.queued
+                new_row = {
+                    "event_id": event_id,
+                    "identity": asked.identity,
+                    "state": state,
+                    "guests": asked.guests,
+                    "position": position,
+                    "answered_at": now,
+                    "name": asked.name or (row["name"] if row is not None else ""),
+                    "private_chat": asked.private_chat
+                    or (row["private_chat"] if row is not None else None),
+                    "locale": asked.locale or (row["locale"] if row is not None else None),
+                }
+                stored[asked.identity] = written[asked.identity] = new_row
+                decided.append((state, asked.guests, position, True))
+            promoted: tuple[Promoted, ...] = ()
+            due: list[datetime] = []
+            if written:
+                # one prebuilt upsert on the connection, no unit of work: a person's answer is
+                # personal, so it refreshes only what is remembered about them
+                await connection.execute(
+                    _upsert(session.get_bind().dialect.name), list(written.values())
+                )
+                for identity in written:
+                    person_written(session, identity)
+            lines = [
+                await self._line(session, event_id, state, position)
+                for state, _guests, position, _changed in decided
+            ]
+            if written:
+                promoted = await self._promote(session, attendance)
+                due = await tell_promoted(session, attendance.coalition_id, promoted, now)
+            counts = counts_of(attendance)
+            view = event_view(event) if own else None
+            outcomes = [
+                Outcome(
                     event.id,
                     event.title,
                     state,
                     guests,
-                    await self._line(session, event_id, state, old_position),
-                    changed=False,
-                    counts=counts_of(attendance),
-                    event=event_view(event) if own else None,
+                    line,
+                    changed=changed,
+                    counts=counts,
+                    promoted=promoted if changed else (),
+                    event=view,
                 )
-            _tally(attendance, old_state, old_guests, -1)
-            _tally(attendance, state, guests, 1)
-            position = old_position if state is RsvpState.WAITING else None
-            if state is RsvpState.WAITING and old_state is not RsvpState.WAITING:
-                attendance.queued += 1
-                position = attendance.queued
-            # one prebuilt upsert on the connection, no unit of work: the person's answer is
-            # personal, so it refreshes only what is remembered about them
-            await connection.execute(
-                _upsert(session.get_bind().dialect.name),
-                {
-                    "event_id": event_id,
-                    "identity": identity,
-                    "state": state,
-                    "guests": guests,
-                    "position": position,
-                    "answered_at": now,
-                    "name": name.strip()[:NAME_MAX] or (row.name if row is not None else ""),
-                    "private_chat": private_chat or (row.private_chat if row is not None else None),
-                    "locale": locale or (row.locale if row is not None else None),
-                },
-            )
-            person_written(session, identity)
-            promoted = await self._promote(session, attendance)
-            due = await tell_promoted(session, attendance.coalition_id, promoted, now)
-            outcome = Outcome(
-                event.id,
-                event.title,
-                state,
-                guests,
-                await self._line(session, event_id, state, position),
-                changed=True,
-                counts=counts_of(attendance),
-                promoted=promoted,
-                event=event_view(event) if own else None,
-            )
+                for (state, guests, _position, changed), line in zip(decided, lines, strict=True)
+            ]
         self._planned(due)
-        self._counts_changed(outcome.event_id)
-        return outcome
+        if written:
+            self._counts_changed(event_id)
+        return outcomes
 
     @staticmethod
     def _next_state(
@@ -412,10 +445,28 @@ class RsvpService(Service):
         return int(ahead or 0) + 1
 
 
-_ANSWER_OF = select(
-    Rsvp.state, Rsvp.guests, Rsvp.position, Rsvp.name, Rsvp.private_chat, Rsvp.locale
-).where(Rsvp.event_id == bindparam("e"), Rsvp.identity == bindparam("i"))
-"""A person's answer to an event, as it is now."""
+_ANSWERS_OF = select(
+    Rsvp.identity,
+    Rsvp.state,
+    Rsvp.guests,
+    Rsvp.position,
+    Rsvp.name,
+    Rsvp.private_chat,
+    Rsvp.locale,
+).where(Rsvp.event_id == bindparam("e"), Rsvp.identity.in_(bindparam("i", expanding=True)))
+"""People's answers to an event, as they are now."""
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """One person's answer waiting to be stored."""
+
+    identity: str
+    answer: Answer
+    guests: int
+    name: str
+    private_chat: str | None
+    locale: str | None
 
 
 @functools.cache
