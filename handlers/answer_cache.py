@@ -39,6 +39,9 @@ class Freshness(Protocol):
         """`listener(identity)` after a person's own settings or roles changed (EVERYONE
         when a change named no one in particular)."""
 
+    def on_answers_changed(self, listener: Callable[[str], None]) -> None:
+        """`listener(identity)` after a person's own answer to an event was stored."""
+
     async def refresh_if_due(self) -> None: ...
 
 

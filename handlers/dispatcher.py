@@ -101,6 +101,7 @@ class Dispatcher:
         coalition's content, the minute, or the reader's own change (an RSVP)."""
         if freshness is not None:
             freshness.on_person_changed(self._forget_person)
+            freshness.on_answers_changed(self._personal.forget)
         self.chats = ChatEvents(services, self.context_of, self.reader)
         self.observers: list[Callable[[IncomingCommand, float, Reply], None]] = []
         """Told every answered command, the seconds it took and the reply (for /metrics)."""

@@ -44,6 +44,7 @@ ALL_COALITIONS = "answers.all_coalitions"
 CONTEXTS = "answers.contexts"
 ALL_CONTEXTS = "answers.all_contexts"
 PEOPLE_CHANGED = "answers.people"
+PEOPLE_ANSWERED = "answers.people_answered"
 COMMITTED = "answers.committed"
 
 
@@ -91,10 +92,12 @@ def content_written(session: Session | AsyncSession, coalition_id: int) -> None:
     session.info.setdefault(COALITIONS, set()).add(coalition_id)
 
 
-def person_written(session: Session | AsyncSession, identity: str) -> None:
-    """A personal row of `identity` written on the session's connection, past the ORM's unit
-    of work: it counts at the commit as a flushed row would."""
-    session.info.setdefault(PEOPLE_CHANGED, set()).add(identity)
+def personal_answer_written(session: Session | AsyncSession, identity: str) -> None:
+    """A person's own answer (to an event) written on the session's connection, past the
+    ORM's unit of work: at the commit it refreshes what is remembered of that person's
+    answers; their chat contexts (coalition, role, languages) stay, as nothing in them
+    changed."""
+    session.info.setdefault(PEOPLE_ANSWERED, set()).add(identity)
 
 
 class ContentChanges:
@@ -113,6 +116,7 @@ class ContentChanges:
         self._known: dict[int, int] = {}
         self._people_seen: int | None = None
         self._listeners: list[Callable[[str], None]] = []
+        self._answer_listeners: list[Callable[[str], None]] = []
         self._sessions = sessions
         self.poll_seconds = poll_seconds
         self._monotonic = monotonic
@@ -138,6 +142,11 @@ class ContentChanges:
         (`EVERYONE` when a change named no one in particular)."""
         self._listeners.append(listener)
 
+    def on_answers_changed(self, listener: Callable[[str], None]) -> None:
+        """Calls `listener(identity)` when this process stored a person's own answer (their
+        settings and roles unchanged)."""
+        self._answer_listeners.append(listener)
+
     async def refresh_if_due(self) -> None:
         """Reads the stored counters unless they were read within `poll_seconds`."""
         now = self._monotonic()
@@ -161,7 +170,13 @@ class ContentChanges:
                 )
         self._learn(stored, people, changed)
 
-    def _learn(self, revisions: dict[int, int], people: int | None, changed: list[str]) -> None:
+    def _learn(
+        self,
+        revisions: dict[int, int],
+        people: int | None,
+        changed: list[str],
+        answered: Iterable[str] = (),
+    ) -> None:
         for coalition_id, revision in revisions.items():
             if revision > self._known.get(coalition_id, 0):
                 self._known[coalition_id] = revision
@@ -173,6 +188,9 @@ class ContentChanges:
             for identity in changed:
                 for listener in self._listeners:
                     listener(identity)
+        for identity in answered:
+            for listener in self._answer_listeners:
+                listener(identity)
 
     def _note(self, session: Session, answers: Answers | None, name: str) -> Answers:
         if answers is None:
@@ -233,19 +251,21 @@ class ContentChanges:
             coalitions.update(known if every_coalition else ())
             contexts.update(known if every_context else ())
         people: set[str] = session.info.pop(PEOPLE_CHANGED, set())
-        if not coalitions and not contexts and not people:
+        answered: set[str] = session.info.pop(PEOPLE_ANSWERED, set()) - people
+        if not coalitions and not contexts and not people and not answered:
             return
         # last in the transaction, in one order, so writers wait briefly and never deadlock;
         # every row in one statement (the personal row among them), one round trip
         keys = sorted(
-            coalitions | {-coalition for coalition in contexts} | ({PEOPLE} if people else set())
+            coalitions
+            | {-coalition for coalition in contexts}
+            | ({PEOPLE} if people or answered else set())
         )
         committed = self._bump_all(session, keys)
-        if people:
+        if people or answered:
             revision = committed[PEOPLE]
-            for identity in sorted(people):
-                self._record(session, identity, revision)
-        session.info[COMMITTED] = (committed, sorted(people))
+            self._record(session, sorted(people | answered), revision)
+        session.info[COMMITTED] = (committed, sorted(people), sorted(answered))
 
     def _bump_all(self, session: Session, keys: list[int]) -> dict[int, int]:
         """Adds one to each row's revision (making a new row at 1): the revisions now."""
@@ -268,9 +288,12 @@ class ContentChanges:
         bump, _record = self._statements(session)
         return int(session.connection().scalar(bump, {"key": key}) or 0)
 
-    def _record(self, session: Session, identity: str, revision: int) -> None:
+    def _record(self, session: Session, identities: list[str], revision: int) -> None:
+        """Each person's last change is this revision (one statement for them all)."""
         _bump, record = self._statements(session)
-        session.connection().execute(record, {"identity": identity, "revision": revision})
+        session.connection().execute(
+            record, [{"identity": identity, "revision": revision} for identity in identities]
+        )
 
     def _statements(self, session: Session) -> tuple[Executable, Executable]:
         """The two upserts for the session's database, made once: run on its connection, they
@@ -303,12 +326,20 @@ class ContentChanges:
         committed = session.info.pop(COMMITTED, None)
         if committed is None:
             return
-        revisions, people = committed
+        revisions, people, answered = committed
         mine = revisions.pop(PEOPLE, None)
         if mine is not None and self._people_seen is not None and mine == self._people_seen + 1:
             self._people_seen = mine  # nobody else changed a person in between
-        self._learn(revisions, None, people)
+        self._learn(revisions, None, people, answered)
 
     def _after_rollback(self, session: Session) -> None:
-        for key in (COALITIONS, ALL_COALITIONS, CONTEXTS, ALL_CONTEXTS, PEOPLE_CHANGED, COMMITTED):
+        for key in (
+            COALITIONS,
+            ALL_COALITIONS,
+            CONTEXTS,
+            ALL_CONTEXTS,
+            PEOPLE_CHANGED,
+            PEOPLE_ANSWERED,
+            COMMITTED,
+        ):
             session.info.pop(key, None)

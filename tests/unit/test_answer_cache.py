@@ -22,6 +22,9 @@ class Revisions:
     def on_person_changed(self, listener: Callable[[str], None]) -> None:
         return None
 
+    def on_answers_changed(self, listener: Callable[[str], None]) -> None:
+        return None
+
     async def refresh_if_due(self) -> None:
         return None
 

@@ -25,7 +25,7 @@ from sqlalchemy.sql.expression import Executable
 
 from models.entities import Event, EventStatus, Role
 from models.errors import Invalid, NotFound
-from models.freshness import person_written
+from models.freshness import personal_answer_written
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
 from models.services.base import Service, coalition_id_of
 from models.services.batches import Batches
@@ -175,7 +175,7 @@ class RsvpService(Service):
                     _upsert(session.get_bind().dialect.name), list(written.values())
                 )
                 for identity in written:
-                    person_written(session, identity)
+                    personal_answer_written(session, identity)
             lines = [
                 await self._line(session, event_id, state, position)
                 for state, _guests, position, _changed in decided
