@@ -92,6 +92,13 @@ def content_written(session: Session | AsyncSession, coalition_id: int) -> None:
     session.info.setdefault(COALITIONS, set()).add(coalition_id)
 
 
+def person_changed(session: Session | AsyncSession, identity: str) -> None:
+    """A personal row of `identity` written on the session's connection, past the ORM's unit
+    of work: at the commit it refreshes everything remembered about that person, as a
+    flushed row would."""
+    session.info.setdefault(PEOPLE_CHANGED, set()).add(identity)
+
+
 def personal_answer_written(session: Session | AsyncSession, identity: str) -> None:
     """A person's own answer (to an event) written on the session's connection, past the
     ORM's unit of work: at the commit it refreshes what is remembered of that person's

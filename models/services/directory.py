@@ -35,8 +35,10 @@ from models.entities import (
     UserSetting,
 )
 from models.errors import Invalid, NotFound, PermissionDenied
+from models.freshness import person_changed
 from models.reminders import Delivery
 from models.services.base import Service, area_view, coalition_id_of, coalition_view
+from models.services.batches import Batches
 from models.services.views import AreaView, ChatContext, CoalitionView
 
 LOCALES = ("sl", "en")
@@ -109,6 +111,12 @@ def bound_chat_context() -> Select[*tuple[Any, ...]]:
 
 
 class DirectoryService(Service):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sightings: Batches[None, tuple[str, str, bool], None] = Batches(
+            self._record_sightings
+        )
+
     async def context(
         self,
         user_id: str,
@@ -239,20 +247,29 @@ class DirectoryService(Service):
         )
 
     async def record_presence(self, user_id: str, chat_id: str, member: bool) -> None:
-        """Remembers whether a person is in a chat (they wrote there, or the platform said)."""
+        """Remembers whether a person is in a chat (they wrote there, or the platform said).
+        Those that come while others are written are written together next."""
+        await self._sightings.submit(None, (user_id, chat_id, member))
+
+    async def _record_sightings(
+        self, _key: None, sightings: list[tuple[str, str, bool]]
+    ) -> list[None]:
+        """One statement for them all, the last word on a person in a chat winning; what is
+        remembered of these people's private chats is forgotten, and nobody else's."""
         now = self._clock()
+        latest = {(user_id, chat_id): member for user_id, chat_id, member in sightings}
         async with self._sessions.begin() as session:
-            dialect = session.get_bind().dialect.name
-            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-            statement = insert(ChatSighting).values(
-                identity=user_id, chat_id=chat_id, member=member, checked_at=now
+            connection = await session.connection()
+            await connection.execute(
+                _sightings_upsert(connection.dialect.name),
+                [
+                    {"identity": user_id, "chat_id": chat_id, "member": member, "checked_at": now}
+                    for (user_id, chat_id), member in latest.items()
+                ],
             )
-            await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[ChatSighting.identity, ChatSighting.chat_id],
-                    set_={"member": member, "checked_at": now},
-                )
-            )
+            for user_id, _chat_id in latest:
+                person_changed(session, user_id)
+        return [None] * len(sightings)
 
     async def choose_coalition(self, user_id: str, coalition_slug: str) -> None:
         """Remembers the coalition a person's private chat is about (who may is checked
@@ -585,3 +602,13 @@ __all__ = [
     "PermissionDenied",
     "PrivateOptions",
 ]
+
+
+@functools.cache
+def _sightings_upsert(dialect: str) -> Any:
+    """A person's presence in a chat, written whether or not it was known (built once)."""
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(ChatSighting)
+    return statement.on_conflict_do_update(
+        index_elements=[ChatSighting.identity, ChatSighting.chat_id],
+        set_={"member": statement.excluded.member, "checked_at": statement.excluded.checked_at},
+    )
