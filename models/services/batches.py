@@ -25,27 +25,27 @@ class Batches(Generic[Key, Request, Result]):
     def __init__(self, handle: Callable[[Key, list[Request]], Awaitable[Sequence[Result]]]) -> None:
         self._handle = handle
         self._gathering: dict[Key, list[tuple[Request, asyncio.Future[Result]]]] = {}
-        self._running: set[asyncio.Task[None]] = set()
+        self._draining: dict[Key, asyncio.Task[None]] = {}
 
     async def submit(self, key: Key, request: Request) -> Result:
         """The request's result, once its batch is handled. A caller cancelled before its
         batch begins leaves it without that request."""
-        answered: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
-        gathered = self._gathering.get(key)
-        if gathered is not None:  # a batch is being handled on this key: join the next one
-            gathered.append((request, answered))
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[Result] = loop.create_future()
+        draining = self._draining.get(key)
+        if draining is not None and not draining.done() and draining.get_loop() is loop:
+            self._gathering[key].append((request, answered))  # joins the next batch
         else:
             self._gathering[key] = [(request, answered)]
-            task = asyncio.create_task(self._drain(key))
-            self._running.add(task)
-            task.add_done_callback(self._running.discard)
+            self._draining[key] = loop.create_task(self._drain(key))
         return await answered
 
     async def _drain(self, key: Key) -> None:
         while True:
             gathered = [(r, f) for r, f in self._gathering.get(key, ()) if not f.done()]
             if not gathered:
-                self._gathering.pop(key, None)
+                if self._draining.get(key) is asyncio.current_task():
+                    del self._gathering[key], self._draining[key]
                 return
             self._gathering[key] = []
             try:
@@ -56,7 +56,10 @@ class Batches(Generic[Key, Request, Result]):
                         answered.set_exception(error)
                 continue
             except BaseException:  # cancelled: the process is stopping
-                waiting = gathered + self._gathering.pop(key, [])
+                waiting = list(gathered)
+                if self._draining.get(key) is asyncio.current_task():
+                    waiting += self._gathering.pop(key, [])
+                    del self._draining[key]
                 for _, answered in waiting:
                     answered.cancel()
                 raise
