@@ -1,12 +1,15 @@
-"""Answers to events, one transaction each, taking the event's row of counts first.
+"""Answers to events, taking the event's row of counts first in every transaction.
 
 Every change of answers to an event begins by locking that event's `event_attendance` row
 (made on the first answer): on PostgreSQL with `SELECT … FOR UPDATE`, so answers from any
 number of sessions and processes take turns; on SQLite the first statement is a write, which
 takes the database's write lock. Each answer then reads the counts as the previous one left
-them, so the places taken never pass the capacity. The row is written through the ORM, so a
-change of counts refreshes the remembered answers of the event's coalition, and only those;
-a person's own answer (`rsvps`) is personal and refreshes only what is remembered about them.
+them, so the places taken never pass the capacity. Answers to one event that arrive while
+one is being stored wait and are stored next, together, in one transaction (a hundred people
+pressing Going at once take the lock a few times, not a hundred). The row is written through
+the ORM, so a change of counts refreshes the remembered answers of the event's coalition,
+and only those; a person's own answer (`rsvps`) is personal and refreshes only what is
+remembered of that person's answers.
 """
 
 from __future__ import annotations
