@@ -116,6 +116,7 @@ class DirectoryService(Service):
         self._sightings: Batches[None, tuple[str, str, bool], None] = Batches(
             self._record_sightings
         )
+        self._bound_contexts: Batches[str, str, ChatContext] = Batches(self._contexts_in)
 
     async def context(
         self,
@@ -131,38 +132,29 @@ class DirectoryService(Service):
         gives that one. A private chat gives none here: who may see what there is decided
         with `private_options` and the platform (handlers/access.py). A retired coalition
         counts as none. One statement, two with a named coalition: this runs before every
-        command.
+        command. Asked for several people of one chat at once, they are read in one session.
         """
+        if not coalition_hint:
+            return await self._bound_contexts.submit(chat_id, user_id)
         async with self._sessions() as session:
-            coalition: Coalition | None = None
-            role: Role | None = Role.MEMBER
-            if coalition_hint:
-                bound_coalition, chat_locale, user_locale = (
-                    await session.execute(
-                        select(
-                            select(ChatBinding.coalition_id)
-                            .where(ChatBinding.chat_id == chat_id)
-                            .scalar_subquery(),
-                            select(ChatBinding.locale)
-                            .where(ChatBinding.chat_id == chat_id)
-                            .scalar_subquery(),
-                            stored_locale(user_id),
-                        )
+            bound_coalition, chat_locale, user_locale = (
+                await session.execute(
+                    select(
+                        select(ChatBinding.coalition_id)
+                        .where(ChatBinding.chat_id == chat_id)
+                        .scalar_subquery(),
+                        select(ChatBinding.locale)
+                        .where(ChatBinding.chat_id == chat_id)
+                        .scalar_subquery(),
+                        stored_locale(user_id),
                     )
-                ).one()
-                coalition, role = await self._with_role(
-                    session,
-                    and_(Coalition.slug == coalition_hint, Coalition.retired.is_(False)),
-                    user_id,
                 )
-            else:
-                bound_coalition, chat_locale, user_locale, coalition, role = (
-                    await session.execute(
-                        bound_chat_context(), {"chat_id": chat_id, "user_id": user_id}
-                    )
-                ).one()
-                if coalition is None:
-                    bound_coalition = None  # unbound, or bound to a retired coalition
+            ).one()
+            coalition, role = await self._with_role(
+                session,
+                and_(Coalition.slug == coalition_hint, Coalition.retired.is_(False)),
+                user_id,
+            )
             return ChatContext(
                 coalition=coalition_view(coalition) if coalition else None,
                 role=role or Role.MEMBER,
@@ -170,6 +162,29 @@ class DirectoryService(Service):
                 chat_locale=chat_locale,
                 chat_bound=bound_coalition is not None,
             )
+
+    async def _contexts_in(self, chat_id: str, user_ids: list[str]) -> list[ChatContext]:
+        """The contexts of these people in a chat: the chat's coalition (when bound to one
+        not retired), each one's role there and stored languages."""
+        found: dict[str, ChatContext] = {}
+        async with self._sessions() as session:
+            for user_id in user_ids:
+                if user_id in found:
+                    continue
+                bound_coalition, chat_locale, user_locale, coalition, role = (
+                    await session.execute(
+                        bound_chat_context(), {"chat_id": chat_id, "user_id": user_id}
+                    )
+                ).one()
+                found[user_id] = ChatContext(
+                    coalition=coalition_view(coalition) if coalition else None,
+                    role=role or Role.MEMBER,
+                    user_locale=user_locale,
+                    chat_locale=chat_locale,
+                    # bound to a retired coalition counts as unbound
+                    chat_bound=bound_coalition is not None and coalition is not None,
+                )
+        return [found[user_id] for user_id in user_ids]
 
     async def private_options(
         self, user_id: str, remembered_since: datetime, *, every: bool = False
