@@ -15,6 +15,7 @@ remembered of that person's answers.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -179,10 +180,9 @@ class RsvpService(Service):
                 )
                 for identity in written:
                     personal_answer_written(session, identity)
-            lines = [
-                await self._line(session, event_id, state, position)
-                for state, _guests, position, _changed in decided
-            ]
+            lines = await self._lines(
+                session, event_id, [(state, position) for state, _g, position, _c in decided]
+            )
             if written:
                 promoted = await self._promote(session, attendance)
                 due = await tell_promoted(session, attendance.coalition_id, promoted, now)
@@ -429,6 +429,34 @@ class RsvpService(Service):
             row.state, row.position = RsvpState.GOING, None
         await session.flush()
         return tuple(promoted)
+
+    async def _lines(
+        self,
+        session: AsyncSession,
+        event_id: int,
+        answers: list[tuple[RsvpState, int | None]],
+    ) -> list[int | None]:
+        """Each waiting answer's place in line (1: next), else None: one statement for all."""
+        waiting = [p for state, p in answers if state is RsvpState.WAITING and p is not None]
+        if not waiting:
+            return [None] * len(answers)
+        ahead = sorted(
+            position
+            for position in await session.scalars(
+                select(Rsvp.position).where(
+                    Rsvp.event_id == event_id,
+                    Rsvp.state == RsvpState.WAITING,
+                    Rsvp.position < max(waiting),
+                )
+            )
+            if position is not None
+        )
+        return [
+            bisect_left(ahead, position) + 1
+            if state is RsvpState.WAITING and position is not None
+            else None
+            for state, position in answers
+        ]
 
     async def _line(
         self, session: AsyncSession, event_id: int, state: RsvpState, position: int | None
