@@ -5,20 +5,20 @@
 
 Builds a coalition with one event of PLACES places in a fresh PostgreSQL database on that
 server and runs the bot's Telegram adapter (python-telegram-bot, long polling, its outgoing
-rate limits off, the per-person command limit off) and the announcement-count edits against
-the fake Bot API (bench.fake_telegram), all in this process. It then offers RATE button
-presses a second for SECONDS seconds on the event's message in one group, each on its own
-schedule whether or not the ones before it have been answered (an open loop, as people
-press): 2,000 people, each press Going, Maybe or Can't at random, so some people press the
-same button twice and some change their answer. A press's time runs from its update being
-offered to getUpdates to the fake receiving the answerCallbackQuery that ends it (the whole
-way: polling, the adapter, the dispatcher, the answer stored under the event's row lock, the
-reply rendered). It prints p50 and p99 of those times in milliseconds, the rate offered and
-the rate answered, the presses answered with an alert (a refusal, or the dispatcher's "not
-answered in time" after 8 s: the answer may still be stored), whether the counts agree with
-the rows afterwards (places taken never above the capacity), and this process's CPU time
-per press answered (bot and fake together: on a shared machine it varies less than the
-rates). `--profile DIR` samples the measured presses with pyinstrument.
+rate limits off, the per-person command limit off) and the announcement-count edits in this
+process, against the fake Bot API (bench.fake_telegram) in a process of its own, as Telegram
+is. That process offers RATE button presses a second for SECONDS seconds on the event's
+message in one group, each on its own schedule whether or not the ones before it have been
+answered (an open loop, as people press): 2,000 people, each press Going, Maybe or Can't at
+random, so some people press the same button twice and some change their answer. A press's
+time runs from its update being offered to getUpdates to the fake receiving the
+answerCallbackQuery that ends it (the whole way: polling, the adapter, the dispatcher, the
+answer stored under the event's row lock, the reply rendered). It prints p50 and p99 of those
+times in milliseconds, the rate offered and the rate answered, the presses answered with an
+alert (a refusal, or the dispatcher's "not answered in time" after 8 s: the answer may still
+be stored), whether the counts agree with the rows afterwards (places taken never above the
+capacity), and the bot process's CPU time per press answered (on a shared machine it varies
+less than the rates). `--profile DIR` samples the measured presses with pyinstrument.
 
 What it does not measure: Telegram's own network and servers; the fake answers at once.
 """
@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import statistics
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -65,19 +68,96 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+@dataclass(frozen=True)
+class Order:
+    """What the presser is told once the bot is ready."""
+
+    event_id: int
+    rate: int
+    seconds: float
+
+
+def presser(connection: Connection) -> None:
+    """The fake Bot API and the people pressing, in a process of their own: Telegram is not
+    in the bot's process, and its work must not count as the bot's."""
+    asyncio.run(_serve_and_press(connection))
+
+
+async def _serve_and_press(connection: Connection) -> None:
+    fake = FakeTelegram()
+    await fake.start()
+    try:
+        connection.send(fake.base_url)
+        order: Order = await asyncio.to_thread(connection.recv)
+        chooser = random.Random(20261129)
+        answers = ("yes", "yes", "maybe", "no")
+        update_ids = iter(range(1, 10**9))
+
+        def press() -> None:
+            person, answer = chooser.randrange(PEOPLE), chooser.choice(answers)
+            fake.press(
+                callback_update(
+                    next(update_ids),
+                    f"/rsvp {order.event_id} {answer}",
+                    chat_id=CHAT,
+                    message_id=MESSAGE,
+                    user_id=1000 + person,
+                    language="sl",
+                )
+            )
+
+        for _ in range(WARMUP):  # unmeasured: connections opened, caches filled
+            press()
+            async with asyncio.timeout(30):
+                await fake.queries_answered.wait()
+        fake.query_round_trips.clear()
+        connection.send("warm")
+        await asyncio.to_thread(connection.recv)  # the bot's side is measuring: go
+        total = int(order.rate * order.seconds)
+        began = time.perf_counter()
+        for n in range(total):
+            delay = began + n / order.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            press()
+        offered = time.perf_counter() - began
+        try:
+            async with asyncio.timeout(WAIT_SECONDS):
+                await fake.queries_answered.wait()
+        except TimeoutError:
+            pass
+        elapsed = time.perf_counter() - began
+        connection.send(
+            {
+                "presses": total,
+                "offered": offered,
+                "elapsed": elapsed,
+                "latencies": [t * 1000 for t in fake.query_round_trips.values()],
+                "alerts": fake.query_alerts,  # a refusal, or "not answered in time"
+            }
+        )
+        await asyncio.to_thread(connection.recv)  # the counts are settled: the edits are in
+        connection.send(fake.calls.get("editMessageText", 0))
+    finally:
+        await fake.close()
+
+
 async def measure(
     url: str, rate: int, seconds: float, places: int, profile: Path | None = None
 ) -> dict[str, object]:
     database = Database.connect(url)
     await asyncio.to_thread(database.upgrade)
     await database.dispose()
-    fake = FakeTelegram()
-    await fake.start()
+    spawning = multiprocessing.get_context("spawn")
+    here, there = spawning.Pipe()
+    pressing = spawning.Process(target=presser, args=(there,), daemon=True)
+    pressing.start()
+    base_url: str = await asyncio.to_thread(here.recv)
     config = replace(
         Config(),
         database_url=url,
         throttle=ThrottleConfig(burst=0),
-        telegram=TelegramConfig(token=TOKEN, base_url=fake.base_url),
+        telegram=TelegramConfig(token=TOKEN, base_url=base_url),
     )
     app = build_app(config)
     adapter = telegram_adapter(app, throttle=False, poll_timeout=10.0)
@@ -103,50 +183,20 @@ async def measure(
         await app.services.rsvp.set_capacity(SLUG, COORDINATOR, event.id, places)
         await adapter.start()
         await counts.start()
-        chooser = random.Random(20261129)
-        answers = ("yes", "yes", "maybe", "no")
-        update_ids = iter(range(1, 10**9))
-
-        def press() -> None:
-            person, answer = chooser.randrange(PEOPLE), chooser.choice(answers)
-            fake.press(
-                callback_update(
-                    next(update_ids),
-                    f"/rsvp {event.id} {answer}",
-                    chat_id=CHAT,
-                    message_id=MESSAGE,
-                    user_id=1000 + person,
-                    language="sl",
-                )
-            )
-
-        for _ in range(WARMUP):  # unmeasured: connections opened, caches filled
-            press()
-            async with asyncio.timeout(30):
-                await fake.queries_answered.wait()
-        fake.query_round_trips.clear()
+        here.send(Order(event.id, rate, seconds))
+        await asyncio.to_thread(here.recv)  # warmed up
         profiling = Profiling(profile, "rsvp") if profile is not None else None
         if profiling is not None:
             profiling.start()
-        total = int(rate * seconds)
         cpu_began = time.process_time()
-        began = time.perf_counter()
-        for n in range(total):
-            delay = began + n / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            press()
-        offered = time.perf_counter() - began
-        try:
-            async with asyncio.timeout(WAIT_SECONDS):
-                await fake.queries_answered.wait()
-        except TimeoutError:
-            pass
-        elapsed = time.perf_counter() - began
+        here.send("go")
+        pressed: dict[str, Any] = await asyncio.to_thread(here.recv)
         cpu = time.process_time() - cpu_began
         if profiling is not None:
             profiling.finish()
         await counts.settle()
+        here.send("settled")
+        edits: int = await asyncio.to_thread(here.recv)
         async with app.database.sessions() as session:
             attendance = await session.get_one(Attendance, event.id)
             going_places = await session.scalar(
@@ -171,16 +221,16 @@ async def measure(
             and attendance.declined == by_state.get(RsvpState.DECLINED, 0)
             and attendance.places <= places
         )
-        latencies = [t * 1000 for t in fake.query_round_trips.values()]
-        refused = fake.query_alerts  # an alert: a refusal, or "not answered in time"
+        latencies: list[float] = pressed["latencies"]
+        total: int = pressed["presses"]
         return {
             "presses": total,
-            "offered a second": total / offered,
-            "answered a second": len(latencies) / elapsed,
+            "offered a second": total / pressed["offered"],
+            "answered a second": len(latencies) / pressed["elapsed"],
             "unanswered": total - len(latencies),
             "p50 ms": statistics.median(latencies) if latencies else float("nan"),
             "p99 ms": percentile(latencies, 0.99) if latencies else float("nan"),
-            "error answers": refused,
+            "error answers": pressed["alerts"],
             "cpu ms a press": cpu * 1000 / max(1, len(latencies)),
             "counts exact": exact,
             "places taken": attendance.places,
@@ -188,14 +238,15 @@ async def measure(
             "going": attendance.going,
             "waiting": attendance.waiting,
             "people answered": sum(by_state.values()),
-            "edits": fake.calls.get("editMessageText", 0),
+            "edits": edits,
             "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         }
     finally:
         await counts.stop()
         await adapter.stop()
         await app.close()
-        await fake.close()
+        pressing.kill()
+        pressing.join()
 
 
 def main() -> None:
