@@ -30,6 +30,10 @@ class Freshness(Protocol):
     version: int
     """Grows whenever any change becomes known: what was read meanwhile may be older."""
 
+    context_version: int
+    """Grows whenever a change of what chat contexts read (bindings, roles, a coalition's
+    settings) becomes known, in any coalition."""
+
     def revision(self, coalition_id: int | None) -> int: ...
 
     def context_revision(self, coalition_id: int | None) -> int:
@@ -41,6 +45,9 @@ class Freshness(Protocol):
 
     def on_answers_changed(self, listener: Callable[[str], None]) -> None:
         """`listener(identity)` after a person's own answer to an event was stored."""
+
+    def on_person_seen(self, listener: Callable[[str], None]) -> None:
+        """`listener(identity)` after where a person was found (a chat) was stored."""
 
     async def refresh_if_due(self) -> None: ...
 
@@ -58,12 +65,19 @@ def stamp(freshness: Freshness, coalition_id: int | None, now: datetime) -> Stam
 
 class AnswerCache(Generic[Value]):
     """At most `size` values, the least recently used dropped first; entries put with a
-    `group` (say, the person they are about) can be forgotten together."""
+    `group` (say, the person they are about) can be forgotten together.
+
+    A value read from the database while its group was forgotten may predate the change
+    that made it go: `mark()` before the read and `put(..., since=mark)` keeps it only if
+    its group was not forgotten in between."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[Hashable, tuple[Stamp, Value, Hashable]] = OrderedDict()
         self._groups: dict[Hashable, set[Hashable]] = {}
+        self._forgets = 0
+        self._forgotten_at: dict[Hashable, int] = {}
+        self._cleared_at = 0
 
     def get(self, key: Hashable, current: Stamp) -> Value | None:
         return self.get_checked(key, lambda _value: current)
@@ -76,7 +90,23 @@ class AnswerCache(Generic[Value]):
         self._entries.move_to_end(key)
         return entry[1]
 
-    def put(self, key: Hashable, current: Stamp, value: Value, *, group: Hashable = None) -> None:
+    def mark(self) -> int:
+        """The moment, in forgettings, to pass to `put` for a value about to be read."""
+        return self._forgets
+
+    def put(
+        self,
+        key: Hashable,
+        current: Stamp,
+        value: Value,
+        *,
+        group: Hashable = None,
+        since: int | None = None,
+    ) -> None:
+        if since is not None and (
+            self._cleared_at > since or self._forgotten_at.get(group, -1) > since
+        ):
+            return  # read while its group was forgotten: it may be older than the change
         self._drop(key)
         self._entries[key] = (current, value, group)
         if group is not None:
@@ -86,10 +116,18 @@ class AnswerCache(Generic[Value]):
 
     def forget(self, group: Hashable) -> None:
         """Drops every entry put with this group."""
+        self._forgets += 1
+        self._forgotten_at[group] = self._forgets
+        if len(self._forgotten_at) > self.size:  # bounded: older marks count as a clearing
+            self._forgotten_at.clear()
+            self._cleared_at = self._forgets
         for key in self._groups.pop(group, set()):
             self._entries.pop(key, None)
 
     def clear(self) -> None:
+        self._forgets += 1
+        self._cleared_at = self._forgets
+        self._forgotten_at.clear()
         self._entries.clear()
         self._groups.clear()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -65,6 +65,12 @@ def _log_outcome(task: asyncio.Future[Reply]) -> None:
         log.debug("an abandoned command ended with %r", task.exception())
 
 
+def private_group(identity: str) -> tuple[str, str]:
+    """What a person's private-chat contexts are remembered under: they go when where the
+    person was found changes, which leaves their group chats' contexts alone."""
+    return ("private", identity)
+
+
 def _coalition_id(context: ChatContext) -> int | None:
     return context.coalition.id if context.coalition else None
 
@@ -102,6 +108,7 @@ class Dispatcher:
         if freshness is not None:
             freshness.on_person_changed(self._forget_person)
             freshness.on_answers_changed(self._personal.forget)
+            freshness.on_person_seen(self._forget_private)
         self.chats = ChatEvents(services, self.context_of, self.reader)
         self.observers: list[Callable[[IncomingCommand, float, Reply], None]] = []
         """Told every answered command, the seconds it took and the reply (for /metrics)."""
@@ -300,9 +307,12 @@ class Dispatcher:
             stored = self._contexts.get_checked(
                 key, lambda found: context_stamp(freshness, _coalition_id(found), now)
             )
+        group: Hashable = command.user_id
         if stored is None:
-            version = freshness.version if freshness is not None else 0
+            version = freshness.context_version if freshness is not None else 0
+            mark = self._contexts.mark()
             if command.chat_kind is ChatKind.PRIVATE and command.coalition is None:
+                group = private_group(command.user_id)  # it depends on where they were seen
                 stored = await self.access.context(command.user_id)
             else:
                 stored = await self.services.directory.context(
@@ -312,14 +322,15 @@ class Dispatcher:
                     coalition_hint=command.coalition,
                 )
             # a context with no coalition is not kept: nothing would tell it that one appeared;
-            # nor one read while a change became known, which it may predate
+            # nor one read while a change to contexts or to this person became known, which it
+            # may predate (others' answers and events leave it alone)
             if (
                 freshness is not None
                 and stored.coalition is not None
-                and freshness.version == version
+                and freshness.context_version == version
             ):
                 current = context_stamp(freshness, stored.coalition.id, now)
-                self._contexts.put(key, current, stored, group=command.user_id)
+                self._contexts.put(key, current, stored, group=group, since=mark)
         if stored.chat_bound and command.chat_kind is ChatKind.GROUP:
             await self.access.seen(command.user_id, command.chat_id)
         return stored
@@ -330,7 +341,11 @@ class Dispatcher:
             self._personal.clear()
         else:
             self._contexts.forget(identity)
+            self._contexts.forget(private_group(identity))
             self._personal.forget(identity)
+
+    def _forget_private(self, identity: str) -> None:
+        self._contexts.forget(private_group(identity))
 
     async def context_of(self, user_id: str, chat_id: str, chat_kind: ChatKind) -> ChatContext:
         """A chat's coalition and the person's role and languages, as a command would see them."""

@@ -45,6 +45,7 @@ CONTEXTS = "answers.contexts"
 ALL_CONTEXTS = "answers.all_contexts"
 PEOPLE_CHANGED = "answers.people"
 PEOPLE_ANSWERED = "answers.people_answered"
+PEOPLE_SEEN = "answers.people_seen"
 COMMITTED = "answers.committed"
 
 
@@ -107,6 +108,13 @@ def personal_answer_written(session: Session | AsyncSession, identity: str) -> N
     session.info.setdefault(PEOPLE_ANSWERED, set()).add(identity)
 
 
+def person_seen(session: Session | AsyncSession, identity: str) -> None:
+    """Where a person was found (a chat sighting) written on the session's connection: at
+    the commit it refreshes what decides their private chats here; their answers and their
+    contexts in group chats stay. Other processes refresh all they remember of the person."""
+    session.info.setdefault(PEOPLE_SEEN, set()).add(identity)
+
+
 class ContentChanges:
     """The coalitions' revisions as this process knows them; they only grow."""
 
@@ -120,10 +128,14 @@ class ContentChanges:
     ) -> None:
         self.version = 0
         """Grows whenever this process learns of any change, here or elsewhere."""
+        self.context_version = 0
+        """Grows whenever this process learns that what chat contexts read changed (a
+        coalition's bindings, roles or settings), or that everyone's personal rows did."""
         self._known: dict[int, int] = {}
         self._people_seen: int | None = None
         self._listeners: list[Callable[[str], None]] = []
         self._answer_listeners: list[Callable[[str], None]] = []
+        self._seen_listeners: list[Callable[[str], None]] = []
         self._sessions = sessions
         self.poll_seconds = poll_seconds
         self._monotonic = monotonic
@@ -154,6 +166,10 @@ class ContentChanges:
         settings and roles unchanged)."""
         self._answer_listeners.append(listener)
 
+    def on_person_seen(self, listener: Callable[[str], None]) -> None:
+        """Calls `listener(identity)` when this process stored where a person was found."""
+        self._seen_listeners.append(listener)
+
     async def refresh_if_due(self) -> None:
         """Reads the stored counters unless they were read within `poll_seconds`."""
         now = self._monotonic()
@@ -183,20 +199,28 @@ class ContentChanges:
         people: int | None,
         changed: list[str],
         answered: Iterable[str] = (),
+        seen: Iterable[str] = (),
     ) -> None:
         for coalition_id, revision in revisions.items():
             if revision > self._known.get(coalition_id, 0):
                 self._known[coalition_id] = revision
                 self.version += 1
+                if coalition_id < 0:
+                    self.context_version += 1
         if people is not None and (self._people_seen is None or people > self._people_seen):
             self._people_seen = people
         if changed:
             self.version += 1
+            if EVERYONE in changed:
+                self.context_version += 1
             for identity in changed:
                 for listener in self._listeners:
                     listener(identity)
         for identity in answered:
             for listener in self._answer_listeners:
+                listener(identity)
+        for identity in seen:
+            for listener in self._seen_listeners:
                 listener(identity)
 
     def _note(self, session: Session, answers: Answers | None, name: str) -> Answers:
@@ -259,20 +283,19 @@ class ContentChanges:
             contexts.update(known if every_context else ())
         people: set[str] = session.info.pop(PEOPLE_CHANGED, set())
         answered: set[str] = session.info.pop(PEOPLE_ANSWERED, set()) - people
-        if not coalitions and not contexts and not people and not answered:
+        seen: set[str] = session.info.pop(PEOPLE_SEEN, set()) - people
+        personal = people | answered | seen
+        if not coalitions and not contexts and not personal:
             return
         # last in the transaction, in one order, so writers wait briefly and never deadlock;
         # every row in one statement (the personal row among them), one round trip
         keys = sorted(
-            coalitions
-            | {-coalition for coalition in contexts}
-            | ({PEOPLE} if people or answered else set())
+            coalitions | {-coalition for coalition in contexts} | ({PEOPLE} if personal else set())
         )
         committed = self._bump_all(session, keys)
-        if people or answered:
-            revision = committed[PEOPLE]
-            self._record(session, sorted(people | answered), revision)
-        session.info[COMMITTED] = (committed, sorted(people), sorted(answered))
+        if personal:
+            self._record(session, sorted(personal), committed[PEOPLE])
+        session.info[COMMITTED] = (committed, sorted(people), sorted(answered), sorted(seen))
 
     def _bump_all(self, session: Session, keys: list[int]) -> dict[int, int]:
         """Adds one to each row's revision (making a new row at 1): the revisions now."""
@@ -333,11 +356,11 @@ class ContentChanges:
         committed = session.info.pop(COMMITTED, None)
         if committed is None:
             return
-        revisions, people, answered = committed
+        revisions, people, answered, seen = committed
         mine = revisions.pop(PEOPLE, None)
         if mine is not None and self._people_seen is not None and mine == self._people_seen + 1:
             self._people_seen = mine  # nobody else changed a person in between
-        self._learn(revisions, None, people, answered)
+        self._learn(revisions, None, people, answered, seen)
 
     def _after_rollback(self, session: Session) -> None:
         for key in (
@@ -347,6 +370,7 @@ class ContentChanges:
             ALL_CONTEXTS,
             PEOPLE_CHANGED,
             PEOPLE_ANSWERED,
+            PEOPLE_SEEN,
             COMMITTED,
         ):
             session.info.pop(key, None)

@@ -63,7 +63,7 @@ async def page_and_total(
 @functools.cache
 def coalition_and_role() -> Select[*tuple[Any, ...]]:
     """The coalition by `slug` and the role `actor` holds there: what every write checks
-    first. Built once, like directory.bound_chat_context."""
+    first. Built once, like directory.bound_chat_contexts."""
     return select(
         Coalition,
         select(Member.role)

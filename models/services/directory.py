@@ -9,15 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     ScalarSelect,
     Select,
     String,
     and_,
     bindparam,
-    literal,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -35,7 +34,7 @@ from models.entities import (
     UserSetting,
 )
 from models.errors import Invalid, NotFound, PermissionDenied
-from models.freshness import person_changed
+from models.freshness import person_seen
 from models.reminders import Delivery
 from models.services.base import Service, area_view, coalition_id_of, coalition_view
 from models.services.batches import Batches
@@ -79,25 +78,30 @@ class PrivateOptions:
     """Other coalitions with bound chats on the person's platform not lately checked."""
 
 
-def stored_locale(identity: str | BindParameter[str]) -> ScalarSelect[str]:
+def stored_locale(identity: str | ColumnElement[str]) -> ScalarSelect[str]:
     """The language a person chose (/language), as a column of NULL when none is stored."""
     return select(UserSetting.locale).where(UserSetting.identity == identity).scalar_subquery()
 
 
-@functools.cache
-def bound_chat_context() -> Select[*tuple[Any, ...]]:
-    """A chat's binding, its coalition and the asker's role there, and the asker's language,
-    in one row (of NULLs for what is not stored), for the parameters `chat_id` and `user_id`.
+@functools.lru_cache(maxsize=64)
+def bound_chat_contexts(people: int) -> Select[*tuple[Any, ...]]:
+    """A chat's binding, its coalition, and for each of `people` askers their role there and
+    their language, a row per asker (of NULLs for what is not stored), for the parameters
+    `chat_id` and `user_0` … `user_{people-1}`.
 
-    Built once: making the statement anew costs about as much as running it.
+    Built once per number of askers: making the statement anew costs about as much as
+    running it.
     """
-    chat_id, user_id = bindparam("chat_id", type_=String), bindparam("user_id", type_=String)
-    asked = select(literal(1).label("asked")).subquery()
+    chat_id = bindparam("chat_id", type_=String)
+    asked = union_all(
+        *(select(bindparam(f"user_{n}", type_=String).label("user_id")) for n in range(people))
+    ).subquery("asked")
     return (
         select(
+            asked.c.user_id,
             ChatBinding.coalition_id,
             ChatBinding.locale,
-            stored_locale(user_id),
+            stored_locale(asked.c.user_id),
             Coalition,
             Member.role,
         )
@@ -106,7 +110,9 @@ def bound_chat_context() -> Select[*tuple[Any, ...]]:
         .outerjoin(
             Coalition, and_(Coalition.id == ChatBinding.coalition_id, Coalition.retired.is_(False))
         )
-        .outerjoin(Member, and_(Member.coalition_id == Coalition.id, Member.identity == user_id))
+        .outerjoin(
+            Member, and_(Member.coalition_id == Coalition.id, Member.identity == asked.c.user_id)
+        )
     )
 
 
@@ -164,18 +170,16 @@ class DirectoryService(Service):
             )
 
     async def _contexts_in(self, chat_id: str, user_ids: list[str]) -> list[ChatContext]:
-        """The contexts of these people in a chat: the chat's coalition (when bound to one
-        not retired), each one's role there and stored languages."""
+        """The contexts of these people in a chat, in one statement: the chat's coalition
+        (when bound to one not retired), each one's role there and stored languages."""
+        people = list(dict.fromkeys(user_ids))
         found: dict[str, ChatContext] = {}
         async with self._sessions() as session:
-            for user_id in user_ids:
-                if user_id in found:
-                    continue
-                bound_coalition, chat_locale, user_locale, coalition, role = (
-                    await session.execute(
-                        bound_chat_context(), {"chat_id": chat_id, "user_id": user_id}
-                    )
-                ).one()
+            rows = await session.execute(
+                bound_chat_contexts(len(people)),
+                {"chat_id": chat_id} | {f"user_{n}": user for n, user in enumerate(people)},
+            )
+            for user_id, bound_coalition, chat_locale, user_locale, coalition, role in rows:
                 found[user_id] = ChatContext(
                     coalition=coalition_view(coalition) if coalition else None,
                     role=role or Role.MEMBER,
@@ -270,7 +274,7 @@ class DirectoryService(Service):
         self, _key: None, sightings: list[tuple[str, str, bool]]
     ) -> list[None]:
         """One statement for them all, the last word on a person in a chat winning; what is
-        remembered of these people's private chats is forgotten, and nobody else's."""
+        remembered of these people's private chats is forgotten, and nothing else."""
         now = self._clock()
         latest = {(user_id, chat_id): member for user_id, chat_id, member in sightings}
         async with self._sessions.begin() as session:
@@ -283,7 +287,7 @@ class DirectoryService(Service):
                 ],
             )
             for user_id, _chat_id in latest:
-                person_changed(session, user_id)
+                person_seen(session, user_id)
         return [None] * len(sightings)
 
     async def choose_coalition(self, user_id: str, coalition_slug: str) -> None:

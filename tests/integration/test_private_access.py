@@ -4,6 +4,8 @@ greeting and no content."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -15,6 +17,7 @@ from models.entities import Role
 from models.reminders import Subscription
 from models.services.directory import CoalitionSpec
 from tests.conftest import FakeClock
+from tests.integration.test_remembered_answers import statements_for
 from tests.support import ask
 
 SASA_GROUP = "telegram:-100100"
@@ -202,3 +205,49 @@ async def test_presence_and_choices_are_personal_and_keep_remembered_answers(
     await privately(any_app, "/coalition ljubljana", LJUBLJANA_ONLY)
     await changes.refresh_if_due()
     assert [changes.revision(c) for c in coalitions] == before
+
+
+async def test_people_asking_at_once_in_one_group_each_get_their_own_role_and_language(
+    any_app: App, groups: Groups
+) -> None:
+    directory = any_app.services.directory
+    await directory.ensure_role("sasa", "telegram:601", Role.COORDINATOR)
+    await directory.ensure_role("sasa", "telegram:602", Role.ADMIN)
+    await directory.set_user_locale("telegram:603", "en")
+    people = ["telegram:601", "telegram:602", "telegram:603", "telegram:604", "telegram:601"]
+
+    async def context(user: str, chat: str) -> tuple[object, ...]:
+        found = await directory.context(user, chat, is_group=True)
+        return (found.coalition.slug if found.coalition else None, found.role, found.user_locale)
+
+    one_by_one = [await context(user, SASA_GROUP) for user in people]
+    at_once = await asyncio.gather(*(context(user, SASA_GROUP) for user in people))
+    assert at_once == one_by_one
+    assert one_by_one[:4] == [
+        ("sasa", Role.COORDINATOR, None),
+        ("sasa", Role.ADMIN, None),
+        ("sasa", Role.MEMBER, "en"),
+        ("sasa", Role.MEMBER, None),
+    ]
+    unbound = await asyncio.gather(*(context(user, "telegram:-100999") for user in people))
+    assert [slug for slug, _role, _locale in unbound] == [None] * len(people)
+    assert unbound[2][2] == "en", "a person's language is read in an unbound chat too"
+
+
+async def test_being_seen_in_a_bound_group_opens_the_private_chat_and_keeps_the_groups_context(
+    any_app: App, groups: Groups
+) -> None:
+    any_app.database.changes.poll_seconds = 3600.0
+    person = "telegram:611"
+    assert GREETING in await privately(any_app, "/contacts", person)
+
+    def in_group(line: str) -> Awaitable[tuple[int, str]]:
+        return statements_for(
+            any_app, line, user=person, chat=SASA_GROUP, group=True, coalition=None
+        )
+
+    first, _ = await in_group("/help")  # the group's context read, the person recorded there
+    again, _ = await in_group("/help")
+    assert first > 0
+    assert again == 0, "being seen there changes nothing a group's context reads"
+    assert SASA_CONTACT in await privately(any_app, "/contacts", person)

@@ -11,6 +11,7 @@ from handlers.answer_cache import AnswerCache, stamp
 class Revisions:
     def __init__(self) -> None:
         self.version = 0
+        self.context_version = 0
         self.revisions: dict[int, int] = {}
 
     def revision(self, coalition_id: int | None) -> int:
@@ -23,6 +24,9 @@ class Revisions:
         return None
 
     def on_answers_changed(self, listener: Callable[[str], None]) -> None:
+        return None
+
+    def on_person_seen(self, listener: Callable[[str], None]) -> None:
         return None
 
     async def refresh_if_due(self) -> None:
@@ -70,3 +74,35 @@ def test_entries_about_one_person_are_forgotten_together() -> None:
     cache.put(("cilka", 3), now, "z", group="cilka")  # bojan's entry is dropped as oldest
     cache.forget("bojan")
     assert len(cache) == 3
+
+
+def test_a_value_read_while_its_person_was_forgotten_is_not_kept() -> None:
+    now = (0, 0)
+    cache: AnswerCache[str] = AnswerCache(10)
+    reading = cache.mark()
+    cache.forget("ana")  # ana changed her language while her context was being read
+    cache.put(("ana", "group"), now, "sl (as read before the change)", group="ana", since=reading)
+    assert cache.get(("ana", "group"), now) is None
+
+    reading = cache.mark()
+    cache.forget("bojan")  # someone else's change
+    cache.put(("ana", "group"), now, "sl", group="ana", since=reading)
+    assert cache.get(("ana", "group"), now) == "sl"
+
+    reading = cache.mark()
+    cache.clear()  # a change that named no one in particular
+    cache.put(("cilka", "group"), now, "en", group="cilka", since=reading)
+    assert cache.get(("cilka", "group"), now) is None
+
+
+def test_forgotten_people_are_remembered_within_bounds_and_never_wrongly() -> None:
+    now = (0, 0)
+    cache: AnswerCache[str] = AnswerCache(2)
+    reading = cache.mark()
+    for person in ("a", "b", "c", "d"):  # more than the cache keeps marks for
+        cache.forget(person)
+    cache.put(("a", "group"), now, "stale", group="a", since=reading)
+    assert cache.get(("a", "group"), now) is None
+    later = cache.mark()
+    cache.put(("a", "group"), now, "fresh", group="a", since=later)
+    assert cache.get(("a", "group"), now) == "fresh"
