@@ -46,7 +46,7 @@ from bench.profiling import Profiling
 from bot.app import build_app, start_app
 from bot.config import Config, TelegramConfig, ThrottleConfig
 from bot.count_edits import CountEdits
-from bot.runner import telegram_adapter
+from bot.runner import settle_collector, telegram_adapter
 from models.database import Database
 from models.entities import Role
 from models.rsvp import Attendance, Rsvp, RsvpState
@@ -183,6 +183,7 @@ async def measure(
         await app.services.rsvp.set_capacity(SLUG, COORDINATOR, event.id, places)
         await adapter.start()
         await counts.start()
+        settle_collector()  # as `coalition-bot run` does once started
         here.send(Order(event.id, rate, seconds))
         await asyncio.to_thread(here.recv)  # warmed up
         profiling = Profiling(profile, "rsvp") if profile is not None else None

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import shutil
@@ -41,7 +40,7 @@ from sqlalchemy import create_engine, make_url, text
 from bench.dataset import ANCHOR, postgres_dataset, server_url, sqlite_dataset
 from bot.app import build_app
 from bot.config import Config, ThrottleConfig, WebConfig
-from bot.runner import web_server
+from bot.runner import settle_collector, web_server
 from bot.web.health import alive_check, database_check
 from bot.web.ics import FeedWriter
 from bot.web.site import Site
@@ -143,8 +142,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     }
     server = web_server(app, checks)
     await server.start()
-    gc.collect()
-    gc.freeze()  # as `coalition-bot run` does once it has started
+    settle_collector()  # as `coalition-bot run` does once it has started
     member = "console:bench-member"
     await app.services.directory.ensure_role(slug, member, Role.MEMBER)
     base = f"http://127.0.0.1:{port}"
