@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import Executable
 
-from models.entities import Event, EventStatus, Role
+from models.entities import Coalition, Event, EventStatus, Role
 from models.errors import Invalid, NotFound
 from models.freshness import personal_answer_written
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
@@ -76,6 +76,46 @@ def is_over(event: Event, now: datetime) -> bool:
     if event.all_day:
         return event.starts_at + timedelta(days=2) < now
     return (event.ends_at or event.starts_at) < now
+
+
+@functools.cache
+def _lock_statements(dialect: str) -> tuple[Executable, Select[*tuple[Any, ...]]]:
+    """For the parameters `slug` and `event`: the statement making an event's counts row
+    (when the event is the coalition's own or shared with it), and the one reading it locked,
+    with the event and whether it is the coalition's own. Built once per database kind:
+    making them anew costs about as much as running them."""
+    coalition_id = select(Coalition.id).where(Coalition.slug == bindparam("slug")).scalar_subquery()
+    event_id = bindparam("event", type_=Integer)
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    counters = ["going", "places", "maybe", "declined", "waiting", "queued"]
+    make = (
+        insert(Attendance)
+        .from_select(
+            ["event_id", "coalition_id", *counters],
+            select(Event.id, Event.coalition_id, *[literal(0)] * len(counters)).where(
+                Event.id == event_id,
+                or_(Event.coalition_id == coalition_id, Event.id.in_(shared_with(coalition_id))),
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    locked = (
+        select(Attendance, Event, (Event.coalition_id == coalition_id).label("own"))
+        .join(Event, Event.id == Attendance.event_id)
+        .where(
+            Attendance.event_id == event_id,
+            # the event's own coalition, or one it is shared with: answers from a linked
+            # coalition count on the origin's event
+            or_(
+                Attendance.coalition_id == coalition_id,
+                Attendance.event_id.in_(shared_with(coalition_id)),
+            ),
+        )
+        .options(*RELATIONS)  # many-to-one, joined: the event's view comes with the lock
+        .with_for_update(of=Attendance)
+        .execution_options(populate_existing=True)
+    )
+    return make, locked
 
 
 class RsvpService(Service):
@@ -358,48 +398,20 @@ class RsvpService(Service):
         event, and whether it is the coalition's own (not a linked coalition's). On SQLite
         the first statement writes, so the transaction holds the write lock from the start
         and never has to upgrade a read; on PostgreSQL the row is made only when missing."""
-        coalition_id = coalition_id_of(coalition_slug)
+        if "\x00" in coalition_slug:  # PostgreSQL refuses NUL in text parameters
+            raise NotFound("coalition", coalition_slug)
         dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        counters = ["going", "places", "maybe", "declined", "waiting", "queued"]
-        make = (
-            insert(Attendance)
-            .from_select(
-                ["event_id", "coalition_id", *counters],
-                select(Event.id, Event.coalition_id, *[literal(0)] * len(counters)).where(
-                    Event.id == event_id,
-                    or_(
-                        Event.coalition_id == coalition_id, Event.id.in_(shared_with(coalition_id))
-                    ),
-                ),
-            )
-            .on_conflict_do_nothing(index_elements=["event_id"])
-        )
+        make, locked = _lock_statements(dialect)
+        parameters = {"slug": coalition_slug, "event": event_id}
         # on the connection: a bulk insert through the session would count as a change of
         # every coalition's content; the counts' own changes are counted when they are written
         connection = await session.connection()
-        locked = (
-            select(Attendance, Event, (Event.coalition_id == coalition_id).label("own"))
-            .join(Event, Event.id == Attendance.event_id)
-            .where(
-                Attendance.event_id == event_id,
-                # the event's own coalition, or one it is shared with: answers from a linked
-                # coalition count on the origin's event
-                or_(
-                    Attendance.coalition_id == coalition_id,
-                    Attendance.event_id.in_(shared_with(coalition_id)),
-                ),
-            )
-            .options(*RELATIONS)  # many-to-one, joined: the event's view comes with the lock
-            .with_for_update(of=Attendance)
-            .execution_options(populate_existing=True)
-        )
         if dialect != "postgresql":  # SQLite: a write first, which takes the write lock
-            await connection.execute(make)
-        found = (await session.execute(locked)).first()
+            await connection.execute(make, parameters)
+        found = (await session.execute(locked, parameters)).first()
         if found is None and dialect == "postgresql":  # the event's first answer
-            await connection.execute(make)
-            found = (await session.execute(locked)).first()
+            await connection.execute(make, parameters)
+            found = (await session.execute(locked, parameters)).first()
         if found is None:
             await self._require_coalition(session, coalition_slug)
             raise NotFound("event", event_id)
