@@ -27,6 +27,25 @@ OVERALL_BURST = 10
 """Messages sent at once before the bot paces itself at Telegram's 30 a second."""
 GROUP_BURST = 18
 """Messages sent at once to one group before pacing at Telegram's 20 a minute."""
+UNPACED = frozenset(
+    {
+        "answerCallbackQuery",
+        "getChat",
+        "getChatAdministrators",
+        "getChatMember",
+        "getFile",
+        "getMe",
+        "setMyCommands",
+        "deleteMyCommands",
+        "setWebhook",
+        "deleteWebhook",
+        "getWebhookInfo",
+    }
+)
+"""Calls that put no message into a chat: Telegram's message limits are not theirs. The
+limiter paces every call that names a chat, so without this a look-up of a person in a group
+(is this person a member?) would wait behind the group's messages, minutes at 20 a minute,
+and use up the group's budget; and none of these waits out another call's 429."""
 
 
 def paced(burst: int, messages: int, seconds: float) -> tuple[float, float]:
@@ -50,7 +69,8 @@ class ResilientRateLimiter(AIORateLimiter):
     On top of that, `TimedOut` and other `NetworkError`s (5xx answers included) are retried
     `tries` times in all with exponential backoff; `BadRequest` is never retried (sending
     the same request again gives the same answer). `throttle=False` drops the two rate
-    limits and keeps the retries.
+    limits and keeps the retries. Calls that send no message (`UNPACED`: a button's answer,
+    a membership look-up) are never paced.
     """
 
     def __init__(self, *, tries: int = 4, backoff: float = 1.0, throttle: bool = True) -> None:
@@ -81,6 +101,8 @@ class ResilientRateLimiter(AIORateLimiter):
         delay = self._backoff
         for attempt in range(1, self._tries + 1):
             try:
+                if endpoint in UNPACED:
+                    return await callback(*args, **kwargs)
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )

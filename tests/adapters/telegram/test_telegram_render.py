@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -188,3 +190,38 @@ async def test_bad_requests_are_not_retried() -> None:
     with pytest.raises(BadRequest):
         await limiter.process_request(request, (), {}, "sendMessage", {"chat_id": 5}, None)
     assert request.calls == 1
+
+
+async def test_answers_and_look_ups_never_wait_behind_a_groups_paced_messages() -> None:
+    limiter = ResilientRateLimiter()  # Telegram's limits on, as deployed
+    await limiter.initialize()
+    done: list[str] = []
+
+    def request(name: str) -> Callable[[], Awaitable[dict[str, bool]]]:
+        async def call() -> dict[str, bool]:
+            done.append(name)
+            return {"ok": True}
+
+        return call
+
+    group = {"chat_id": -100200}
+    sends = [
+        asyncio.ensure_future(
+            limiter.process_request(request(f"send {n}"), (), {}, "sendMessage", group, None)
+        )
+        for n in range(25)  # past the group's burst: the last wait minutes at 20 a minute
+    ]
+    await asyncio.sleep(0)
+    answered = await limiter.process_request(
+        request("answer"), (), {}, "answerCallbackQuery", {"callback_query_id": "7"}, None
+    )
+    looked_up = await limiter.process_request(
+        request("member"), (), {}, "getChatMember", {**group, "user_id": 5}, None
+    )
+    assert answered == looked_up == {"ok": True}
+    assert done[-2:] == ["answer", "member"]
+    assert "send 24" not in done, "the group's last messages are still paced"
+    for waiting in sends:
+        waiting.cancel()
+    await asyncio.gather(*sends, return_exceptions=True)
+    await limiter.shutdown()
