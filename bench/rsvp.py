@@ -1,13 +1,13 @@
 """RSVP presses at a steady rate on one event, through Telegram, on PostgreSQL.
 
     python -m bench.rsvp --postgres-url URL [--rate 500] [--seconds 10] [--places 1000]
-        [--profile DIR]
+        [--no-limits] [--profile DIR]
 
 Builds a coalition with one event of PLACES places in a fresh PostgreSQL database on that
-server and runs the bot's Telegram adapter (python-telegram-bot, long polling, its outgoing
-rate limits off, the per-person command limit off) and the announcement-count edits in this
-process, against the fake Bot API (bench.fake_telegram) in a process of its own, as Telegram
-is. That process offers RATE button presses a second for SECONDS seconds on the event's
+server and runs the bot's Telegram adapter (python-telegram-bot, long polling, Telegram's
+outgoing limits kept as deployed unless `--no-limits`, the per-person command limit off) and
+the announcement-count edits in this process, against the fake Bot API (bench.fake_telegram)
+in a process of its own, as Telegram is. That process offers RATE button presses a second for SECONDS seconds on the event's
 message in one group, each on its own schedule whether or not the ones before it have been
 answered (an open loop, as people press): 2,000 people, each press Going, Maybe or Can't at
 random, so some people press the same button twice and some change their answer. A press's
@@ -143,7 +143,13 @@ async def _serve_and_press(connection: Connection) -> None:
 
 
 async def measure(
-    url: str, rate: int, seconds: float, places: int, profile: Path | None = None
+    url: str,
+    rate: int,
+    seconds: float,
+    places: int,
+    profile: Path | None = None,
+    *,
+    limits: bool = True,
 ) -> dict[str, object]:
     database = Database.connect(url)
     await asyncio.to_thread(database.upgrade)
@@ -160,7 +166,7 @@ async def measure(
         telegram=TelegramConfig(token=TOKEN, base_url=base_url),
     )
     app = build_app(config)
-    adapter = telegram_adapter(app, throttle=False, poll_timeout=10.0)
+    adapter = telegram_adapter(app, throttle=limits, poll_timeout=10.0)
     counts = CountEdits(
         app.services.rsvp,
         {adapter.name: adapter},
@@ -256,12 +262,24 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--places", type=int, default=1_000)
+    parser.add_argument(
+        "--no-limits",
+        action="store_true",
+        help="no outgoing limits: every press may edit the announcement's counts at once",
+    )
     parser.add_argument("--profile", type=Path, help="write pyinstrument profiles here")
     arguments = parser.parse_args()
     url, drop = scratch_postgres(arguments.postgres_url, "rsvp")
     try:
         figures = asyncio.run(
-            measure(url, arguments.rate, arguments.seconds, arguments.places, arguments.profile)
+            measure(
+                url,
+                arguments.rate,
+                arguments.seconds,
+                arguments.places,
+                arguments.profile,
+                limits=not arguments.no_limits,
+            )
         )
     finally:
         drop()
