@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram.constants import FloodLimit
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ class ResilientRateLimiter(AIORateLimiter):
         for attempt in range(1, self._tries + 1):
             try:
                 if endpoint in UNPACED:
-                    return await callback(*args, **kwargs)
+                    return await self._unpaced(callback, args, kwargs, rate_limit_args)
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
@@ -121,4 +122,26 @@ class ResilientRateLimiter(AIORateLimiter):
                 )
                 await asyncio.sleep(delay)
                 delay *= 2
+        raise AssertionError("unreachable")
+
+    async def _unpaced(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """A call that sends no message: made at once, and after a 429 again once Telegram's
+        wait is over (as the limiter does for messages, without holding up the others)."""
+        tries = rate_limit_args or RETRY_AFTER_TRIES
+        for attempt in range(tries + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == tries:
+                    raise
+                wait = error.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                log.info("Telegram asked to wait %.0f s before the next call", seconds)
+                await asyncio.sleep(seconds + 0.1)
         raise AssertionError("unreachable")

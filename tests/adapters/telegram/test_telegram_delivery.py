@@ -144,3 +144,15 @@ async def test_a_reminder_to_an_upgraded_group_arrives_at_its_new_id(
     assert statuses(chat) == [400, 200]
     assert await binding_active(app, -1009110000001) is True
     assert await binding_active(app, -100911) is None
+
+
+async def test_after_429_a_buttons_answer_is_given_once_after_the_wait(chat: Chat) -> None:
+    reader = user(7010, language="en")
+    [listing] = await chat.ask("/events", sender=reader)
+    chat.api.fail_next("answerCallbackQuery", 429, retry_after=1)
+    query = chat.api.press(listing, "/events page=1", user=reader)
+    await chat.api.wait_for(lambda: len(chat.api.callback_answers) == 1)
+    refused, answered = chat.api.calls_of("answerCallbackQuery")
+    assert (refused.status, answered.status) == (429, 200)
+    assert answered.at - refused.at >= 1.0
+    assert chat.api.callback_answers[0]["callback_query_id"] == query
