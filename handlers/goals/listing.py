@@ -109,4 +109,6 @@ def contribution_line(ctx: Context, contribution: Contribution) -> str:
         value = ctx.t.number(contribution.value or 0.0)
         note = f" — {contribution.title}" if contribution.title else ""
         return f"  · {when}: {value}{note}"
+    if contribution.kind == "link":  # /network names partners by name and slug, not number
+        return f"  · {when}: {contribution.title}"
     return f"  · {when}: {contribution.title} (#{contribution.id})"

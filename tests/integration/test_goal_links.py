@@ -28,6 +28,24 @@ async def goals_text(app: App, locale: str = "sl") -> str:
     return (await ask(app, "/cilji", coalition=LJ, locale=locale)).plain_text()
 
 
+async def goal_text(app: App) -> str:
+    goal_id = (await app.services.goals.overview(LJ)).goals[0].id
+    return (await ask(app, f"/goal {goal_id}", coalition=LJ, locale="en")).plain_text()
+
+
+def linked_under(detail: str, title: str) -> list[str]:
+    """The partners /goal lists under an indicator (its lines after the "Counts:" line)."""
+    lines = detail.splitlines()
+    start = next(n for n, line in enumerate(lines) if title in line)
+    partners = []
+    for line in lines[start + 1 :]:
+        if line.startswith("•"):
+            break
+        if line.strip().startswith("· "):
+            partners.append(line.split(": ", 1)[1])
+    return partners
+
+
 async def test_the_demo_has_the_vertical_link_and_leaves_the_horizontal_open(
     any_app: App,
 ) -> None:
@@ -48,6 +66,8 @@ async def test_the_demo_has_the_vertical_link_and_leaves_the_horizontal_open(
     detail = await ask(any_app, f"/goal {goal_id}", coalition=LJ, locale="en")
     assert "Counts: horizontal network links" in detail.plain_text()
     assert "Counts: vertical network links" in detail.plain_text()
+    assert linked_under(detail.plain_text(), VERTICAL) == ["Digitalna Slovenija"]
+    assert linked_under(detail.plain_text(), HORIZONTAL) == []
 
 
 async def test_linking_another_city_achieves_the_horizontal_indicator_and_unlinking_undoes(
@@ -64,6 +84,8 @@ async def test_linking_another_city_achieves_the_horizontal_indicator_and_unlink
     assert (await indicator(any_app, HORIZONTAL)).value == 1
     text = await goals_text(any_app)
     assert f"{HORIZONTAL}: 1 / 1 povezava — dosežen" in text
+    sasa = next(c.name for c in await any_app.services.directory.coalitions() if c.slug == "sasa")
+    assert linked_under(await goal_text(any_app), HORIZONTAL) == [sasa]
     assert f"{VERTICAL}: 1 / 1 povezava — dosežen" in text, "a horizontal link is not vertical"
     assert "Digitalni ekosistem — delno dosežen" in text  # the living lab is still missing
 
@@ -71,6 +93,7 @@ async def test_linking_another_city_achieves_the_horizontal_indicator_and_unlink
     assert not ended.is_error, ended.plain_text()
     assert (await indicator(any_app, HORIZONTAL)).value == 0
     assert f"{HORIZONTAL}: 0 / 1 povezava" in await goals_text(any_app)
+    assert linked_under(await goal_text(any_app), HORIZONTAL) == []
 
 
 async def test_a_check_in_on_a_links_indicator_is_refused_with_why(any_app: App) -> None:

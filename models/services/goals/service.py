@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Area, Coalition, Event, EventStatus, Role
@@ -37,7 +37,7 @@ from models.goals.status import (
     until_period,
     year_bounds,
 )
-from models.network.entities import LinkKind
+from models.network.entities import CoalitionLink, LinkKind, LinkState
 from models.services.base import Service
 from models.services.goals.planning import plan_goal_posts, plan_nudges
 from models.services.goals.values import in_period, indicators_with_values
@@ -159,8 +159,22 @@ class GoalService(Service):
                 .limit(CONTRIBUTIONS_SHOWN)
             )
             return tuple(Contribution("activity", i, t, at) for i, t, at in activities)
-        if indicator.source is Source.LINKS:
-            return ()  # the links themselves are listed by /network
+        if indicator.source is Source.LINKS:  # the links counted: accepted in the period
+            links = await session.execute(
+                select(CoalitionLink.id, Coalition.name, CoalitionLink.since)
+                .join(Coalition, Coalition.id == CoalitionLink.partner_id)
+                .join(Indicator, Indicator.coalition_id == CoalitionLink.coalition_id)
+                .where(
+                    Indicator.id == indicator.id,
+                    CoalitionLink.state == LinkState.ACTIVE,
+                    or_(Indicator.link_kind.is_(None), CoalitionLink.kind == Indicator.link_kind),
+                    CoalitionLink.since < indicator.period_end,
+                    CoalitionLink.since <= as_of,
+                )
+                .order_by(CoalitionLink.since.desc(), CoalitionLink.id.desc())
+                .limit(CONTRIBUTIONS_SHOWN)
+            )
+            return tuple(Contribution("link", i, name, since) for i, name, since in links)
         check_ins = await session.execute(
             select(CheckIn.id, CheckIn.note, CheckIn.at, CheckIn.value)
             .join(Indicator, Indicator.id == CheckIn.indicator_id)

@@ -54,9 +54,10 @@ class GoalsOverview:
 
 @dataclass(frozen=True)
 class Contribution:
-    """Something that counted toward an indicator: a held event, a done activity, a check-in."""
+    """Something that counted toward an indicator: a held event, a done activity, a check-in,
+    a network link (its title the partner coalition's name)."""
 
-    kind: Literal["event", "activity", "check_in"]
+    kind: Literal["event", "activity", "check_in", "link"]
     id: int
     title: str
     at: datetime | None
