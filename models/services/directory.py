@@ -83,7 +83,12 @@ def stored_locale(identity: str | ColumnElement[str]) -> ScalarSelect[str]:
     return select(UserSetting.locale).where(UserSetting.identity == identity).scalar_subquery()
 
 
-@functools.lru_cache(maxsize=64)
+CONTEXTS_AT_ONCE = 100
+"""People whose contexts one statement reads (SQLite takes at most 500 SELECTs in one
+compound statement)."""
+
+
+@functools.lru_cache(maxsize=CONTEXTS_AT_ONCE)
 def bound_chat_contexts(people: int) -> Select[*tuple[Any, ...]]:
     """A chat's binding, its coalition, and for each of `people` askers their role there and
     their language, a row per asker (of NULLs for what is not stored), for the parameters
@@ -175,19 +180,21 @@ class DirectoryService(Service):
         people = list(dict.fromkeys(user_ids))
         found: dict[str, ChatContext] = {}
         async with self._sessions() as session:
-            rows = await session.execute(
-                bound_chat_contexts(len(people)),
-                {"chat_id": chat_id} | {f"user_{n}": user for n, user in enumerate(people)},
-            )
-            for user_id, bound_coalition, chat_locale, user_locale, coalition, role in rows:
-                found[user_id] = ChatContext(
-                    coalition=coalition_view(coalition) if coalition else None,
-                    role=role or Role.MEMBER,
-                    user_locale=user_locale,
-                    chat_locale=chat_locale,
-                    # bound to a retired coalition counts as unbound
-                    chat_bound=bound_coalition is not None and coalition is not None,
+            for first in range(0, len(people), CONTEXTS_AT_ONCE):
+                some = people[first : first + CONTEXTS_AT_ONCE]
+                rows = await session.execute(
+                    bound_chat_contexts(len(some)),
+                    {"chat_id": chat_id} | {f"user_{n}": user for n, user in enumerate(some)},
                 )
+                for user_id, bound_coalition, chat_locale, user_locale, coalition, role in rows:
+                    found[user_id] = ChatContext(
+                        coalition=coalition_view(coalition) if coalition else None,
+                        role=role or Role.MEMBER,
+                        user_locale=user_locale,
+                        chat_locale=chat_locale,
+                        # bound to a retired coalition counts as unbound
+                        chat_bound=bound_coalition is not None and coalition is not None,
+                    )
         return [found[user_id] for user_id in user_ids]
 
     async def private_options(

@@ -251,3 +251,16 @@ async def test_being_seen_in_a_bound_group_opens_the_private_chat_and_keeps_the_
     assert first > 0
     assert again == 0, "being seen there changes nothing a group's context reads"
     assert SASA_CONTACT in await privately(any_app, "/contacts", person)
+
+
+async def test_six_hundred_people_asking_at_once_in_one_group_each_get_their_context(
+    any_app: App, groups: Groups
+) -> None:
+    directory = any_app.services.directory
+    people = [f"telegram:{7000 + n}" for n in range(600)]
+    await directory.ensure_role("sasa", people[-1], Role.COORDINATOR)
+    found = await asyncio.gather(
+        *(directory.context(user, SASA_GROUP, is_group=True) for user in people)
+    )
+    assert all(c.coalition is not None and c.coalition.slug == "sasa" for c in found)
+    assert [c.role for c in found] == [Role.MEMBER] * 599 + [Role.COORDINATOR]
