@@ -8,8 +8,8 @@ they are then. A burst of a hundred answers so makes a handful of edits per chat
 hundred, and the last edit shows the final counts (they are read when the edit is made).
 
 Where the messages are is in the database (each delivery keeps the posted message's id),
-so any process that takes an answer can edit them, and a restart loses no message; an edit
-still pending when a process stops is made by the next answer's process.
+so any process that takes an answer can edit them, and a restart loses no message. An edit
+still pending when the process stops is made then, within `flush_seconds`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 INTERVAL = 2.0
 """Seconds between two edits of one event's announcements."""
+FLUSH_SECONDS = 3.0
+"""How long a stopping process spends on the edits still pending."""
 
 
 class CountEdits:
@@ -46,6 +48,7 @@ class CountEdits:
         *,
         default_locale: str = "sl",
         interval: float = INTERVAL,
+        flush_seconds: float = FLUSH_SECONDS,
     ) -> None:
         self.rsvp = rsvp
         self.editors = dict(editors)
@@ -53,10 +56,12 @@ class CountEdits:
         self.clock = clock
         self.default_locale = default_locale
         self.interval = interval
+        self.flush_seconds = flush_seconds
         self.edits = 0
         """Messages edited so far (for tests and benchmarks)."""
         self._dirty: set[int] = set()
         self._running: dict[int, asyncio.Task[None]] = {}
+        self._editing: set[int] = set()
 
     def listen(self) -> None:
         self.rsvp.on_counts.append(self.changed)
@@ -79,19 +84,38 @@ class CountEdits:
             await asyncio.gather(*self._running.values(), return_exceptions=True)
 
     async def stop(self) -> None:
-        """Cancels what is pending (the next answer's process makes it)."""
+        """Makes the edits still pending (waiting out the interval, or cut off under way)
+        once, for at most `flush_seconds`, so the counts a burst left are shown; then gives
+        up on what is left."""
         tasks = list(self._running.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        pending = sorted(self._dirty | self._editing)
+        self._dirty.clear()
+        self._editing.clear()
+        if not pending:
+            return
+        try:
+            async with asyncio.timeout(self.flush_seconds):
+                await asyncio.gather(*(self._edit(event_id) for event_id in pending))
+        except TimeoutError:
+            log.warning("stopping: the counts of %d events were left as they were", len(pending))
+        except Exception:
+            log.exception("stopping: the announcements' counts could not be edited")
 
     async def _keep_current(self, event_id: int) -> None:
         while event_id in self._dirty:
             self._dirty.discard(event_id)
+            self._editing.add(event_id)
             try:
                 await self._edit(event_id)
             except Exception:
                 log.exception("the announcements of event %d could not be edited", event_id)
+            finally:
+                this = asyncio.current_task()
+                if this is None or not this.cancelling():  # cut off: stop() makes it
+                    self._editing.discard(event_id)
             await asyncio.sleep(self.interval)
 
     async def _edit(self, event_id: int) -> None:

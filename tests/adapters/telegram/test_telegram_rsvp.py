@@ -175,3 +175,17 @@ async def test_a_hundred_presses_make_a_few_edits_with_the_exact_final_counts(
     assert "Pridejo: 100 · Morda: 0 · Ne morejo: 0" in here.text
     assert there.edits <= 8, f"{there.edits} edits for 100 presses"
     assert here.edits <= 25, f"{here.edits} edits for 100 presses (its own and the refresh)"
+
+
+async def test_counts_still_pending_at_the_stop_are_shown_before_it(
+    app: App, chat: Chat, fake_api: FakeBotApi, telegram: TelegramAdapter
+) -> None:
+    here, there, event_id, edits = await announced_in_two_groups(app, chat, fake_api, telegram)
+    edits.interval = 3600.0  # the next edit would wait an hour
+    await press(fake_api, here, f"/rsvp {event_id} yes", ANA, telegram)
+    await fake_api.wait_for(lambda: "Pridejo: 1 · Morda: 0 · Ne morejo: 0" in there.text)
+    await press(fake_api, here, f"/rsvp {event_id} yes", BOR, telegram)
+    await press(fake_api, here, f"/rsvp {event_id} maybe", CENE, telegram)
+    assert "Pridejo: 1 · Morda: 0" in there.text, "held by the interval"
+    await edits.stop()
+    assert "Pridejo: 2 · Morda: 1 · Ne morejo: 0" in there.text
