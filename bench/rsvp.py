@@ -7,18 +7,19 @@ Builds a coalition with one event of PLACES places in a fresh PostgreSQL databas
 server and runs the bot's Telegram adapter (python-telegram-bot, long polling, Telegram's
 outgoing limits kept as deployed unless `--no-limits`, the per-person command limit off) and
 the announcement-count edits in this process, against the fake Bot API (bench.fake_telegram)
-in a process of its own, as Telegram is. That process offers RATE button presses a second for SECONDS seconds on the event's
-message in one group, each on its own schedule whether or not the ones before it have been
-answered (an open loop, as people press): 2,000 people, each press Going, Maybe or Can't at
-random, so some people press the same button twice and some change their answer. A press's
-time runs from its update being offered to getUpdates to the fake receiving the
-answerCallbackQuery that ends it (the whole way: polling, the adapter, the dispatcher, the
-answer stored under the event's row lock, the reply rendered). It prints p50 and p99 of those
-times in milliseconds, the rate offered and the rate answered, the presses answered with an
-alert (a refusal, or the dispatcher's "not answered in time" after 8 s: the answer may still
-be stored), whether the counts agree with the rows afterwards (places taken never above the
-capacity), and the bot process's CPU time per press answered (on a shared machine it varies
-less than the rates). `--profile DIR` samples the measured presses with pyinstrument.
+in a process of its own, as Telegram is. That process offers RATE button presses a second
+for SECONDS seconds on the event's message in one group, each on its own schedule whether or
+not the ones before it have been answered (an open loop, as people press): 2,000 people,
+each press Going, Maybe or Can't at random, so some people press the same button twice and
+some change their answer. A press's time runs from its update being offered to getUpdates to
+the fake receiving the answerCallbackQuery that ends it (the whole way: polling, the
+adapter, the dispatcher, the answer stored under the event's row lock, the reply rendered).
+It prints p50 and p99 of those times in milliseconds, the rate offered and the rate
+answered, the presses answered with an alert (a refusal, or the dispatcher's "not answered
+in time" after 8 s: the answer may still be stored), whether the counts agree with the rows
+afterwards (places taken never above the capacity), and the bot process's CPU time per press
+answered (on a shared machine it varies less than the rates). `--profile DIR` samples the
+measured presses with pyinstrument.
 
 What it does not measure: Telegram's own network and servers; the fake answers at once.
 """
