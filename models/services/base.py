@@ -28,10 +28,17 @@ def coalition_view(coalition: Coalition) -> CoalitionView:
     )
 
 
+def storable_slug(slug: str) -> str:
+    """The slug as a query parameter; NotFound for one no coalition can have (PostgreSQL
+    refuses NUL in text parameters, and no slug holds one)."""
+    if "\x00" in slug:
+        raise NotFound("coalition", slug)
+    return slug
+
+
 def coalition_id_of(slug: str) -> ScalarSelect[int]:
     """The coalition's id inside a query by slug: no statement of its own."""
-    if "\x00" in slug:  # PostgreSQL refuses NUL in text parameters; no slug holds one
-        raise NotFound("coalition", slug)
+    storable_slug(slug)
     return select(Coalition.id).where(Coalition.slug == slug).scalar_subquery()
 
 
@@ -92,8 +99,7 @@ class Service:
             self._on_planned(due_times)
 
     async def _coalition(self, session: AsyncSession, slug: str) -> Coalition:
-        if "\x00" in slug:  # PostgreSQL refuses NUL in text parameters; no slug holds one
-            raise NotFound("coalition", slug)
+        storable_slug(slug)
         coalition = await session.scalar(select(Coalition).where(Coalition.slug == slug))
         if coalition is None:
             raise NotFound("coalition", slug)
@@ -109,8 +115,7 @@ class Service:
     ) -> Coalition:
         """The coalition by slug when `actor` holds at least `required` there: one statement
         for what every write checks first."""
-        if "\x00" in slug:
-            raise NotFound("coalition", slug)
+        storable_slug(slug)
         found = (
             await session.execute(coalition_and_role(), {"slug": slug, "actor": actor})
         ).first()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.entities import Activity, ActivityStatus, Area, Coalition, Event, EventStatus, Role
@@ -37,10 +37,10 @@ from models.goals.status import (
     until_period,
     year_bounds,
 )
-from models.network.entities import CoalitionLink, LinkKind, LinkState
+from models.network.entities import CoalitionLink, LinkKind
 from models.services.base import Service
 from models.services.goals.planning import plan_goal_posts, plan_nudges
-from models.services.goals.values import in_period, indicators_with_values
+from models.services.goals.values import counted_links, in_period, indicators_with_values
 from models.services.goals.views import (
     Contribution,
     GoalDetail,
@@ -166,10 +166,7 @@ class GoalService(Service):
                 .join(Indicator, Indicator.coalition_id == CoalitionLink.coalition_id)
                 .where(
                     Indicator.id == indicator.id,
-                    CoalitionLink.state == LinkState.ACTIVE,
-                    or_(Indicator.link_kind.is_(None), CoalitionLink.kind == Indicator.link_kind),
-                    CoalitionLink.since < indicator.period_end,
-                    CoalitionLink.since <= as_of,
+                    *counted_links(indicator.period_end, as_of),
                 )
                 .order_by(CoalitionLink.since.desc(), CoalitionLink.id.desc())
                 .limit(CONTRIBUTIONS_SHOWN)

@@ -49,6 +49,18 @@ def _moment(value: Moment) -> ColumnElement[datetime]:
     return literal(value, UTCDateTime())
 
 
+def counted_links(period_end: Any, as_of: Moment) -> tuple[ColumnElement[bool], ...]:
+    """The network links an indicator (the `Indicator` row) counts: its coalition's active
+    links of its kind, accepted before the period ended and by `as_of`."""
+    return (
+        CoalitionLink.coalition_id == Indicator.coalition_id,
+        CoalitionLink.state == LinkState.ACTIVE,
+        or_(Indicator.link_kind.is_(None), CoalitionLink.kind == Indicator.link_kind),
+        CoalitionLink.since < period_end,
+        CoalitionLink.since <= _moment(as_of),
+    )
+
+
 def in_period(
     moment: Any, year_start: Moment, year_end: Moment, as_of: Moment
 ) -> ColumnElement[bool]:
@@ -88,16 +100,10 @@ def value_of_indicator(
     )
     yearly = Indicator.period == PeriodKind.YEARLY
     period_end = case((yearly, _moment(year_end)), else_=Indicator.until_end)
-    links = (  # accepted before the period ended (and by `as_of`): the link exists in it
+    links = (
         select(func.count())
         .select_from(CoalitionLink)
-        .where(
-            CoalitionLink.coalition_id == Indicator.coalition_id,
-            CoalitionLink.state == LinkState.ACTIVE,
-            or_(Indicator.link_kind.is_(None), CoalitionLink.kind == Indicator.link_kind),
-            CoalitionLink.since < period_end,
-            CoalitionLink.since <= _moment(as_of),
-        )
+        .where(*counted_links(period_end, as_of))
         .scalar_subquery()
     )
     check_ins = (

@@ -31,7 +31,7 @@ from models.entities import Coalition, Event, EventStatus, Role
 from models.errors import Invalid, NotFound
 from models.freshness import personal_answer_written
 from models.rsvp.entities import GUESTS_MAX, Attendance, Rsvp, RsvpState
-from models.services.base import Service, coalition_id_of
+from models.services.base import Service, coalition_id_of, storable_slug
 from models.services.batches import Batches
 from models.services.event_views import RELATIONS, event_view
 from models.services.network.service import shared_with
@@ -398,11 +398,9 @@ class RsvpService(Service):
         event, and whether it is the coalition's own (not a linked coalition's). On SQLite
         the first statement writes, so the transaction holds the write lock from the start
         and never has to upgrade a read; on PostgreSQL the row is made only when missing."""
-        if "\x00" in coalition_slug:  # PostgreSQL refuses NUL in text parameters
-            raise NotFound("coalition", coalition_slug)
         dialect = session.get_bind().dialect.name
         make, locked = _lock_statements(dialect)
-        parameters = {"slug": coalition_slug, "event": event_id}
+        parameters = {"slug": storable_slug(coalition_slug), "event": event_id}
         # on the connection: a bulk insert through the session would count as a change of
         # every coalition's content; the counts' own changes are counted when they are written
         connection = await session.connection()
