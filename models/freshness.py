@@ -47,6 +47,9 @@ PEOPLE_CHANGED = "answers.people"
 PEOPLE_ANSWERED = "answers.people_answered"
 PEOPLE_SEEN = "answers.people_seen"
 COMMITTED = "answers.committed"
+BUMPS_KEPT = 16
+"""Upserts of up to this many revision rows are made once; a commit naming more (a change
+of every coalition) makes its own."""
 
 
 class ContentRevision(Base, answers=BOOKKEEPING):
@@ -142,6 +145,7 @@ class ContentChanges:
         self._polled_at = float("-inf")
         self._warned: set[str] = set()
         self._upserts: dict[str, tuple[Executable, Executable]] = {}
+        self._bumps: dict[tuple[str, int], Executable] = {}
         event.listen(session_class, "after_flush", self._after_flush)
         event.listen(session_class, "do_orm_execute", self._on_execute)
         event.listen(session_class, "before_commit", self._before_commit)
@@ -301,17 +305,29 @@ class ContentChanges:
         """Adds one to each row's revision (making a new row at 1): the revisions now."""
         if len(keys) == 1:
             return {keys[0]: self._bump(session, keys[0])}
-        insert = _insert_for(session)
-        statement = insert(ContentRevision).values(
-            [{"coalition_id": key, "revision": 1} for key in keys]
-        )
-        rows = session.connection().execute(
-            statement.on_conflict_do_update(
-                index_elements=[ContentRevision.coalition_id],
-                set_={"revision": ContentRevision.revision + 1},
-            ).returning(ContentRevision.coalition_id, ContentRevision.revision)
-        )
+        statement = self._bump_many(session, len(keys))
+        rows = session.connection().execute(statement, {f"k{n}": key for n, key in enumerate(keys)})
         return {int(key): int(revision) for key, revision in rows}
+
+    def _bump_many(self, session: Session, count: int) -> Executable:
+        """The upsert of `count` rows named `k0`, `k1` …: made once for the few counts a
+        commit usually has (a coalition and the people), as making it costs more than it."""
+        dialect = session.get_bind().dialect.name
+        made = self._bumps.get((dialect, count))
+        if made is None:
+            insert = _insert_for(session)
+            made = (
+                insert(ContentRevision)
+                .values([{"coalition_id": bindparam(f"k{n}"), "revision": 1} for n in range(count)])
+                .on_conflict_do_update(
+                    index_elements=[ContentRevision.coalition_id],
+                    set_={"revision": ContentRevision.revision + 1},
+                )
+                .returning(ContentRevision.coalition_id, ContentRevision.revision)
+            )
+            if count <= BUMPS_KEPT:
+                self._bumps[dialect, count] = made
+        return made
 
     def _bump(self, session: Session, key: int) -> int:
         """Adds one to the row's revision (making the row at 1 if it is new)."""
