@@ -71,6 +71,9 @@ class Button:
 
     label: str
     command: str
+    keeps_message: bool = False
+    """Pressing it answers the presser alone and leaves the message it is on as it is (an
+    announcement, which is kept current apart); else the answer takes the message's place."""
 
 
 @dataclass(frozen=True)

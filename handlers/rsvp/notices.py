@@ -27,7 +27,8 @@ def notice_reply(job: ReminderJob, reader: Audience) -> Reply | None:
         return Reply(
             title=t.gettext("New event: %(title)s") % values,
             lines=details,
-            buttons=rsvp_buttons(reader, event.id),
+            # its counts are edited in by the announcement's own updates, not by a press
+            buttons=rsvp_buttons(reader, event.id, keeps_message=True),
             locale=t.locale,
         )
     if job.kind is ReminderKind.PROMOTION:
@@ -74,6 +75,6 @@ def announcement_with_counts(announced: Announced, t: Translator, now: datetime)
     return Reply(
         title=t.gettext("New event: %(title)s") % {"title": event.title},
         lines=(*event_details(reader, event), counts_line(reader, announced.counts)),
-        buttons=rsvp_buttons(reader, event.id),
+        buttons=rsvp_buttons(reader, event.id, keeps_message=True),
         locale=t.locale,
     )

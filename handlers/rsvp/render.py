@@ -8,12 +8,12 @@ from models.rsvp.entities import RsvpState
 from models.services.rsvp import Counts, MyAnswer
 
 
-def rsvp_buttons(ctx: Reader, event_id: int) -> tuple[Button, ...]:
+def rsvp_buttons(ctx: Reader, event_id: int, *, keeps_message: bool = False) -> tuple[Button, ...]:
     """Going / Maybe / Can't: each re-enters as `/rsvp ID yes|maybe|no`."""
     return (
-        Button(ctx._("Going"), f"/rsvp {event_id} yes"),
-        Button(ctx._("Maybe"), f"/rsvp {event_id} maybe"),
-        Button(ctx._("Can't"), f"/rsvp {event_id} no"),
+        Button(ctx._("Going"), f"/rsvp {event_id} yes", keeps_message),
+        Button(ctx._("Maybe"), f"/rsvp {event_id} maybe", keeps_message),
+        Button(ctx._("Can't"), f"/rsvp {event_id} no", keeps_message),
     )
 
 

@@ -25,6 +25,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.pressing import pressed
 from bot.adapters.slack.addevent import AddEventModal
 from bot.adapters.slack.answering import Answering
 from bot.adapters.slack.apphome import AppHome, person_team
@@ -456,7 +457,7 @@ class SlackAdapter:
         view = body.get("view") or {}
         team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
         workspace = self._workspace((body.get("team") or {}).get("id"), team)
-        line = str(action.get("value", ""))
+        line, keeps_message = pressed(str(action.get("value", "")))
         if container.get("type") == "view" and view.get("type") == "home":
             home = Where(workspace, str(user.get("id", "")), "", private=True, user_team=team)
             if not self.home.shows(line):  # a record button: its question as a modal
@@ -471,6 +472,13 @@ class SlackAdapter:
             workspace, str(user.get("id", "")), str(channel.get("id", "")), user_team=team
         )
         reply = await self.asking.ask(line, where)
+        if keeps_message and not reply.is_error and reply.question is None:
+            # an announcement: its own updates show the counts, the presser gets the notice
+            told = reply.notice or reply.plain_text()
+            await self.answering.post(
+                where, Reply(lines=(told,), personal=True, locale=reply.locale)
+            )
+            return
         response_url = str(body.get("response_url", ""))
         trigger = str(body.get("trigger_id") or "")
         if reply.question is not None and await self.question.open(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from bot.adapters.pressing import button_data
 from handlers.types import Button, Reply
 
 Block = dict[str, Any]
@@ -140,9 +141,9 @@ def action_ids(buttons: Iterable[Button]) -> list[str]:
 
 
 def _actions(reply: Reply, block_id: str) -> list[Block]:
-    usable = [b for b in reply.buttons if b.command.strip() and len(b.command) <= MAX_BUTTON_VALUE][
-        :MAX_ACTIONS
-    ]
+    usable = [
+        b for b in reply.buttons if b.command.strip() and len(button_data(b)) <= MAX_BUTTON_VALUE
+    ][:MAX_ACTIONS]
     if not usable:
         return []
     suffix = block_id.removeprefix(BUTTONS_BLOCK)  # unique across the view, not just the block
@@ -151,7 +152,7 @@ def _actions(reply: Reply, block_id: str) -> list[Block]:
             "type": "button",
             "action_id": action_id + suffix,
             "text": _plain(button.label, MAX_BUTTON_TEXT),
-            "value": button.command,
+            "value": button_data(button),
         }
         for button, action_id in zip(usable, action_ids(usable), strict=True)
     ]

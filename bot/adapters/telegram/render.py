@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.adapters.pressing import button_data, pressed
 from bot.adapters.telegram.limits import CALLBACK_DATA_LIMIT, MESSAGE_LIMIT
 from handlers.types import Button, Question, Reply
 
@@ -139,9 +140,10 @@ class CallbackCommands:
         return key
 
     def command_for(self, data: str) -> str | None:
+        """The button's data as `data_for` was given it, or None when unknown."""
         if data.startswith(SHORT_DATA_PREFIX):
             return self._commands.get(data)
-        return data if data.startswith("/") else None
+        return data if pressed(data)[0].startswith("/") else None
 
 
 def keyboard(
@@ -150,7 +152,7 @@ def keyboard(
     """The reply's buttons as an inline keyboard, each pressing sends its command line back."""
     if not buttons:
         return None
-    keys = [InlineKeyboardButton(b.label, callback_data=data_for(b.command)) for b in buttons]
+    keys = [InlineKeyboardButton(b.label, callback_data=data_for(button_data(b))) for b in buttons]
     rows = [keys[i : i + BUTTONS_PER_ROW] for i in range(0, len(keys), BUTTONS_PER_ROW)]
     return InlineKeyboardMarkup(rows)
 

@@ -14,6 +14,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.adapters.pressing import pressed
 from bot.adapters.telegram.channels import channel_signer
 from bot.adapters.telegram.delivery import Delivery, chat_identity
 from bot.adapters.telegram.files import inbound_file
@@ -197,13 +198,14 @@ class UpdateHandlers:
         query = update.callback_query
         if query is None:
             return
-        line = self.callbacks.command_for(query.data or "")
-        if line is None:
+        data = self.callbacks.command_for(query.data or "")
+        if data is None:
             t = self._translator(query.from_user)
             await self._answer_query(
                 query.id, t.gettext("This button has expired; please type the command again.")
             )
             return
+        line, keeps_message = pressed(data)
         shown = query.message
         chat = shown.chat if shown is not None else None
         if chat is None:
@@ -223,6 +225,9 @@ class UpdateHandlers:
                 log.warning("question not delivered: %s", error)
                 return
             await self._asked(command, reply)
+            return
+        if keeps_message:  # an announcement: its own updates show the counts
+            await self._answer_query(query.id, reply.notice or reply.plain_text(), alert=False)
             return
         if not isinstance(shown, Message):
             try:
