@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -73,6 +74,31 @@ def reads_only(body: object) -> bool:
     return spec is not None and spec.shared_answer
 
 
+Step = Callable[[AsyncBoltRequest, Callable[[], Awaitable[object]]], Awaitable[BoltResponse | None]]
+
+
+class Check(AsyncMiddleware):
+    """One of the gate's checks as Bolt middleware, given the request itself: a function
+    registered as middleware would have its arguments picked, by name, from some thirty that
+    Bolt makes anew for every request."""
+
+    def __init__(self, step: Step) -> None:
+        self.step = step
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        return await self.step(req, next)
+
+    @property
+    def name(self) -> str:
+        return f"RequestGate.{getattr(self.step, '__name__', 'check')}"
+
+
 class RequestGate:
     """Bolt middleware: once per request, and within each person's command limit."""
 
@@ -92,16 +118,13 @@ class RequestGate:
         self.answering = answering
 
     def register_first(self, bolt: AsyncApp) -> None:
-        bolt.use(self._once_per_event)
+        bolt.use(Check(self._once_per_event))
 
     def register_limit(self, bolt: AsyncApp) -> None:
-        bolt.use(self._within_limit)
+        bolt.use(Check(self._within_limit))
 
     async def _once_per_event(
-        self,
-        body: dict[str, Any],
-        req: AsyncBoltRequest,
-        next: Callable[[], Awaitable[None]],
+        self, req: AsyncBoltRequest, next: Callable[[], Awaitable[object]]
     ) -> BoltResponse | None:
         """Each request is handled once, whichever process Slack (or anyone replaying a signed
         request) sends it to: an event by its id, any other request by its signature.
@@ -110,6 +133,7 @@ class RequestGate:
         alone: a replay elsewhere shows the same list again and changes nothing, and it saves
         a database write on the commands people use most.
         """
+        body = req.body
         key = request_key(body, req)
         if key is not None and not await self._first_time(key, durable=not reads_only(body)):
             log.info("Slack: %s came again; it was handled already", key)
@@ -129,10 +153,11 @@ class RequestGate:
             return True
 
     async def _within_limit(
-        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+        self, req: AsyncBoltRequest, next: Callable[[], Awaitable[object]]
     ) -> BoltResponse | None:
         """A person over their command limit in a conversation gets one "slow down", then
         only acknowledgements until they slow down (handlers/throttle.py)."""
+        body = req.body
         where = asker(body) if isinstance(body, dict) else None
         verdict = self.limiter.check(where.user_id, where.chat_id) if where else Verdict.PASS
         if where is None or verdict is Verdict.PASS:
