@@ -88,7 +88,6 @@ class AiohttpRequest(BaseRequest):
         session = self._session
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        files = request_data.multipart_data if request_data else None
         read = chosen(read_timeout, self._read_timeout)
         connect = chosen(connect_timeout, self._connect_timeout)
         pool = chosen(pool_timeout, self._pool_timeout)
@@ -102,12 +101,11 @@ class AiohttpRequest(BaseRequest):
         data: aiohttp.FormData | bytes | None = None
         headers = None
         if request_data is not None:
-            parameters = request_data.json_parameters
-            if files:
+            if request_data.contains_files:
                 form = aiohttp.FormData()
-                for name, value in parameters.items():
+                for name, value in request_data.json_parameters.items():
                     form.add_field(name, value)
-                for name, (filename, content, mimetype) in files.items():
+                for name, (filename, content, mimetype) in request_data.multipart_data.items():
                     form.add_field(name, content, filename=filename, content_type=mimetype)
                 data = form
             else:
