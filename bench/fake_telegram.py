@@ -82,11 +82,34 @@ def command_update(
     return Update(update_id, update_id, json.dumps(body, ensure_ascii=False).encode())
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A message the bot sent with buttons: what Telegram shows under a press of one."""
+
+    message_id: int
+    text: str
+    reply_markup: dict[str, Any]
+
+    @property
+    def buttons(self) -> list[str]:
+        """The callback data of its buttons, row by row."""
+        rows = self.reply_markup.get("inline_keyboard", [])
+        return [str(button.get("callback_data", "")) for row in rows for button in row]
+
+
 def callback_update(
-    update_id: int, data: str, *, chat_id: int, message_id: int, user_id: int, language: str | None
+    update_id: int,
+    data: str,
+    *,
+    chat_id: int,
+    message_id: int,
+    user_id: int,
+    language: str | None,
+    shown: Posted | None = None,
 ) -> Update:
     """A press of a button with `data` under the bot's message `message_id` in a group, by a
-    user; its callback query's id is the update's id."""
+    user; its callback query's id is the update's id. Given the message as posted, the press
+    carries its text and buttons, as Telegram's does."""
     sender: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"Bench {user_id}"}
     if language:
         sender["language_code"] = language
@@ -102,7 +125,8 @@ def callback_update(
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "supergroup", "title": "Koalicija"},
                 "from": ME,
-                "text": "Koalicija",
+                "text": shown.text if shown is not None else "Koalicija",
+                **({"reply_markup": shown.reply_markup} if shown is not None else {}),
             },
         },
     }
@@ -154,6 +178,8 @@ class FakeTelegram:
         self._offered: dict[int, float] = {}
         self._answers: dict[int, asyncio.Future[float]] = {}
         self._message_ids = 0
+        self.with_buttons: dict[int, Posted] = {}
+        """The last message sent with buttons, by chat."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -321,7 +347,11 @@ class FakeTelegram:
                 self._all_answered.set()
         elif quoted is None:
             self.other_messages += 1
-        return self._message(chat_id, text)
+        message = self._message(chat_id, text)
+        if "reply_markup" in params:
+            markup = json.loads(params["reply_markup"])
+            self.with_buttons[chat_id] = Posted(message["message_id"], text, markup)
+        return message
 
     def _message(self, chat_id: int, text: str) -> dict[str, Any]:
         self._message_ids += 1

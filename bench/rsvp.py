@@ -7,8 +7,10 @@ Builds a coalition with one event of PLACES places in a fresh PostgreSQL databas
 server and runs the bot's Telegram adapter (python-telegram-bot, long polling, Telegram's
 outgoing limits kept as deployed unless `--no-limits`, the per-person command limit off) and
 the announcement-count edits in this process, against the fake Bot API (bench.fake_telegram)
-in a process of its own, as Telegram is. That process offers RATE button presses a second
-for SECONDS seconds on the event's message in one group, each on its own schedule whether or
+in a process of its own, as Telegram is. The event is announced in one group as a new event
+is (the scheduler's sweep), and that process offers RATE presses a second of the
+announcement's own buttons for SECONDS seconds, each carrying the message with its text and
+buttons as Telegram's presses do, each on its own schedule whether or
 not the ones before it have been answered (an open loop, as people press): 2,000 people,
 each press Going, Maybe or Can't at random, so some people press the same button twice and
 some change their answer. A press's time runs from its update being offered to getUpdates to
@@ -48,6 +50,7 @@ from bot.app import build_app, start_app
 from bot.config import Config, TelegramConfig, ThrottleConfig
 from bot.count_edits import CountEdits
 from bot.runner import settle_collector, telegram_adapter
+from bot.scheduler import ReminderScheduler
 from models.database import Database
 from models.entities import Role
 from models.rsvp import Attendance, Rsvp, RsvpState
@@ -57,8 +60,6 @@ SLUG = "bench"
 PEOPLE = 2_000
 COORDINATOR = "telegram:1"
 CHAT = -100
-MESSAGE = 500
-"""The message with the buttons that every press is on."""
 WARMUP = 20
 WAIT_SECONDS = 30.0
 """How long the presses not answered yet are waited for after the last one is offered."""
@@ -90,8 +91,10 @@ async def _serve_and_press(connection: Connection) -> None:
     try:
         connection.send(fake.base_url)
         order: Order = await asyncio.to_thread(connection.recv)
+        announcement = fake.with_buttons[CHAT]  # Going, Maybe, Can't
+        going, maybe, cannot = announcement.buttons
         chooser = random.Random(20261129)
-        answers = ("yes", "yes", "maybe", "no")
+        answers = (going, going, maybe, cannot)
         update_ids = iter(range(1, 10**9))
 
         def press() -> None:
@@ -99,11 +102,12 @@ async def _serve_and_press(connection: Connection) -> None:
             fake.press(
                 callback_update(
                     next(update_ids),
-                    f"/rsvp {order.event_id} {answer}",
+                    answer,
                     chat_id=CHAT,
-                    message_id=MESSAGE,
+                    message_id=announcement.message_id,
                     user_id=1000 + person,
                     language="sl",
+                    shown=announcement,
                 )
             )
 
@@ -186,9 +190,11 @@ async def measure(
             COORDINATOR,
             title="Veliki forum",
             starts_at=datetime.now(UTC) + timedelta(days=30),
+            announce=True,
         )
         await app.services.rsvp.set_capacity(SLUG, COORDINATOR, event.id, places)
         await adapter.start()
+        await ReminderScheduler(app, {adapter.name: adapter}, worker="bench").sweep()
         await counts.start()
         settle_collector()  # as `coalition-bot run` does once started
         here.send(Order(event.id, rate, seconds))
