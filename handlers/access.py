@@ -85,17 +85,24 @@ class PrivateAccess:
 
     async def seen(self, user_id: str, chat_id: str) -> None:
         """A person wrote in a bound chat: remember it (written at most every few minutes)."""
-        now = self.clock()
-        key = (user_id, chat_id)
-        last = self._recorded.get(key)
-        if last is not None and now - last < REMEMBERED / 2:
+        if self.recorded_lately(user_id, chat_id):
             return
         try:
             await self.directory.record_presence(user_id, chat_id, True)
         except Exception as error:  # bookkeeping: the answer in the group goes out anyway
             log.warning("presence of %s in %s not recorded: %r", user_id, chat_id, error)
             return
-        self._recorded[key] = now
+        self.recorded(user_id, chat_id)
+
+    def recorded_lately(self, user_id: str, chat_id: str) -> bool:
+        """Whether this process wrote the person's presence in the chat a short while ago."""
+        last = self._recorded.get((user_id, chat_id))
+        return last is not None and self.clock() - last < REMEMBERED / 2
+
+    def recorded(self, user_id: str, chat_id: str) -> None:
+        """The person's presence in the chat was just written (here or with their context)."""
+        key = (user_id, chat_id)
+        self._recorded[key] = self.clock()
         self._recorded.move_to_end(key)
         if len(self._recorded) > RECORDED_KEPT:
             self._recorded.popitem(last=False)

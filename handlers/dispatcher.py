@@ -314,6 +314,16 @@ class Dispatcher:
             if command.chat_kind is ChatKind.PRIVATE and command.coalition is None:
                 group = private_group(command.user_id)  # it depends on where they were seen
                 stored = await self.access.context(command.user_id)
+            elif (
+                command.chat_kind is ChatKind.GROUP
+                and command.coalition is None
+                and not self.access.recorded_lately(command.user_id, command.chat_id)
+            ):  # their presence is written with the context, not in a transaction after it
+                stored, recorded = await self.services.directory.context_of_writer(
+                    command.user_id, command.chat_id
+                )
+                if recorded:
+                    self.access.recorded(command.user_id, command.chat_id)
             else:
                 stored = await self.services.directory.context(
                     command.user_id,

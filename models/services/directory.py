@@ -16,6 +16,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     select,
+    true,
     union_all,
     update,
 )
@@ -127,7 +128,9 @@ class DirectoryService(Service):
         self._sightings: Batches[None, tuple[str, str, bool], None] = Batches(
             self._record_sightings
         )
-        self._bound_contexts: Batches[str, str, ChatContext] = Batches(self._contexts_in)
+        self._bound_contexts: Batches[str, tuple[str, bool], tuple[ChatContext, bool]] = Batches(
+            self._contexts_in
+        )
 
     async def context(
         self,
@@ -146,7 +149,8 @@ class DirectoryService(Service):
         command. Asked for several people of one chat at once, they are read in one session.
         """
         if not coalition_hint:
-            return await self._bound_contexts.submit(chat_id, user_id)
+            context, _recorded = await self._bound_contexts.submit(chat_id, (user_id, False))
+            return context
         async with self._sessions() as session:
             bound_coalition, chat_locale, user_locale = (
                 await session.execute(
@@ -174,12 +178,48 @@ class DirectoryService(Service):
                 chat_bound=bound_coalition is not None,
             )
 
-    async def _contexts_in(self, chat_id: str, user_ids: list[str]) -> list[ChatContext]:
+    async def context_of_writer(self, user_id: str, chat_id: str) -> tuple[ChatContext, bool]:
+        """The context of a person who wrote in a group chat (as `context`), with their
+        presence there recorded in the same transaction when the chat is bound (what
+        `record_presence` writes): the context, and whether the presence was recorded."""
+        return await self._bound_contexts.submit(chat_id, (user_id, True))
+
+    async def _contexts_in(
+        self, chat_id: str, asked: list[tuple[str, bool]]
+    ) -> list[tuple[ChatContext, bool]]:
         """The contexts of these people in a chat, in one statement: the chat's coalition
-        (when bound to one not retired), each one's role there and stored languages."""
-        people = list(dict.fromkeys(user_ids))
+        (when bound to one not retired), each one's role there and stored languages; for
+        those who wrote there, their presence written first in the same transaction. When
+        that write fails, the contexts are still read, without it."""
+        people = list(dict.fromkeys(user_id for user_id, _wrote in asked))
+        writers = list(dict.fromkeys(user_id for user_id, wrote in asked if wrote))
+        recorded = False
         found: dict[str, ChatContext] = {}
-        async with self._sessions() as session:
+        if writers:
+            try:
+                found = await self._read_contexts(chat_id, people, writers)
+                recorded = True
+            except Exception as error:  # bookkeeping: the commands go on without it
+                log.warning("presence in %s not recorded: %r", chat_id, error)
+        if not recorded:
+            found = await self._read_contexts(chat_id, people, [])
+        return [
+            (found[user_id], recorded and wrote and found[user_id].chat_bound)
+            for user_id, wrote in asked
+        ]
+
+    async def _read_contexts(
+        self, chat_id: str, people: list[str], writers: list[str]
+    ) -> dict[str, ChatContext]:
+        found: dict[str, ChatContext] = {}
+        async with self._sessions.begin() if writers else self._sessions() as session:
+            if writers:  # a write first: on SQLite the transaction never upgrades a read
+                connection = await session.connection()
+                now = self._clock()
+                await connection.execute(
+                    _bound_sightings_upsert(connection.dialect.name),
+                    [{"identity": user_id, "chat_id": chat_id, "at": now} for user_id in writers],
+                )
             for first in range(0, len(people), CONTEXTS_AT_ONCE):
                 some = people[first : first + CONTEXTS_AT_ONCE]
                 rows = await session.execute(
@@ -195,7 +235,10 @@ class DirectoryService(Service):
                         # bound to a retired coalition counts as unbound
                         chat_bound=bound_coalition is not None and coalition is not None,
                     )
-        return [found[user_id] for user_id in user_ids]
+            for user_id in writers:
+                if found[user_id].chat_bound:  # the presence was written
+                    person_seen(session, user_id)
+        return found
 
     async def private_options(
         self, user_id: str, remembered_since: datetime, *, every: bool = False
@@ -628,6 +671,33 @@ __all__ = [
     "PermissionDenied",
     "PrivateOptions",
 ]
+
+
+@functools.cache
+def _bound_sightings_upsert(dialect: str) -> Any:
+    """The presence of the person `identity` who wrote in the chat `chat_id` at `at`, written
+    only when the chat is bound to a coalition that is not retired (as its context is read),
+    whether or not it was known (built once)."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    bound = (
+        select(ChatBinding.id)
+        .join(Coalition, Coalition.id == ChatBinding.coalition_id)
+        .where(ChatBinding.chat_id == bindparam("chat_id"), Coalition.retired.is_(False))
+        .exists()
+    )
+    written = select(
+        bindparam("identity", type_=String),
+        bindparam("chat_id", type_=String),
+        true(),
+        bindparam("at", type_=ChatSighting.__table__.c.checked_at.type),
+    ).where(bound)
+    statement = insert(ChatSighting).from_select(
+        ["identity", "chat_id", "member", "checked_at"], written
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[ChatSighting.identity, ChatSighting.chat_id],
+        set_={"member": statement.excluded.member, "checked_at": statement.excluded.checked_at},
+    )
 
 
 @functools.cache

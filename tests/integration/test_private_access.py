@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text, update
 
 from bot.app import App
-from models.entities import Role
+from models.entities import ChatSighting, Coalition, Role
 from models.reminders import Subscription
 from models.services.directory import CoalitionSpec
 from tests.conftest import FakeClock
@@ -264,3 +264,89 @@ async def test_six_hundred_people_asking_at_once_in_one_group_each_get_their_con
     )
     assert all(c.coalition is not None and c.coalition.slug == "sasa" for c in found)
     assert [c.role for c in found] == [Role.MEMBER] * 599 + [Role.COORDINATOR]
+
+
+async def sighting(app: App, person: str, chat: str) -> ChatSighting | None:
+    async with app.database.sessions() as session:
+        return await session.get(ChatSighting, (person, chat))
+
+
+async def test_a_first_command_in_a_group_reads_its_context_and_records_the_person_at_once(
+    any_app: App, groups: Groups, clock: FakeClock
+) -> None:
+    any_app.database.changes.poll_seconds = 3600.0  # no reading of others' changes here
+    await any_app.database.changes.refresh_if_due()
+    person = "telegram:612"
+    begun = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal begun
+        begun += 1
+
+    engine = any_app.database.engine.sync_engine
+    event.listen(engine, "begin", counted)
+    try:
+        reply = await ask(
+            any_app, "/help", user=person, chat=SASA_GROUP, group=True, coalition=None
+        )
+    finally:
+        event.remove(engine, "begin", counted)
+    assert "SAŠA" in reply.plain_text()
+    assert begun == 1, "the context and the presence in one transaction"
+    found = await sighting(any_app, person, SASA_GROUP)
+    assert found is not None
+    assert found.member
+    assert found.checked_at == clock.now
+
+
+async def test_presence_is_written_only_where_the_chat_is_bound_to_a_coalition_in_use(
+    any_app: App, groups: Groups
+) -> None:
+    directory = any_app.services.directory
+    person = "telegram:613"
+    context, recorded = await directory.context_of_writer(person, SASA_GROUP)
+    assert (context.chat_bound, recorded) == (True, True)
+    unbound = "telegram:-100999"
+    context, recorded = await directory.context_of_writer(person, unbound)
+    assert (context.coalition, context.chat_bound, recorded) == (None, False, False)
+    assert await sighting(any_app, person, unbound) is None
+    async with any_app.database.sessions.begin() as session:
+        await session.execute(
+            update(Coalition).where(Coalition.slug == "ljubljana").values(retired=True)
+        )
+    context, recorded = await directory.context_of_writer(person, LJUBLJANA_GROUP)
+    assert (context.coalition, recorded) == (None, False)
+    assert await sighting(any_app, person, LJUBLJANA_GROUP) is None
+
+
+async def test_a_presence_that_cannot_be_written_still_lets_the_group_be_answered(
+    any_app: App, groups: Groups, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with any_app.database.sessions.begin() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(
+                text(
+                    "CREATE FUNCTION refuse_sighting() RETURNS trigger AS "
+                    "$$ BEGIN RAISE EXCEPTION 'sightings refused'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            await session.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON chat_sightings "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_sighting()"
+                )
+            )
+        else:
+            await session.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON chat_sightings "
+                    "BEGIN SELECT RAISE(ABORT, 'sightings refused'); END"
+                )
+            )
+    person = "telegram:614"
+    reply = await ask(
+        any_app, "/contacts", user=person, chat=SASA_GROUP, group=True, coalition=None
+    )
+    assert SASA_CONTACT in reply.plain_text()
+    assert await sighting(any_app, person, SASA_GROUP) is None
+    assert "not recorded" in caplog.text
