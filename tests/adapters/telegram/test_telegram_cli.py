@@ -102,6 +102,12 @@ async def test_the_bot_runs_serves_a_coalition_survives_faults_and_stops_cleanly
         assert "10:00" in added.text
         [refused] = await chat.ask("/addevent Vsiljivec | jutri ob 10h", sender=member)
         assert "Only coordinators and admins" in refused.text
+        # the new event is announced in the group: sent before the faults below, which are
+        # for the answer to /events alone
+        await fake_api.wait_for(
+            lambda: any("Nov dogodek: Test" in m.text for m in fake_api.messages_to(GROUP)),
+            seconds=30,
+        )
 
         fake_api.fail_next("sendMessage", 429, retry_after=1)
         fake_api.fail_next("sendMessage", 502)
