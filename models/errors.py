@@ -47,6 +47,11 @@ class Invalid(DomainError):
         """What it could have meant (the entries an ambiguous name matches)."""
 
 
+def is_busy(error: BaseException) -> bool:
+    """SQLite's writer lock was held by another for longer than the wait: reads still work."""
+    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+
+
 def is_unavailable(error: BaseException) -> bool:
     """The database cannot be reached, is locked or dropped the connection: try later."""
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout | ConnectionError):
