@@ -47,9 +47,13 @@ class Invalid(DomainError):
         """What it could have meant (the entries an ambiguous name matches)."""
 
 
-def is_busy(error: BaseException) -> bool:
-    """SQLite's writer lock was held by another for longer than the wait: reads still work."""
-    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+def is_cut_off(error: BaseException) -> bool:
+    """The connection itself failed (dropped, unusable, or none free in the pool), so a next
+    statement would fail the same way; unlike a write refused (a full disk, a read-only
+    file, a lock held too long, a rule), after which a read may still succeed."""
+    if isinstance(error, InterfaceError | PoolTimeout | ConnectionError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def is_unavailable(error: BaseException) -> bool:

@@ -34,7 +34,7 @@ from models.entities import (
     Role,
     UserSetting,
 )
-from models.errors import Invalid, NotFound, PermissionDenied, is_busy, is_unavailable
+from models.errors import Invalid, NotFound, PermissionDenied, is_cut_off
 from models.freshness import person_seen
 from models.reminders import Delivery
 from models.services.base import Service, area_view, coalition_id_of, coalition_view
@@ -200,9 +200,10 @@ class DirectoryService(Service):
                 found = await self._read_contexts(chat_id, people, writers)
                 recorded = True
             except Exception as error:
-                if is_unavailable(error) and not is_busy(error):
-                    raise  # the database cannot be reached: a read would fail the same way
-                # bookkeeping refused (a lock held too long, a rule): the commands go on
+                if is_cut_off(error):
+                    raise  # a read would fail the same way
+                # bookkeeping refused (a full disk, a lock held too long, a rule): the
+                # commands go on
                 log.warning("presence in %s not recorded: %r", chat_id, error)
         if not recorded:
             found = await self._read_contexts(chat_id, people, [])

@@ -319,7 +319,7 @@ async def test_presence_is_written_only_where_the_chat_is_bound_to_a_coalition_i
     assert await sighting(any_app, person, LJUBLJANA_GROUP) is None
 
 
-async def test_a_presence_that_cannot_be_written_still_lets_the_group_be_answered(
+async def test_a_presence_that_cannot_be_written_still_lets_the_group_be_answered(  # a full disk
     any_app: App, groups: Groups, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with any_app.database.sessions.begin() as session:
@@ -327,7 +327,8 @@ async def test_a_presence_that_cannot_be_written_still_lets_the_group_be_answere
             await session.execute(
                 text(
                     "CREATE FUNCTION refuse_sighting() RETURNS trigger AS "
-                    "$$ BEGIN RAISE EXCEPTION 'sightings refused'; END $$ LANGUAGE plpgsql"
+                    "$$ BEGIN RAISE EXCEPTION 'disk full' USING ERRCODE = 'disk_full'; END $$ "
+                    "LANGUAGE plpgsql"
                 )
             )
             await session.execute(

@@ -1,4 +1,5 @@
-"""Which database errors mean "try later", and which of those still let a read through."""
+"""Which database errors cut a connection off (a next statement would fail too), and which
+only refuse a write (a read may still succeed)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from models.errors import is_busy, is_unavailable
+from models.errors import is_cut_off, is_unavailable
 
 
-def test_a_write_refused_for_a_lock_held_by_another_is_busy_not_unreachable(
+def test_a_write_refused_for_a_lock_held_by_another_leaves_reading_possible(
     tmp_path: Path,
 ) -> None:
     url = f"sqlite:///{tmp_path / 'locked.sqlite'}"
@@ -23,16 +25,18 @@ def test_a_write_refused_for_a_lock_held_by_another_is_busy_not_unreachable(
         first.exec_driver_sql("BEGIN IMMEDIATE")
         with waiter.connect() as second, pytest.raises(DBAPIError) as refused:
             second.execute(text("INSERT INTO t VALUES (1)"))
-        assert is_unavailable(refused.value)
-        assert is_busy(refused.value)
+        assert is_unavailable(refused.value), "the writer is told to try later"
+        assert not is_cut_off(refused.value)
         with waiter.connect() as reader:
             assert reader.execute(text("SELECT count(*) FROM t")).scalar() == 0
         first.rollback()
 
 
-def test_a_database_that_cannot_be_opened_is_unreachable_not_busy(tmp_path: Path) -> None:
-    missing = create_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.sqlite'}")
-    with pytest.raises(DBAPIError) as failed:
-        missing.connect()
-    assert is_unavailable(failed.value)
-    assert not is_busy(failed.value)
+def test_no_connection_free_in_the_pool_cuts_off(tmp_path: Path) -> None:
+    engine = create_engine(
+        f"sqlite:///{tmp_path / 'pool.sqlite'}", pool_size=1, max_overflow=0, pool_timeout=0.05
+    )
+    with engine.connect(), pytest.raises(PoolTimeout) as waited:
+        engine.connect()
+    assert is_unavailable(waited.value)
+    assert is_cut_off(waited.value)
