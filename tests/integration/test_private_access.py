@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import func, select, text, update
 
 from bot.app import App
 from models.entities import ChatSighting, Coalition, Role
 from models.reminders import Subscription
 from models.services.directory import CoalitionSpec
 from tests.conftest import FakeClock
-from tests.integration.test_remembered_answers import statements_for
+from tests.integration.test_remembered_answers import engine_events_for, statements_for
 from tests.support import ask
 
 SASA_GROUP = "telegram:-100100"
@@ -277,21 +277,10 @@ async def test_a_first_command_in_a_group_reads_its_context_and_records_the_pers
     any_app.database.changes.poll_seconds = 3600.0  # no reading of others' changes here
     await any_app.database.changes.refresh_if_due()
     person = "telegram:612"
-    begun = 0
-
-    def counted(*_args: object) -> None:
-        nonlocal begun
-        begun += 1
-
-    engine = any_app.database.engine.sync_engine
-    event.listen(engine, "begin", counted)
-    try:
-        reply = await ask(
-            any_app, "/help", user=person, chat=SASA_GROUP, group=True, coalition=None
-        )
-    finally:
-        event.remove(engine, "begin", counted)
-    assert "SAŠA" in reply.plain_text()
+    begun, reply = await engine_events_for(
+        any_app, "/help", "begin", user=person, chat=SASA_GROUP, group=True, coalition=None
+    )
+    assert "SAŠA" in reply
     assert begun == 1, "the context and the presence in one transaction"
     found = await sighting(any_app, person, SASA_GROUP)
     assert found is not None

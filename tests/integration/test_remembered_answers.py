@@ -43,6 +43,12 @@ async def stored_revision(app: App, slug: str = "sasa") -> int:
 
 
 async def statements_for(app: App, line: str, **options: object) -> tuple[int, str]:
+    """The statements sent to the database while `line` is answered, and the answer."""
+    return await engine_events_for(app, line, "before_cursor_execute", **options)
+
+
+async def engine_events_for(app: App, line: str, name: str, **options: object) -> tuple[int, str]:
+    """How often the engine event `name` fired while `line` is answered, and the answer."""
     count = 0
 
     def counted(*_args: object) -> None:
@@ -50,11 +56,11 @@ async def statements_for(app: App, line: str, **options: object) -> tuple[int, s
         count += 1
 
     engine = app.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", counted)
+    event.listen(engine, name, counted)
     try:
         reply = await ask(app, line, **options)  # type: ignore[arg-type]
     finally:
-        event.remove(engine, "before_cursor_execute", counted)
+        event.remove(engine, name, counted)
     return count, reply.plain_text()
 
 
